@@ -1,0 +1,52 @@
+# Two commands matter: `make run` and `make test` (README). Everything else supports them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+FLASK := $(BIN)/flask --app addon
+CATALOGS := $(wildcard addon/translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGS:.po=.mo)
+
+.PHONY: run test lint translations extract-messages lock worker clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $@
+
+addon/translations/%/LC_MESSAGES/messages.mo: addon/translations/%/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel compile --statistics -d addon/translations -l $* -i $< -o $@
+
+translations: $(COMPILED)
+
+run: $(STAMP) translations
+	$(FLASK) db upgrade
+	@echo "Starting Remit, its sandbox and a worker. Stop with Ctrl-C."
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(FLASK) remit worker & \
+	  $(FLASK) remit serve
+
+test: $(STAMP) translations
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+worker: $(STAMP) translations
+	$(FLASK) remit worker
+
+extract-messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o addon/translations/messages.pot --no-location --omit-header .
+	$(BIN)/pybabel update -i addon/translations/messages.pot -d addon/translations --no-fuzzy-matching
+
+# Re-pin every dependency after changing pyproject.toml ranges.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --upgrade pip
+	.lock-venv/bin/python -m pip install --quiet -e '.[test]'
+	.lock-venv/bin/python -m pip freeze --exclude-editable > constraints.txt
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) $(COMPILED) test-output
