@@ -1,0 +1,266 @@
+"""The data model (ARCHITECTURE.md § The data model), as SQLAlchemy 2 typed models.
+
+Amounts are stored as integer minor units next to their currency: exact on SQLite and
+PostgreSQL alike, and read back as `Decimal` through `addon.money`.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from addon import money
+from addon.crypto import EncryptedText
+from addon.extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _enum(enum_class: type[enum.Enum], name: str) -> Enum:
+    """Stored as its value in a VARCHAR with a CHECK, so both databases agree."""
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
+
+
+class Platform(enum.StrEnum):
+    QUICKBOOKS = "quickbooks"
+    XERO = "xero"
+
+
+class ConnectionStatus(enum.StrEnum):
+    ACTIVE = "active"
+    NEEDS_RECONNECT = "needs_reconnect"
+    DISCONNECTED = "disconnected"
+
+
+class GatewayStatus(enum.StrEnum):
+    NEEDS_SETUP = "needs_setup"
+    ACTIVE = "active"
+    DISCONNECTED = "disconnected"
+    ARCHIVED = "archived"
+
+
+class WorkStatus(enum.StrEnum):
+    """Life of a webhook event or a posting: unknown outcomes stay pending, never success."""
+
+    PENDING = "pending"
+    PROCESSING = "processing"
+    DONE = "done"
+    FAILED = "failed"
+    IGNORED = "ignored"
+
+
+class Timestamped:
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+class Company(Timestamped, db.Model):
+    """One ledger: a QuickBooks realm or a Xero organisation."""
+
+    __tablename__ = "company"
+    __table_args__ = (UniqueConstraint("platform", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[Platform] = mapped_column(_enum(Platform, "platform"))
+    external_id: Mapped[str] = mapped_column(String(64))  # realmId / tenantId
+    name: Mapped[str] = mapped_column(String(255))
+    home_currency: Mapped[str] = mapped_column(String(3))
+    multicurrency: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    connection: Mapped[PlatformConnection | None] = relationship(back_populates="company")
+    gateways: Mapped[list[Gateway]] = relationship(back_populates="company")
+    memberships: Mapped[list[Membership]] = relationship(back_populates="company")
+
+
+class PlatformConnection(Timestamped, db.Model):
+    """The OAuth grant that lets Remit act on a company's ledger; tokens encrypted at rest."""
+
+    __tablename__ = "platform_connection"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"), unique=True)
+    access_token: Mapped[str | None] = mapped_column(EncryptedText)
+    refresh_token: Mapped[str | None] = mapped_column(EncryptedText)
+    access_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    refresh_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    refresh_hard_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    scopes: Mapped[str] = mapped_column(Text, default="")
+    xero_connection_id: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[ConnectionStatus] = mapped_column(
+        _enum(ConnectionStatus, "connection_status"), default=ConnectionStatus.ACTIVE
+    )
+
+    company: Mapped[Company] = relationship(back_populates="connection")
+
+
+class User(Timestamped, db.Model):
+    """A person who signed in through a platform's OpenID Connect."""
+
+    __tablename__ = "user"
+    __table_args__ = (UniqueConstraint("platform", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[Platform] = mapped_column(_enum(Platform, "user_platform"))
+    subject: Mapped[str] = mapped_column(String(255))  # OpenID `sub`
+    email: Mapped[str | None] = mapped_column(String(320))
+    name: Mapped[str | None] = mapped_column(String(255))
+    locale: Mapped[str | None] = mapped_column(String(16))  # the platform's locale, e.g. fr-CA
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="user")
+
+
+class Membership(Timestamped, db.Model):
+    """Which companies a user may manage."""
+
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("user_id", "company_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"))
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    company: Mapped[Company] = relationship(back_populates="memberships")
+
+
+class Gateway(Timestamped, db.Model):
+    """A payment gateway a company collects through (a connected Stripe account)."""
+
+    __tablename__ = "gateway"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))  # key in the gateway registry, e.g. "stripe"
+    description: Mapped[str] = mapped_column(String(255), default="")
+    status: Mapped[GatewayStatus] = mapped_column(
+        _enum(GatewayStatus, "gateway_status"), default=GatewayStatus.NEEDS_SETUP
+    )
+    account_id: Mapped[str | None] = mapped_column(String(255), index=True)  # acct_…
+    account_name: Mapped[str | None] = mapped_column(String(255))
+    livemode: Mapped[bool] = mapped_column(Boolean, default=False)
+    connected_via: Mapped[str] = mapped_column(String(32), default="oauth")
+    credentials: Mapped[str | None] = mapped_column(EncryptedText)  # JSON, encrypted
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    company: Mapped[Company] = relationship(back_populates="gateways")
+    currencies: Mapped[list[GatewayCurrency]] = relationship(
+        back_populates="gateway", cascade="all, delete-orphan"
+    )
+
+
+class GatewayCurrency(Timestamped, db.Model):
+    """The ledger accounts one currency of a gateway posts to, one column per account role."""
+
+    __tablename__ = "gateway_currency"
+    __table_args__ = (UniqueConstraint("gateway_id", "currency"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    gateway_id: Mapped[int] = mapped_column(ForeignKey("gateway.id"))
+    currency: Mapped[str] = mapped_column(String(3))
+    deposit_account_id: Mapped[str | None] = mapped_column(String(64))
+    receivable_account_id: Mapped[str | None] = mapped_column(String(64))
+    fees_account_id: Mapped[str | None] = mapped_column(String(64))
+    settlement_account_id: Mapped[str | None] = mapped_column(String(64))
+
+    gateway: Mapped[Gateway] = relationship(back_populates="currencies")
+
+
+class AccountSnapshot(db.Model):
+    """One account of a company's chart of accounts as last fetched; pages render from this."""
+
+    __tablename__ = "account_snapshot"
+    __table_args__ = (UniqueConstraint("company_id", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"), index=True)
+    external_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(255))
+    account_type: Mapped[str] = mapped_column(String(64))
+    account_subtype: Mapped[str | None] = mapped_column(String(64))
+    currency: Mapped[str | None] = mapped_column(String(3))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    payments_enabled: Mapped[bool] = mapped_column(Boolean, default=False)  # Xero
+    system_account: Mapped[str | None] = mapped_column(String(64))  # Xero, e.g. DEBTORS
+    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class GatewayEvent(db.Model):
+    """A webhook event as received; the unique (source, event_id) makes redelivery harmless."""
+
+    __tablename__ = "gateway_event"
+    __table_args__ = (UniqueConstraint("source", "event_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(32))  # "stripe", "quickbooks", "xero"
+    event_id: Mapped[str] = mapped_column(String(255))
+    event_type: Mapped[str] = mapped_column(String(128))
+    account_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    livemode: Mapped[bool] = mapped_column(Boolean, default=False)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[WorkStatus] = mapped_column(
+        _enum(WorkStatus, "event_status"), default=WorkStatus.PENDING, index=True
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Posting(Timestamped, db.Model):
+    """A ledger write Remit made or will make; unique per (company, kind, source id)."""
+
+    __tablename__ = "posting"
+    __table_args__ = (UniqueConstraint("company_id", "kind", "source_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"))
+    gateway_id: Mapped[int | None] = mapped_column(ForeignKey("gateway.id"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("gateway_event.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))  # "payment", later "fee", "refund", "payout"
+    source_id: Mapped[str] = mapped_column(String(255))  # e.g. the Stripe charge id
+    ledger_object_id: Mapped[str | None] = mapped_column(String(64))
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[WorkStatus] = mapped_column(
+        _enum(WorkStatus, "posting_status"), default=WorkStatus.PENDING, index=True
+    )
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    posted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    @property
+    def amount(self) -> Decimal:
+        return money.from_minor(self.amount_minor, self.currency)
+
+    @amount.setter
+    def amount(self, value: Decimal) -> None:
+        self.amount_minor = money.to_minor(value, self.currency)

@@ -1,0 +1,73 @@
+"""The Huey instance every task is registered on.
+
+Huey binds tasks at import time, so the instance is built from the environment when this module
+is first imported: Redis when REMIT_REDIS_URL is set, else a SQLite file (no server), and
+in-memory immediate mode when REMIT_HUEY_IMMEDIATE is true. Task code is the same in every mode.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, has_app_context
+from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
+
+from addon import settings
+
+INSTANCE_PATH = Path(__file__).resolve().parent.parent / "instance"
+
+# Transient failures (429, 5xx, timeouts) retry this many times, waiting 10 s, 20 s, 40 s, …
+DEFAULT_RETRIES = 6
+DEFAULT_RETRY_DELAY = 10
+DEFAULT_RETRY_BACKOFF = 2
+
+
+def build_huey(values: dict[str, Any], name: str = "remit") -> Huey:
+    if values.get("HUEY_IMMEDIATE"):
+        return MemoryHuey(name, immediate=True)
+    if values.get("REDIS_URL"):
+        return RedisHuey(name, url=values["REDIS_URL"])
+    path = Path(values.get("HUEY_SQLITE_PATH") or INSTANCE_PATH / "huey.sqlite3")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey(name, filename=str(path))
+
+
+huey = build_huey(settings.from_environment())
+
+_worker_app: Flask | None = None
+
+
+def _app_for_worker() -> Flask:
+    """A worker process builds the app once; tasks run inside its app context."""
+    global _worker_app
+    if _worker_app is None:
+        from addon import create_app
+
+        _worker_app = create_app()
+    return _worker_app
+
+
+def app_task(
+    retries: int = DEFAULT_RETRIES,
+    retry_delay: int = DEFAULT_RETRY_DELAY,
+    retry_backoff: float = DEFAULT_RETRY_BACKOFF,
+    **options: Any,
+) -> Callable:
+    """Register a Huey task that runs inside a Flask app context and retries with backoff."""
+
+    def decorate(function: Callable) -> Callable:
+        @functools.wraps(function)
+        def run_in_app(*args: Any, **kwargs: Any) -> Any:
+            if has_app_context():
+                return function(*args, **kwargs)
+            with _app_for_worker().app_context():
+                return function(*args, **kwargs)
+
+        return huey.task(
+            retries=retries, retry_delay=retry_delay, retry_backoff=retry_backoff, **options
+        )(run_in_app)
+
+    return decorate
