@@ -1,0 +1,85 @@
+"""Remit: the Flask add-on that records Stripe payments in QuickBooks Online and Xero."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, session
+from flask_babel import get_locale
+
+from addon import settings
+from addon.crypto import EXTENSION_KEY, build_keyring
+from addon.extensions import babel, csrf, db, migrate
+from addon.i18n import LANGUAGE_NAMES, LANGUAGES, select_locale
+from addon.queue import INSTANCE_PATH, huey
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the add-on. `config` overrides REMIT_* settings by their unprefixed names."""
+    app = Flask(__name__, instance_path=str(INSTANCE_PATH))
+    values = settings.from_environment()
+    values.update(config or {})
+    values = settings.resolve(values, Path(app.instance_path))
+    app.config.update(values)
+    app.config.update(
+        TESTING=values["ENV"] == "testing",
+        SQLALCHEMY_DATABASE_URI=values["DATABASE_URL"],
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        BABEL_DEFAULT_LOCALE=LANGUAGES[0],
+        BABEL_TRANSLATION_DIRECTORIES=str(PACKAGE_DIR / "translations"),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SECURE=values["ENV"] == "production",
+        SESSION_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_ENABLED=values.get("WTF_CSRF_ENABLED", True),
+    )
+    logging.basicConfig(level=values["LOG_LEVEL"].upper())
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True)
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    keys = settings.encryption_keys(values["ENCRYPTION_KEYS"])
+    app.extensions[EXTENSION_KEY] = build_keyring(keys)
+    if values["HUEY_IMMEDIATE"]:
+        huey.immediate = True
+
+    _register_blueprints(app)
+    _register_request_hooks(app)
+
+    from addon.cli import remit_cli
+
+    app.cli.add_command(remit_cli)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from addon.home import bp as home_bp
+
+    app.register_blueprint(home_bp)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    from addon.models import User
+
+    @app.before_request
+    def load_user() -> None:
+        user_id = session.get("user_id")
+        g.user = db.session.get(User, user_id) if user_id else None
+
+    @app.context_processor
+    def page_context() -> dict[str, Any]:
+        return {
+            "sandbox_mode": app.config["SANDBOX_MODE"],
+            "current_language": str(get_locale()),
+            "language_names": LANGUAGE_NAMES,
+        }
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        return response

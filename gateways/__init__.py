@@ -1,0 +1,1 @@
+"""Payment gateways, one package each; no Flask and no ORM here (ARCHITECTURE.md § Layers)."""
