@@ -1,0 +1,161 @@
+"""The one module that imports python-quickbooks: builds the SDK per connection and turns
+everything it raises into Remit's ConnectorError taxonomy.
+
+python-quickbooks traps worked around here (reference §5): it refreshes tokens while being
+constructed when it has no access token, sends requests without a timeout, and loses the HTTP
+status of every failure except 401 (so 429 and Retry-After are invisible in its exceptions).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import TypeVar
+
+import requests
+from quickbooks import QuickBooks
+from quickbooks.exceptions import QuickbooksException
+from quickbooks.objects.company_info import CompanyInfo
+from quickbooks.objects.preferences import Preferences
+from requests.adapters import HTTPAdapter
+
+from connectors.base import AuthError, ConnectorError, RateLimited, Rejected, VendorUnavailable
+from connectors.quickbooks import const
+
+T = TypeVar("T")
+
+
+class CallPolicyMixin:
+    """Remit's transport rules for any requests-based session (a plain one now, an Authlib
+    OAuth2Session once token refresh lands): a timeout on every call, no urllib3 retries, and
+    the last response kept so its status and headers survive python-quickbooks' exceptions."""
+
+    timeout: float
+    last_response: requests.Response | None = None
+
+    def _apply_call_policy(self, timeout: float) -> None:
+        self.timeout = timeout
+        # Retries belong to the job runner, which knows which calls are safe to repeat.
+        adapter = HTTPAdapter(max_retries=0)
+        self.mount("https://", adapter)  # type: ignore[attr-defined]
+        self.mount("http://", adapter)  # type: ignore[attr-defined]
+
+    def request(self, method, url, *args, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.setdefault("timeout", self.timeout)
+        self.last_response = None
+        response = super().request(method, url, *args, **kwargs)  # type: ignore[misc]
+        self.last_response = response
+        return response
+
+
+class BearerSession(CallPolicyMixin, requests.Session):
+    """A session holding one access token; python-quickbooks reads `access_token` and sends it
+    as `Authorization: Bearer ...` itself. Nothing here ever refreshes it."""
+
+    def __init__(self, access_token: str, timeout: float) -> None:
+        super().__init__()
+        self.access_token = access_token
+        self._apply_call_policy(timeout)
+
+
+class QuickBooksClient:
+    """python-quickbooks bound to one company, one session and one API base URL.
+
+    Not thread-safe: errors are read from the session's last response, so give each worker its
+    own client (they are cheap: construction makes no network call).
+    """
+
+    def __init__(self, realm_id: str, session: CallPolicyMixin, api_base: str) -> None:
+        if not getattr(session, "access_token", None):
+            # python-quickbooks would try to refresh; Remit refreshes elsewhere, on purpose.
+            raise AuthError("No QuickBooks access token for this connection; reconnect needed.")
+        self.session = session
+        self.qb = _build_qb(realm_id, session, api_base)
+
+    @classmethod
+    def with_access_token(
+        cls, realm_id: str, access_token: str, api_base: str, timeout: float
+    ) -> QuickBooksClient:
+        return cls(realm_id, BearerSession(access_token, timeout), api_base)
+
+    def company_info(self) -> CompanyInfo:
+        """GET /company/{realm}/companyinfo/{realm}."""
+        return self.call(lambda: CompanyInfo.get(self.qb.company_id, qb=self.qb))
+
+    def preferences(self) -> Preferences:
+        """GET /company/{realm}/preferences."""
+        return self.call(lambda: Preferences.get(qb=self.qb))
+
+    def call(self, operation: Callable[[], T]) -> T:
+        """Run one SDK operation; whatever fails comes out as a ConnectorError."""
+        try:
+            return operation()
+        except (QuickbooksException, requests.RequestException) as exc:
+            secret = getattr(self.session, "access_token", "")
+            raise translate(exc, self.session.last_response, secret) from None
+
+
+def _build_qb(realm_id: str, session: CallPolicyMixin, api_base: str) -> QuickBooks:
+    """A QuickBooks object without an auth_client, so construction never touches the network."""
+    qb = QuickBooks(company_id=realm_id, minorversion=const.MINOR_VERSION, use_decimal=True)
+    qb.session = session
+    qb.sandbox = False  # `api_url` then reads api_url_v3, which is ours:
+    qb.api_url_v3 = api_base.rstrip("/")
+    return qb
+
+
+def translate(
+    exc: Exception, response: requests.Response | None, secret: str = ""
+) -> ConnectorError:
+    """Map an SDK or transport failure to Remit's taxonomy: HTTP status first, then the Intuit
+    fault code, then 5xx / unreadable answers; anything else is a Rejected request."""
+    if response is None or isinstance(exc, requests.RequestException):
+        return VendorUnavailable(f"QuickBooks did not answer: {type(exc).__name__}.")
+    body = _json_body(response)
+    code = _fault_code(exc, body)
+    status = response.status_code
+    where = f"HTTP {status}" + (f", fault {code}" if code is not None else "")
+    error_class = const.STATUS_ERRORS.get(status) or const.FAULT_CODE_ERRORS.get(code or 0)
+    if error_class is RateLimited:
+        return RateLimited(f"QuickBooks throttled the request ({where}).", _retry_after(response))
+    if error_class is not None:
+        return error_class(f"QuickBooks refused the request ({where}).")
+    if status >= 500 or body is None:
+        return VendorUnavailable(f"QuickBooks is unavailable ({where}).")
+    message, detail = _redact(getattr(exc, "message", ""), secret), _redact(_detail(exc), secret)
+    return Rejected(f"QuickBooks rejected the request ({where}): {message}", detail)
+
+
+def _json_body(response: requests.Response) -> dict | None:
+    try:
+        body = json.loads(response.text)
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _fault_code(exc: Exception, body: dict | None) -> int | None:
+    """The Intuit fault code, or None when the body held no Fault (python-quickbooks then
+    reports its own placeholder 10000, which must not be read as a SystemFault)."""
+    if body is None or "Fault" not in body:
+        return None
+    code = getattr(exc, "error_code", None)
+    return code if isinstance(code, int) else None
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    """Seconds from a delta-seconds Retry-After header (Intuit sends no HTTP-date form)."""
+    try:
+        return max(0.0, float(response.headers["Retry-After"]))
+    except (KeyError, ValueError):
+        return None
+
+
+def _detail(exc: Exception) -> str:
+    detail = getattr(exc, "detail", "")
+    return detail if isinstance(detail, str) else ""
+
+
+def _redact(text: str, secret: str) -> str:
+    """Belt and braces: a vendor message must never carry our token into logs."""
+    return text.replace(secret, "[redacted]") if secret else text

@@ -1,0 +1,33 @@
+"""QuickBooks Online constants: pinned API version, hosts and the error mapping tables."""
+
+from __future__ import annotations
+
+from connectors.base import AuthError, ConnectorError, RateLimited, VendorUnavailable
+
+# Intuit serves every minor version below 75 as 75 since 1 Aug 2025; pin it so a library default
+# can never move us. https://blogs.intuit.com/2025/01/21/changes-to-our-accounting-api-that-may-impact-your-application/
+MINOR_VERSION = 75
+
+# Accounting API roots. Sandbox mode (Remit's own sandbox/) only swaps this base URL.
+PRODUCTION_API_BASE = "https://quickbooks.api.intuit.com/v3"
+SANDBOX_API_BASE = "https://sandbox-quickbooks.api.intuit.com/v3"
+
+# HTTP statuses that decide the error on their own, whatever the body says. python-quickbooks
+# drops the status (except 401), so the client reads it from the response.
+# https://developer.intuit.com/app/developer/qbo/docs/develop/troubleshooting/error-codes
+STATUS_ERRORS: dict[int, type[ConnectorError]] = {
+    401: AuthError,  # token expired or revoked (gateway "AuthenticationFailed", 3200)
+    403: AuthError,  # token not valid for this company ("ApplicationAuthorizationFailed", 3100)
+    429: RateLimited,  # ThrottleExceeded, 3001
+}
+
+# Intuit Fault codes (Fault.Error[0].code) that are not "the request was wrong". Any other fault
+# on a non-5xx answer is a Rejected. https://developer.intuit.com/hub/blog/2017/06/08/top-quickbooks-online-api-errors-and-how-to-handle-them
+FAULT_CODE_ERRORS: dict[int, type[ConnectorError]] = {
+    100: AuthError,  # General Authentication Error
+    120: AuthError,  # Authorization Failure: the user lost rights to the company
+    3001: RateLimited,  # ThrottleExceeded (sometimes sent with 200/400/403 instead of 429)
+    3100: AuthError,  # ApplicationAuthorizationFailed
+    3200: AuthError,  # AuthenticationFailed
+    10000: VendorUnavailable,  # SystemFault "An application error has occurred": resubmit
+}

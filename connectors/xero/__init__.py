@@ -1,0 +1,1 @@
+"""Xero connector (not built yet): same four-file shape as `connectors.quickbooks`."""

@@ -1,0 +1,118 @@
+"""Check QuickBooks JSON against Intuit's XSDs (../shared/specs/quickbooks), stdlib only.
+
+QuickBooks' JSON mirrors its XML: element names become keys, XML attributes (`domain`,
+`sparse`, `code`, `type`, `time`) become keys too, repeated elements become arrays, and a
+simple-content element such as ReferenceType becomes {"value": ..., <attributes>}. A body is
+checked as an IntuitResponse: every key must be declared for its complex type (including what
+it inherits through xs:extension), enum values must be listed, and xs:boolean must be a bool.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+XS = "{http://www.w3.org/2001/XMLSchema}"
+BUILTIN = "xs:"
+
+
+class Schema:
+    """The QuickBooks XSD set, indexed by type name."""
+
+    def __init__(self, folder: Path) -> None:
+        self.complex: dict[str, ET.Element] = {}
+        self.simple: dict[str, ET.Element] = {}
+        self.groups: dict[str, ET.Element] = {}
+        self.elements: dict[str, ET.Element] = {}
+        index = {"complexType": self.complex, "simpleType": self.simple,
+                 "group": self.groups, "element": self.elements}
+        for path in sorted(folder.glob("*.xsd")):
+            # Intuit's published XSDs from the shared specs folder, not untrusted input.
+            for node in ET.parse(path).getroot():  # noqa: S314
+                kind = node.tag.removeprefix(XS)
+                if kind in index and node.get("name"):
+                    index[kind][node.get("name")] = node
+
+    def check(self, body: dict) -> list[str]:
+        """Problems found in one API answer, each naming its JSON path; [] when clean."""
+        problems: list[str] = []
+        self._check_value(body, self.complex["IntuitResponse"], "$", problems)
+        return problems
+
+    def fields(self, type_node: ET.Element) -> dict[str, ET.Element | str]:
+        """Key -> declaration (element/attribute node, or a type name for simple content)."""
+        found: dict[str, ET.Element | str] = {}
+        for child in type_node:
+            kind = child.tag.removeprefix(XS)
+            if kind == "element" and child.get("ref"):
+                found.update(self._substitutes(child.get("ref")))
+            elif kind in ("element", "attribute"):
+                found[child.get("name")] = child
+            elif kind == "group" and child.get("ref"):
+                found.update(self.fields(self.groups[child.get("ref")]))
+            elif kind in ("extension", "restriction") and child.get("base"):
+                found.update(self._base_fields(child.get("base")))
+                found.update(self.fields(child))
+            elif kind in ("sequence", "choice", "all", "complexContent", "simpleContent"):
+                found.update(self.fields(child))
+        return found
+
+    def enumeration(self, simple_node: ET.Element) -> set[str]:
+        """Allowed values of a simple type, following restriction bases; empty = unrestricted."""
+        restriction = simple_node.find(f"{XS}restriction")
+        if restriction is None:
+            return set()
+        values = {e.get("value") for e in restriction.findall(f"{XS}enumeration")}
+        base = restriction.get("base", "")
+        if not values and base in self.simple:
+            return self.enumeration(self.simple[base])
+        return values
+
+    def _base_fields(self, base: str) -> dict[str, ET.Element | str]:
+        if base in self.complex:
+            return self.fields(self.complex[base])
+        return {"value": base}  # simple content: the element's text is JSON "value"
+
+    def _substitutes(self, head: str) -> dict[str, ET.Element]:
+        """A ref to a substitution-group head (IntuitObject) admits every member element."""
+        members = {name: node for name, node in self.elements.items()
+                   if node.get("substitutionGroup") == head}
+        return {head: self.elements[head], **members}
+
+    def _type_of(self, declaration: ET.Element | str) -> ET.Element | str:
+        if isinstance(declaration, str):
+            name = declaration
+        else:
+            inline = declaration.find(f"{XS}complexType")
+            if inline is None:
+                inline = declaration.find(f"{XS}simpleType")
+            if inline is not None:
+                return inline
+            name = declaration.get("type", "xs:string")
+        return self.complex.get(name) or self.simple.get(name) or name
+
+    def _check_value(self, value, type_node, path: str, problems: list[str]) -> None:
+        if isinstance(value, list):
+            for position, item in enumerate(value):
+                self._check_value(item, type_node, f"{path}[{position}]", problems)
+        elif isinstance(type_node, str):
+            if type_node == "xs:boolean" and not isinstance(value, bool):
+                problems.append(f"{path}: {value!r} is not a boolean")
+        elif type_node.tag == f"{XS}simpleType":
+            allowed = self.enumeration(type_node)
+            if allowed and value not in allowed:
+                problems.append(f"{path}: {value!r} not in {sorted(allowed)}")
+        elif not isinstance(value, dict):
+            problems.append(f"{path}: expected an object, got {value!r}")
+        else:
+            self._check_object(value, type_node, path, problems)
+
+    def _check_object(self, value: dict, type_node: ET.Element, path: str,
+                      problems: list[str]) -> None:
+        declared = self.fields(type_node)
+        label = type_node.get("name", "(inline type)")
+        for key, item in value.items():
+            if key not in declared:
+                problems.append(f"{path}.{key}: not declared in {label}")
+            elif item is not None:
+                self._check_value(item, self._type_of(declared[key]), f"{path}.{key}", problems)
