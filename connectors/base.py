@@ -6,7 +6,9 @@ speak about ledgers without knowing which platform is behind them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 
@@ -18,6 +20,14 @@ class CompanyInfo:
     home_currency: str  # ISO 4217
     multicurrency: bool
     country: str | None  # as the platform reports it (QuickBooks: "US", "GB", ...)
+
+
+@dataclass(frozen=True)
+class Currency:
+    """A currency the ledger has enabled."""
+
+    code: str  # ISO 4217
+    name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -65,13 +75,81 @@ class Rejected(ConnectorError):
         self.detail = detail
 
 
-class Connector(Protocol):
-    """What the add-on asks of an accounting platform. Every method may raise ConnectorError.
+@dataclass(frozen=True)
+class TokenSet:
+    """One OAuth grant's tokens. Times are timezone-aware UTC."""
 
-    Only what is implemented is declared, so a connector type-checks as a Connector. Coming
-    next: currencies(), deposit_accounts(currency), receivable_accounts(currency).
-    """
+    access_token: str
+    refresh_token: str
+    expires_at: datetime  # of the access token
+    refresh_expires_at: datetime | None = None  # rolling expiry (QuickBooks 100 days, Xero 60)
+    refresh_hard_expires_at: datetime | None = None  # QuickBooks' 5-year cap, when reported
+    scope: str = ""  # space-separated, as granted
+
+    def __repr__(self) -> str:  # never let a token reach a log line through repr()
+        return f"TokenSet(expires_at={self.expires_at.isoformat()}, scope={self.scope!r})"
+
+
+@dataclass(frozen=True)
+class OAuthClient:
+    """The app's registration at the platform plus the endpoints its tokens are managed at."""
+
+    client_id: str
+    client_secret: str
+    token_url: str
+    revoke_url: str
+
+    def __repr__(self) -> str:
+        return f"OAuthClient(client_id={self.client_id!r}, token_url={self.token_url!r})"
+
+
+class TokenKeeper(Protocol):
+    """Where a grant's tokens live (the add-on's database). Connectors read tokens from it and
+    hand it every rotation, so a rotated refresh token is never held only in memory."""
+
+    def current(self) -> TokenSet:
+        """The newest stored tokens."""
+        ...
+
+    def rotate(self, stale: TokenSet, exchange: Callable[[str], TokenSet]) -> TokenSet:
+        """Single-flight refresh. Under a lock on the stored grant: when the stored refresh
+        token is no longer `stale.refresh_token`, someone else already rotated it: return the
+        stored tokens. Otherwise call `exchange(refresh_token)`, persist its result in the same
+        transaction and return it. When `exchange` raises AuthError (invalid_grant), mark the
+        grant as needing reconnection and re-raise."""
+        ...
+
+
+class Connector(Protocol):
+    """What the add-on asks of an accounting platform. Every method may raise ConnectorError."""
 
     def company_info(self) -> CompanyInfo:
         """Name, home currency, multicurrency flag and country of the connected company."""
         ...
+
+    def currencies(self) -> list[Currency]:
+        """Currencies the ledger can record in: only the home currency when multicurrency is
+        off."""
+        ...
+
+    def accounts(self) -> list[LedgerAccount]:
+        """The whole chart of accounts (every page), active and inactive, for the cache."""
+        ...
+
+    def deposit_accounts(self, currency: str) -> list[LedgerAccount]:
+        """Accounts a payment in `currency` may be deposited to (ARCHITECTURE.md, roles)."""
+        ...
+
+    def receivable_accounts(self, currency: str) -> list[LedgerAccount]:
+        """Accounts-receivable accounts for `currency` (QuickBooks: may be empty until the
+        first invoice in that currency; Xero: the single DEBTORS account)."""
+        ...
+
+
+class AccountRules(Protocol):
+    """A platform's account-role rules as pure functions, so the add-on can filter its cached
+    chart of accounts with zero platform calls, exactly as the connector filters live data."""
+
+    def is_deposit(self, account: LedgerAccount, currency: str) -> bool: ...
+
+    def is_receivable(self, account: LedgerAccount, currency: str) -> bool: ...

@@ -1,16 +1,21 @@
 """Local stand-ins for Intuit, Xero and Stripe, speaking their wire protocols.
 
-In sandbox mode the add-on's base URLs point here; the add-on code path is the one used against
-the real vendors. Each vendor is one blueprint, mounted under its own prefix.
+In sandbox mode the add-on's base URLs point here (sandbox/hosts.py maps each real vendor host
+to a path below the sandbox root); the add-on code path is the one used against the real
+vendors. Each vendor is one blueprint mounted under its own prefix, with a `reset()` that puts
+its seed data and OAuth state back, for tests.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from flask import Flask, render_template
 
-VENDOR_BLUEPRINTS = (
-    # (module, url prefix)
-    ("sandbox.quickbooks", "/quickbooks"),
+VENDORS = (
+    # (module, url prefix, name shown on the sandbox page)
+    ("sandbox.quickbooks", "/quickbooks", "Intuit QuickBooks Online"),
+    ("sandbox.xero", "/xero", "Xero"),
 )
 
 
@@ -21,12 +26,18 @@ def create_app(config: dict | None = None) -> Flask:
         SESSION_COOKIE_NAME="remit_sandbox_session",
     )
     app.config.update(config or {})
-    for module_name, prefix in VENDOR_BLUEPRINTS:
-        module = __import__(module_name, fromlist=["bp"])
-        app.register_blueprint(module.bp, url_prefix=prefix)
+    for module_name, prefix, _ in VENDORS:
+        app.register_blueprint(import_module(module_name).bp, url_prefix=prefix)
 
     @app.get("/")
     def index():
-        return render_template("sandbox/index.html", vendors=[p for _, p in VENDOR_BLUEPRINTS])
+        vendors = [(prefix, name) for _, prefix, name in VENDORS]
+        return render_template("sandbox/index.html", vendors=vendors)
 
     return app
+
+
+def reset() -> None:
+    """Every stand-in back to its seed data, with no codes or tokens issued."""
+    for module_name, _, _ in VENDORS:
+        import_module(module_name).reset()

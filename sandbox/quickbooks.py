@@ -1,113 +1,57 @@
-"""Intuit stand-in: the QuickBooks Online Accounting API subset Remit uses.
+"""Intuit stand-in: OAuth / OpenID Connect and the QuickBooks Online Accounting API subset Remit
+uses, each at its real path below the host's sandbox prefix (sandbox/hosts.py).
 
 Answers in QuickBooks' own JSON shapes (element names and enum values from Finance.xsd and
-IntuitBaseTypes.xsd; tests/connectors checks them), so the real python-quickbooks SDK runs
-unchanged against it. Mounted at /quickbooks; each Intuit host gets its own path below that,
-and the Accounting API's is /api, so the API base is `<sandbox>/quickbooks/api/v3`.
+IntuitBaseTypes.xsd; tests/sandbox and tests/connectors check them), so the real
+python-quickbooks SDK and Authlib run unchanged against it. The Accounting API's prefix is /api,
+so its base is `<sandbox>/quickbooks/api/v3`. Pieces: quickbooks_oauth (sign-in, tokens),
+quickbooks_data (seed companies), quickbooks_query (the query language), quickbooks_console
+(the page at /quickbooks/ and its controls).
 
-Controls for error cassettes and tests: `force_next("429")` (or "503", "401") makes the next
-answer that failure; a request header `X-Sandbox-Force: 429` does the same for one request.
+Controls for tests: issue_tokens(realm), create_invoice(realm, currency),
+expire_access_tokens(), revoke_all(), SERVER.rotation_grace, and `force_next("429")` (or "503",
+"401") to make the next API answer that failure; a request header `X-Sandbox-Force: 429` does
+the same for one request.
 """
 
 from __future__ import annotations
 
-import json
-import secrets
 from collections import deque
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, request
 
+from sandbox import quickbooks_console, quickbooks_data, quickbooks_oauth, quickbooks_query
+from sandbox.quickbooks_data import INTUIT_TIME, SINGLE_CURRENCY_REALM, US_REALM
+from sandbox.quickbooks_oauth import SERVER, issue_tokens
+
+__all__ = ["SERVER", "SINGLE_CURRENCY_REALM", "US_REALM", "bp", "create_invoice",
+           "expire_access_tokens", "force_next", "issue_tokens", "reset", "revoke_all"]
+
 bp = Blueprint("quickbooks", __name__)
+bp.register_blueprint(quickbooks_oauth.bp)
+bp.register_blueprint(quickbooks_console.bp)
 API = "/api/v3"  # stands in for https://sandbox-quickbooks.api.intuit.com/v3
-
-US_REALM = "9341453050298431"
-SINGLE_CURRENCY_REALM = "9341453050298432"
-INTUIT_TIME = ZoneInfo("America/Los_Angeles")  # Intuit stamps answers in Pacific time
-
-
-def _address(line1: str, city: str, region: str, postcode: str, country: str) -> dict:
-    return {"Id": "1", "Line1": line1, "City": city, "CountrySubDivisionCode": region,
-            "PostalCode": postcode, "Country": country}
-
-
-def _company(name: str, country: str, address: dict, fiscal_month: str) -> dict:
-    """A CompanyInfo entity as GET /companyinfo/{realm} returns it."""
-    return {
-        "CompanyName": name, "LegalName": name,
-        "CompanyAddr": address, "CustomerCommunicationAddr": address, "LegalAddr": address,
-        "PrimaryPhone": {}, "CompanyStartDate": "2026-01-05",
-        "FiscalYearStartMonth": fiscal_month, "Country": country,
-        "Email": {"Address": "noreply@quickbooks.com"}, "WebAddr": {},
-        "SupportedLanguages": "en",
-        "NameValue": [
-            {"Name": "NeoEnabled", "Value": "true"},
-            {"Name": "IsQbdtMigrated", "Value": "false"},
-            {"Name": "CompanyType", "Value": "Other"},
-            {"Name": "SubscriptionStatus", "Value": "SUBSCRIBED"},
-            {"Name": "OfferingSku", "Value": "QuickBooks Online Plus"},
-            {"Name": "PayrollFeature", "Value": "false"},
-            {"Name": "AccountantFeature", "Value": "false"},
-        ],
-        "domain": "QBO", "sparse": False, "Id": "1", "SyncToken": "3",
-        "MetaData": {"CreateTime": "2026-01-05T09:12:41-08:00",
-                     "LastUpdatedTime": "2026-01-20T11:02:13-08:00"},
-    }
-
-
-def _preferences(home_currency: str, multicurrency: bool, fiscal_month: str) -> dict:
-    """A Preferences entity (the parts a fresh sandbox company shows) as GET /preferences does."""
-    return {
-        "AccountingInfoPrefs": {
-            "FirstMonthOfFiscalYear": fiscal_month, "UseAccountNumbers": False,
-            "TaxYearMonth": fiscal_month, "ClassTrackingPerTxn": False,
-            "TrackDepartments": False, "DepartmentTerminology": "Location",
-            "ClassTrackingPerTxnLine": False, "CustomerTerminology": "Customers",
-        },
-        "ProductAndServicesPrefs": {"ForSales": True, "ForPurchase": True,
-                                    "QuantityWithPriceAndRate": True, "QuantityOnHand": True},
-        "SalesFormsPrefs": {"AllowDeposit": True, "AllowDiscount": True, "AllowEstimates": True,
-                            "AllowShipping": False, "AllowServiceDate": False,
-                            "ETransactionEnabledStatus": "NotApplicable",
-                            "IPNSupportEnabled": False, "UsingPriceLevels": False,
-                            "DefaultTerms": {"value": "3"}},
-        "CurrencyPrefs": {"MultiCurrencyEnabled": multicurrency,
-                          "HomeCurrency": {"value": home_currency}},
-        "ReportPrefs": {"ReportBasis": "Accrual", "CalcAgingReportFromTxnDate": False},
-        "OtherPrefs": {"NameValue": [
-            {"Name": "SalesFormsPrefs.DefaultCustomerMessage", "Value": "Thank you!"},
-            {"Name": "SalesFormsPrefs.UseSalesTax", "Value": "false"},
-        ]},
-        "domain": "QBO", "sparse": False, "Id": "1", "SyncToken": "5",
-        "MetaData": {"CreateTime": "2026-01-05T09:12:41-08:00",
-                     "LastUpdatedTime": "2026-01-20T11:02:13-08:00"},
-    }
-
-
-# Seed data: one entry per realm, one key per QuickBooks entity name, so later endpoints
-# (Account, Currency, Payment, ...) add keys here. Access tokens are sandbox-only fixtures,
-# one per realm, as Intuit grants them per company connection.
-SEED: dict = {
-    "companies": {
-        US_REALM: {
-            "CompanyInfo": _company("Remit Sandbox Company US", "US", _address(
-                "2600 Marine Way", "Mountain View", "CA", "94043", "USA"), "January"),
-            "Preferences": _preferences("USD", True, "January"),
-        },
-        SINGLE_CURRENCY_REALM: {
-            "CompanyInfo": _company("Remit Sandbox Company (single currency)", "GB", _address(
-                "1 Poultry", "London", "LND", "EC2R 8EJ", "GBR"), "April"),
-            "Preferences": _preferences("GBP", False, "April"),
-        },
-    },
-    "access_tokens": {
-        "sandbox-access-token-us": US_REALM,
-        "sandbox-access-token-single-currency": SINGLE_CURRENCY_REALM,
-    },
-}
+create_invoice = quickbooks_data.create_invoice
 
 _forced: deque[str] = deque()
+
+
+def reset() -> None:
+    """Seed companies, no connections, Intuit's token lifetimes, no forced failures."""
+    quickbooks_data.reset()
+    quickbooks_oauth.reset()
+    _forced.clear()
+
+
+def expire_access_tokens() -> None:
+    """As an hour passing: every access token is refused, refresh tokens still work."""
+    SERVER.expire_access_tokens()
+
+
+def revoke_all() -> None:
+    """As every user disconnecting the app inside QuickBooks: refresh fails with invalid_grant."""
+    SERVER.revoke_all()
 
 
 def force_next(answer: str) -> None:
@@ -120,7 +64,7 @@ def force_next(answer: str) -> None:
 @bp.before_request
 def _gate() -> Response | None:
     """For Accounting API routes (all under /company/<realm>): forced failures first, then
-    Intuit's gateway checks, bearer token, then access to that company."""
+    Intuit's gateway checks: a live access token, granted for that company's data."""
     realm = (request.view_args or {}).get("realm")
     if realm is None:
         return None
@@ -128,17 +72,18 @@ def _gate() -> Response | None:
     if forced:
         return FAILURES[forced]() if forced in FAILURES else Response("unknown failure", 400)
     token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-    granted = SEED["access_tokens"].get(token)
-    if granted is None:
+    grant = SERVER.grant_for(token)
+    if grant is None:
         return _unauthorized()
-    if realm != granted:
+    scope = set(grant.scope.split())
+    if grant.extra.get("realmId") != realm or not scope & quickbooks_oauth.ACCOUNTING_SCOPES:
         return _gateway_fault(403, "ApplicationAuthorizationFailed", 3100, "SERVICE", None)
     return None
 
 
 @bp.get(f"{API}/company/<realm>/companyinfo/<entity_id>")
 def company_info(realm: str, entity_id: str) -> Response:
-    info = SEED["companies"][realm]["CompanyInfo"]
+    info = quickbooks_data.COMPANIES[realm]["CompanyInfo"]
     if entity_id not in (realm, info["Id"]):
         return _fault(400, "610", "Object Not Found",
                       "Object Not Found : Something you're trying to use has been made inactive "
@@ -148,7 +93,27 @@ def company_info(realm: str, entity_id: str) -> Response:
 
 @bp.get(f"{API}/company/<realm>/preferences")
 def preferences(realm: str) -> Response:
-    return _answer({"Preferences": SEED["companies"][realm]["Preferences"]})
+    return _answer({"Preferences": quickbooks_data.COMPANIES[realm]["Preferences"]})
+
+
+@bp.route(f"{API}/company/<realm>/query", methods=["GET", "POST"])
+def query(realm: str) -> Response:
+    """POST with the statement as an application/text body (python-quickbooks), or GET
+    ?query=. No row: QueryResponse is empty, with no entity key, as at Intuit."""
+    text = request.args.get("query", "") if request.method == "GET" else request.get_data(
+        as_text=True)
+    try:
+        parsed = quickbooks_query.parse(text)
+        entities = quickbooks_data.COMPANIES[realm].get(parsed.entity)
+        if not isinstance(entities, list):
+            raise quickbooks_query.QueryError(
+                f"Error parsing query: the sandbox holds no {parsed.entity} list")
+        rows = quickbooks_query.run(parsed, entities)
+    except quickbooks_query.QueryError as refused:
+        return _fault(400, "4001", "Invalid query", str(refused), "ValidationFault")
+    page = {parsed.entity: rows, "startPosition": parsed.start_position,
+            "maxResults": len(rows)} if rows else {}
+    return _answer({"QueryResponse": page})
 
 
 def _now() -> str:
@@ -185,8 +150,8 @@ def _gateway_fault(status: int, name: str, code: int, fault_type: str,
 
 def _json(body: dict, status: int) -> Response:
     """Keys in Intuit's order (jsonify would sort them), with Intuit's `intuit_tid` header."""
-    response = Response(json.dumps(body), status=status, mimetype="application/json")
-    response.headers["intuit_tid"] = f"1-{secrets.token_hex(4)}-{secrets.token_hex(12)}"
+    response = Response(quickbooks_data.dumps(body), status=status, mimetype="application/json")
+    response.headers["intuit_tid"] = quickbooks_oauth.intuit_tid()
     return response
 
 

@@ -1,9 +1,12 @@
 """QuickBooks Online connector: python-quickbooks behind Remit's Connector contract.
 
 client.py is the only module that imports python-quickbooks; connector.py implements the
-contract; transformers.py maps vendor objects to records; const.py pins versions and maps errors.
+contract; oauth.py refreshes and revokes tokens (Authlib); rules.py holds the account roles;
+transformers.py maps vendor objects to records; const.py pins versions and maps errors.
 """
 
+from connectors.quickbooks import oauth
 from connectors.quickbooks.connector import QuickBooksConnector
+from connectors.quickbooks.rules import RULES
 
-__all__ = ["QuickBooksConnector"]
+__all__ = ["RULES", "QuickBooksConnector", "oauth"]

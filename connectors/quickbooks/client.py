@@ -15,37 +15,18 @@ from typing import TypeVar
 import requests
 from quickbooks import QuickBooks
 from quickbooks.exceptions import QuickbooksException
+from quickbooks.objects.account import Account
 from quickbooks.objects.company_info import CompanyInfo
+from quickbooks.objects.companycurrency import CompanyCurrency
 from quickbooks.objects.preferences import Preferences
-from requests.adapters import HTTPAdapter
 
 from connectors.base import AuthError, ConnectorError, RateLimited, Rejected, VendorUnavailable
 from connectors.quickbooks import const
+from connectors.quickbooks.transport import CallPolicyMixin, retry_after
+
+__all__ = ["BearerSession", "CallPolicyMixin", "QuickBooksClient", "translate"]
 
 T = TypeVar("T")
-
-
-class CallPolicyMixin:
-    """Remit's transport rules for any requests-based session (a plain one now, an Authlib
-    OAuth2Session once token refresh lands): a timeout on every call, no urllib3 retries, and
-    the last response kept so its status and headers survive python-quickbooks' exceptions."""
-
-    timeout: float
-    last_response: requests.Response | None = None
-
-    def _apply_call_policy(self, timeout: float) -> None:
-        self.timeout = timeout
-        # Retries belong to the job runner, which knows which calls are safe to repeat.
-        adapter = HTTPAdapter(max_retries=0)
-        self.mount("https://", adapter)  # type: ignore[attr-defined]
-        self.mount("http://", adapter)  # type: ignore[attr-defined]
-
-    def request(self, method, url, *args, **kwargs):  # type: ignore[no-untyped-def]
-        kwargs.setdefault("timeout", self.timeout)
-        self.last_response = None
-        response = super().request(method, url, *args, **kwargs)  # type: ignore[misc]
-        self.last_response = response
-        return response
 
 
 class BearerSession(CallPolicyMixin, requests.Session):
@@ -86,6 +67,16 @@ class QuickBooksClient:
         """GET /company/{realm}/preferences."""
         return self.call(lambda: Preferences.get(qb=self.qb))
 
+    def accounts(self, where: str, start: int, max_results: int) -> list[Account]:
+        """One page of `SELECT * FROM Account [WHERE where] STARTPOSITION .. MAXRESULTS ..`."""
+        return self.call(lambda: Account.where(
+            where, start_position=start, max_results=max_results, qb=self.qb))
+
+    def company_currencies(self, start: int, max_results: int) -> list[CompanyCurrency]:
+        """One page of the company's active foreign currencies (multicurrency companies)."""
+        return self.call(lambda: CompanyCurrency.where(
+            "", start_position=start, max_results=max_results, qb=self.qb))
+
     def call(self, operation: Callable[[], T]) -> T:
         """Run one SDK operation; whatever fails comes out as a ConnectorError."""
         try:
@@ -117,7 +108,7 @@ def translate(
     where = f"HTTP {status}" + (f", fault {code}" if code is not None else "")
     error_class = const.STATUS_ERRORS.get(status) or const.FAULT_CODE_ERRORS.get(code or 0)
     if error_class is RateLimited:
-        return RateLimited(f"QuickBooks throttled the request ({where}).", _retry_after(response))
+        return RateLimited(f"QuickBooks throttled the request ({where}).", retry_after(response))
     if error_class is not None:
         return error_class(f"QuickBooks refused the request ({where}).")
     if status >= 500 or body is None:
@@ -141,14 +132,6 @@ def _fault_code(exc: Exception, body: dict | None) -> int | None:
         return None
     code = getattr(exc, "error_code", None)
     return code if isinstance(code, int) else None
-
-
-def _retry_after(response: requests.Response) -> float | None:
-    """Seconds from a delta-seconds Retry-After header (Intuit sends no HTTP-date form)."""
-    try:
-        return max(0.0, float(response.headers["Retry-After"]))
-    except (KeyError, ValueError):
-        return None
 
 
 def _detail(exc: Exception) -> str:

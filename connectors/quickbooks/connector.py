@@ -2,25 +2,126 @@
 
 from __future__ import annotations
 
-from connectors.base import CompanyInfo
-from connectors.quickbooks import transformers
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from typing import Any, TypeVar
+
+from connectors.base import (
+    CompanyInfo,
+    Currency,
+    LedgerAccount,
+    OAuthClient,
+    TokenKeeper,
+    TokenSet,
+)
+from connectors.quickbooks import const, oauth, transformers
 from connectors.quickbooks.client import QuickBooksClient
+from connectors.quickbooks.rules import DEPOSIT_TYPES, RECEIVABLE_TYPE, RULES
+
+T = TypeVar("T")
+
+# Name lists answer only active rows unless asked otherwise; the cache wants them all.
+EVERY_ACCOUNT = "Active IN (true, false)"
+DEPOSIT_CANDIDATES = "AccountType IN ({}) AND Active = true".format(
+    ", ".join(f"'{kind}'" for kind in sorted(DEPOSIT_TYPES)))
+RECEIVABLE_CANDIDATES = f"AccountType = '{RECEIVABLE_TYPE}' AND Active = true"
 
 
 class QuickBooksConnector:
-    """One connected QuickBooks company.
+    """One connected QuickBooks company (realm).
 
-    `api_base` is the only difference between real mode (const.PRODUCTION_API_BASE or
-    const.SANDBOX_API_BASE) and Remit's sandbox (`<REMIT_SANDBOX_URL>/quickbooks/api/v3`).
-    `timeout` (seconds) bounds every HTTP call. Every method raises ConnectorError subclasses.
+    `api_base` is the Accounting API root: Intuit's (const.SANDBOX_API_BASE or
+    const.PRODUCTION_API_BASE) or its sandbox stand-in. `client` names the app and its token
+    endpoints; `timeout` (seconds) bounds every HTTP call; `page_size` rows per query page.
+
+    Tokens: before each call, tokens expiring within const.REFRESH_AHEAD_SECONDS are rotated
+    through `tokens`; a 401 rotates once and retries the call once. Nothing else refreshes
+    (python-quickbooks and Authlib never do it on their own here). Every method raises
+    ConnectorError subclasses; a refused refresh token is AuthError.
     """
 
-    def __init__(self, realm_id: str, access_token: str, api_base: str, timeout: float) -> None:
+    def __init__(self, realm_id: str, tokens: TokenKeeper, client: OAuthClient, api_base: str,
+                 timeout: float, page_size: int = const.MAX_PAGE_SIZE) -> None:
+        if not 1 <= page_size <= const.MAX_PAGE_SIZE:
+            raise ValueError(f"page_size must be between 1 and {const.MAX_PAGE_SIZE}")
         self.realm_id = realm_id
-        self._client = QuickBooksClient.with_access_token(realm_id, access_token, api_base, timeout)
+        self._tokens = tokens
+        self._oauth_client = client
+        self._api_base = api_base
+        self._timeout = timeout
+        self._page_size = page_size
+        self._client: QuickBooksClient | None = None
 
     def company_info(self) -> CompanyInfo:
         """Two reads: CompanyInfo (name, country) and Preferences (currency settings)."""
-        info = self._client.company_info()
-        preferences = self._client.preferences()
+        info = self._call(QuickBooksClient.company_info)
+        preferences = self._call(QuickBooksClient.preferences)
         return transformers.company_info(info, preferences)
+
+    def currencies(self) -> list[Currency]:
+        """The home currency, plus the active CompanyCurrency list when multicurrency is on."""
+        preferences = self._call(QuickBooksClient.preferences)
+        home, multicurrency = transformers.currency_settings(preferences)
+        if not multicurrency:
+            return [Currency(home)]
+        return transformers.currencies(home, self._pages(QuickBooksClient.company_currencies))
+
+    def accounts(self) -> list[LedgerAccount]:
+        return self._ledger_accounts(EVERY_ACCOUNT)
+
+    def deposit_accounts(self, currency: str) -> list[LedgerAccount]:
+        """Intuit filters type and status; the currency is matched here (RULES), because
+        filtering on CurrencyRef in a query is not documented."""
+        candidates = self._ledger_accounts(DEPOSIT_CANDIDATES)
+        return [account for account in candidates if RULES.is_deposit(account, currency)]
+
+    def receivable_accounts(self, currency: str) -> list[LedgerAccount]:
+        candidates = self._ledger_accounts(RECEIVABLE_CANDIDATES)
+        return [account for account in candidates if RULES.is_receivable(account, currency)]
+
+    def _ledger_accounts(self, where: str) -> list[LedgerAccount]:
+        found = self._pages(partial(_accounts_page, where=where))
+        home = None
+        if not all(transformers.has_currency(account) for account in found):
+            home, _ = transformers.currency_settings(self._call(QuickBooksClient.preferences))
+        return [transformers.ledger_account(account, home) for account in found]
+
+    def _pages(self, fetch: Callable[..., list[Any]]) -> list[Any]:
+        """Every page of a query: `fetch(client, start=, max_results=)` until a short page."""
+        rows: list[Any] = []
+        while True:
+            page = self._call(partial(fetch, start=len(rows) + 1, max_results=self._page_size))
+            rows.extend(page)
+            if len(page) < self._page_size:
+                return rows
+
+    def _call(self, operation: Callable[[QuickBooksClient], T]) -> T:
+        tokens = self._usable_tokens()
+        try:
+            return operation(self._client_for(tokens))
+        except const.TokenRejected:
+            tokens = self._tokens.rotate(tokens, self._exchange)
+            return operation(self._client_for(tokens))
+
+    def _usable_tokens(self) -> TokenSet:
+        tokens = self._tokens.current()
+        ahead = timedelta(seconds=const.REFRESH_AHEAD_SECONDS)
+        if not tokens.access_token or tokens.expires_at - datetime.now(UTC) <= ahead:
+            tokens = self._tokens.rotate(tokens, self._exchange)
+        return tokens
+
+    def _exchange(self, refresh_token: str) -> TokenSet:
+        return oauth.refresh(self._oauth_client, refresh_token, self._timeout)
+
+    def _client_for(self, tokens: TokenSet) -> QuickBooksClient:
+        """Clients are cheap (no network on construction); keep one per access token."""
+        if self._client is None or self._client.session.access_token != tokens.access_token:
+            self._client = QuickBooksClient.with_access_token(
+                self.realm_id, tokens.access_token, self._api_base, self._timeout)
+        return self._client
+
+
+def _accounts_page(client: QuickBooksClient, where: str, start: int,
+                   max_results: int) -> list[Any]:
+    return client.accounts(where, start, max_results)

@@ -12,11 +12,26 @@ MINOR_VERSION = 75
 PRODUCTION_API_BASE = "https://quickbooks.api.intuit.com/v3"
 SANDBOX_API_BASE = "https://sandbox-quickbooks.api.intuit.com/v3"
 
+# OAuth endpoints (Intuit's discovery documents; the same for development and production keys).
+TOKEN_URL = "https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer"  # noqa: S105 (a URL)
+REVOKE_URL = "https://developer.api.intuit.com/v2/oauth2/tokens/revoke"
+
+# Intuit's largest query page; python-quickbooks' all() would stop at 100 rows.
+MAX_PAGE_SIZE = 1000
+
+# Refresh this long before the access token expires, so no call starts with a dying token.
+REFRESH_AHEAD_SECONDS = 120
+
+
+class TokenRejected(AuthError):
+    """HTTP 401 from the Accounting API: the access token expired or was revoked. The connector
+    refreshes once and retries; callers see it as the AuthError it is."""
+
 # HTTP statuses that decide the error on their own, whatever the body says. python-quickbooks
 # drops the status (except 401), so the client reads it from the response.
 # https://developer.intuit.com/app/developer/qbo/docs/develop/troubleshooting/error-codes
 STATUS_ERRORS: dict[int, type[ConnectorError]] = {
-    401: AuthError,  # token expired or revoked (gateway "AuthenticationFailed", 3200)
+    401: TokenRejected,  # token expired or revoked (gateway "AuthenticationFailed", 3200)
     403: AuthError,  # token not valid for this company ("ApplicationAuthorizationFailed", 3100)
     429: RateLimited,  # ThrottleExceeded, 3001
 }

@@ -1,65 +1,67 @@
-"""Connector tier: the real vendor SDKs making real HTTP calls, replayed from vcrpy cassettes.
+"""Connector tier, shared by every vendor: the real SDKs making real HTTP calls, replayed from
+vcrpy cassettes. Vendor specifics live in <vendor>/conftest.py.
 
 Which server a test talks to depends on how pytest was started (README.md beside this file):
-- replay (default, CI): `--record-mode=none`; the connector is pointed at Intuit's real
-  sandbox host with a dummy token and vcrpy answers from the cassette.
-- sandbox recording (`python -m tests.connectors.record`): QBO_RECORD_API_BASE names the local
-  stand-in on loopback; requests are rewritten to Intuit's host before the cassette is saved.
-- live recording (`-m live --record-mode=rewrite` with QBO_LIVE_ACCESS_TOKEN and
-  QBO_LIVE_REALM_ID): Intuit's real sandbox company; its realm id is rewritten to ours.
+- replay (default, CI): `--record-mode=none`; connectors use the vendors' real URLs and vcrpy
+  answers from the cassette.
+- sandbox recording (`python -m tests.connectors.record`): SANDBOX_ROOT_ENV names the whole
+  sandbox app on loopback; `vendor_url()` moves each real URL onto it, and recorded requests are
+  moved back (`sandbox.hosts.to_real`) before the cassette is saved. Each test starts from the
+  sandbox's seed.
+- live recording (`-m live --record-mode=rewrite`): the real vendor; each vendor's conftest
+  names the environment variables it needs (`skip_unrecordable`).
 """
 
 from __future__ import annotations
 
+import json
 import os
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from http import HTTPStatus
 from pathlib import Path
 
 import pytest
 
-import sandbox.quickbooks as qbo_sandbox
-from connectors.quickbooks import QuickBooksConnector, const
+import sandbox
+from connectors.base import AuthError, TokenSet
+from sandbox.hosts import to_real, to_sandbox
 
-REPLAY_TOKEN = "test-access-token"
-RECORD_BASE_ENV = "QBO_RECORD_API_BASE"
-LIVE_ENV = ("QBO_LIVE_ACCESS_TOKEN", "QBO_LIVE_REALM_ID")
-US_REALM = qbo_sandbox.US_REALM
-SINGLE_CURRENCY_REALM = qbo_sandbox.SINGLE_CURRENCY_REALM
-
-
-@dataclass(frozen=True)
-class QuickBooksTarget:
-    """Where this run's QuickBooks calls go, and with which credentials."""
-
-    mode: str  # "replay", "sandbox" or "live"
-    api_base: str
-    tokens: dict[str, str] = field(default_factory=dict)  # our realm -> token to send
-    realms: dict[str, str] = field(default_factory=dict)  # our realm -> realm to call
-
-    def connector(self, realm: str, token: str | None = None) -> QuickBooksConnector:
-        """A connector for one of the seeded realms; `token` overrides the valid one."""
-        access_token = token or self.tokens.get(realm, REPLAY_TOKEN)
-        return QuickBooksConnector(self.realms.get(realm, realm), access_token,
-                                   self.api_base, timeout=10.0)
-
-    def force_next(self, answer: str) -> None:
-        """Sandbox control for error cassettes; on replay the cassette already holds it.
-        Live runs never get here: only tests marked `live` run live, and they force nothing."""
-        if self.mode == "sandbox":
-            qbo_sandbox.force_next(answer)
+SANDBOX_ROOT_ENV = "REMIT_RECORD_SANDBOX_ROOT"
+REDACTED = "REDACTED"  # what every secret in a cassette becomes
+# Request parameters (form or JSON) that carry a credential: codes, tokens, client secrets.
+SECRET_PARAMETERS = ("code", "code_verifier", "client_secret", "refresh_token", "token")
+# Token-endpoint response fields that carry one.
+SECRET_FIELDS = ("access_token", "refresh_token", "id_token")
 
 
-def pytest_collection_modifyitems(config, items) -> None:
-    """Skip what cannot be recorded in this run before any fixture starts: with
-    --record-mode=rewrite, pytest-recording deletes a test's cassette as the test begins."""
-    mode = config.getoption("--record-mode") or "none"
-    if mode == "none" or os.environ.get(RECORD_BASE_ENV):
+def sandbox_root() -> str | None:
+    """The loopback sandbox this run records from, or None (replay or live)."""
+    return os.environ.get(SANDBOX_ROOT_ENV) or None
+
+
+def run_mode(record_mode: str) -> str:
+    """"replay", "sandbox" or "live": where this run's requests go."""
+    if record_mode == "none":
+        return "replay"
+    return "sandbox" if sandbox_root() else "live"
+
+
+def vendor_url(real_url: str) -> str:
+    """Where a vendor's real URL is reached in this run: its sandbox stand-in when recording
+    from the sandbox; otherwise the real URL (vcrpy answers replays, live runs reach it)."""
+    root = sandbox_root()
+    return to_sandbox(real_url, root) if root else real_url
+
+
+def skip_unrecordable(config, items, folder: Path, live_env: tuple[str, ...]) -> None:
+    """Call from a vendor conftest's pytest_collection_modifyitems. With --record-mode=rewrite,
+    pytest-recording deletes a test's cassette as the test begins, so skip up front what this
+    run cannot record: sandbox-only tests in a live run, live tests without credentials."""
+    if (config.getoption("--record-mode") or "none") == "none" or sandbox_root():
         return
-    missing = [name for name in LIVE_ENV if not os.environ.get(name)]
-    here = Path(__file__).parent
+    missing = [name for name in live_env if not os.environ.get(name)]
     for item in items:
-        if here not in item.path.parents or item.get_closest_marker("vcr") is None:
+        if folder not in item.path.parents or item.get_closest_marker("vcr") is None:
             continue
         if item.get_closest_marker("live") is None:
             reason = "needs sandbox controls: re-record it with python -m tests.connectors.record"
@@ -70,46 +72,82 @@ def pytest_collection_modifyitems(config, items) -> None:
         item.add_marker(pytest.mark.skip(reason=reason))
 
 
-@pytest.fixture
-def qbo(record_mode) -> QuickBooksTarget:
-    if record_mode == "none":
-        return QuickBooksTarget("replay", const.SANDBOX_API_BASE)
-    if os.environ.get(RECORD_BASE_ENV):
-        tokens = {realm: token for token, realm in qbo_sandbox.SEED["access_tokens"].items()}
-        return QuickBooksTarget("sandbox", os.environ[RECORD_BASE_ENV], tokens)
-    token, realm = (os.environ[name] for name in LIVE_ENV)
-    return QuickBooksTarget("live", const.SANDBOX_API_BASE, {US_REALM: token}, {US_REALM: realm})
+@pytest.fixture(autouse=True)
+def _sandbox_from_its_seed():
+    """Recording from the sandbox: every test starts from the seed data, with no grants."""
+    if sandbox_root():
+        sandbox.reset()
 
 
-def as_intuit_traffic(request):
-    """Make a recorded request look like what was sent to Intuit: the loopback sandbox base
-    becomes Intuit's sandbox host, and a live company's realm id becomes our seeded one."""
-    record_base = os.environ.get(RECORD_BASE_ENV)
-    if record_base and request.uri.startswith(record_base):
-        request.uri = const.SANDBOX_API_BASE + request.uri[len(record_base):]
-    live_realm = os.environ.get("QBO_LIVE_REALM_ID")
-    if live_realm:
-        request.uri = request.uri.replace(f"/company/{live_realm}/", f"/company/{US_REALM}/")
+class MemoryTokenKeeper:
+    """The add-on's token storage, in memory (a test double for connectors.base.TokenKeeper):
+    single-flight as the protocol says, counting rotations for assertions."""
+
+    def __init__(self, tokens: TokenSet) -> None:
+        self.tokens = tokens
+        self.rotations = 0
+        self.needs_reconnect = False
+
+    def current(self) -> TokenSet:
+        return self.tokens
+
+    def rotate(self, stale: TokenSet, exchange: Callable[[str], TokenSet]) -> TokenSet:
+        if self.tokens.refresh_token != stale.refresh_token:
+            return self.tokens
+        try:
+            fresh = exchange(self.tokens.refresh_token)
+        except AuthError:
+            self.needs_reconnect = True
+            raise
+        self.tokens, self.rotations = fresh, self.rotations + 1
+        return fresh
+
+
+def as_vendor_request(request):
+    """A request sent to the loopback sandbox, rewritten to the vendor's real URL."""
+    root = sandbox_root()
+    if root:
+        request.uri = to_real(request.uri, root)
     return request
 
 
 def as_vendor_response(response):
-    """Drop what belongs to the local server rather than the vendor's contract: its banner,
-    any cookies, and Werkzeug's upper-case reason phrases."""
+    """Drop what belongs to the local server rather than the vendor's contract (its banner,
+    cookies, Werkzeug's upper-case reason phrases) and scrub token-endpoint secrets."""
     headers = response["headers"]
     for name in [name for name in headers if name.lower() in ("server", "set-cookie")]:
         del headers[name]
     response["status"]["message"] = HTTPStatus(response["status"]["code"]).phrase
+    scrubbed = scrub_token_fields(response["body"]["string"])
+    if scrubbed is not None:
+        response["body"]["string"] = scrubbed
+        for name in [name for name in headers if name.lower() == "content-length"]:
+            headers[name] = [str(len(scrubbed))]
     return response
+
+
+def scrub_token_fields(body: bytes | str) -> bytes | None:
+    """A token response with its access/refresh/id tokens replaced by REDACTED; None when the
+    body holds none of them (then it is recorded as it came)."""
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(data, dict) or not set(SECRET_FIELDS) & set(data):
+        return None
+    scrubbed = {key: REDACTED if key in SECRET_FIELDS else value for key, value in data.items()}
+    return json.dumps(scrubbed).encode()
 
 
 @pytest.fixture
 def vcr_config() -> dict:
+    """Vendors extend it in their conftest (`def vcr_config(vcr_config): ...`)."""
     return {
         "filter_headers": ["authorization", "cookie"],
-        # Host and scheme too: a replay must go to Intuit's real host, as production would.
+        "filter_post_data_parameters": [(name, REDACTED) for name in SECRET_PARAMETERS],
+        # Host and scheme too: a replay must go to the vendor's real host, as production would.
         "match_on": ["method", "scheme", "host", "path", "query", "body"],
         "decode_compressed_response": True,
-        "before_record_request": as_intuit_traffic,
+        "before_record_request": as_vendor_request,
         "before_record_response": as_vendor_response,
     }

@@ -13,25 +13,30 @@ from pathlib import Path
 import pytest
 import yaml
 
-import sandbox.quickbooks as qbo_sandbox
+from sandbox.oauth import ISSUED_TOKEN
 
 CASSETTES = sorted(Path(__file__).parent.glob("*/cassettes/**/*.yaml"))
 SECRET_HEADERS = {"authorization", "proxy-authorization", "cookie", "set-cookie"}
 LEAK_PATTERNS = [
-    re.compile(r"bearer\s+[\w.~+/=-]{8,}", re.IGNORECASE),
-    re.compile(r"basic\s+[a-z0-9+/=]{12,}", re.IGNORECASE),
-    # a token-ish key followed by a value; scrubbers write "[REDACTED]", which is allowed
-    re.compile(r"\b(refresh_token|access_token|client_secret|id_token)\b\W{1,4}"
-               r"(?!redacted|filtered)[\w.~+/=-]{6,}", re.IGNORECASE),
+    re.compile(r"(?<!/)\bbearer\s+[\w.~+/=-]{8,}", re.IGNORECASE),  # not ".../tokens/bearer"
+    re.compile(r"\bbasic\s+[a-z0-9+/=]{12,}", re.IGNORECASE),
+    # a token-ish key and its value (form, JSON or YAML); scrubbers write REDACTED, allowed
+    re.compile(r"\b(refresh_token|access_token|client_secret|id_token|code_verifier)\b"
+               r"[\"']?\s*[:=]\s*[\"']?(?!\[?redacted|\[?filtered)[\w.~+/=-]{6,}",
+               re.IGNORECASE),
     re.compile(r"\b(?:sk|rk)_(?:live|test)_\w{8,}"),  # Stripe secret/restricted keys
+    re.compile(r"\beyJ[\w-]{10,}\.[\w-]{10,}"),  # a JWT (Intuit access tokens, id_tokens)
+    re.compile(r"\b(?:RT1-\d+-H\d-|AB\d{11})\w{10,}"),  # Intuit refresh tokens
+    ISSUED_TOKEN,  # a code or token from Remit's sandbox stand-ins
 ]
+LIVE_SECRET_ENV = ("QBO_LIVE_ACCESS_TOKEN", "QBO_LIVE_REFRESH_TOKEN", "QBO_LIVE_CLIENT_SECRET",
+                   "XERO_LIVE_ACCESS_TOKEN", "XERO_LIVE_REFRESH_TOKEN", "XERO_LIVE_CLIENT_SECRET")
 
 
 def known_secrets() -> list[str]:
-    """Token values that exist in this environment: the sandbox's and any live ones."""
-    values = list(qbo_sandbox.SEED["access_tokens"])
-    live = os.environ.get("QBO_LIVE_ACCESS_TOKEN", "")
-    return [*values, live] if len(live) >= 8 else values  # a stub like "x" is no secret
+    """Credentials set in this environment for live recording."""
+    values = [os.environ.get(name, "") for name in LIVE_SECRET_ENV]
+    return [value for value in values if len(value) >= 8]  # a stub like "x" is no secret
 
 
 def leaks(text: str) -> list[str]:
@@ -61,7 +66,16 @@ def test_the_leak_check_catches_leaks():
         '{"refresh_token": "RT1-39-H3-1785429816rcysb9dns1ofreknypnm"}',
         "grant_type=refresh_token&refresh_token=RT1-39-H3-17854",
         "client_secret=abcdef123456",
-        f"echoed {known_secrets()[0]}",
+        '{"id_token": "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.sig"}',
+        "echoed in a message: qbo-sandbox-rt-Yh3nG0dY9xq8kM3wP2vL5sT1uE7rA4cB",
+        "x_code=qbo-sandbox-code-hydoeXYzfNyD6l88FYPOuVRT&state=1",
     ]
     assert all(leaks(text) for text in dirty)
-    assert leaks('{"access_token": "[REDACTED]", "refresh_token": null}') == []
+    assert leaks('{"access_token": "REDACTED", "refresh_token": null}') == []
+    assert leaks("grant_type=refresh_token&refresh_token=REDACTED") == []
+
+
+def test_live_credentials_are_looked_for(monkeypatch):
+    monkeypatch.setenv("QBO_LIVE_ACCESS_TOKEN", "live-token-value-123")
+
+    assert leaks("a body echoing live-token-value-123") == ["known token live-t..."]

@@ -4,16 +4,47 @@ QuickBooks' JSON mirrors its XML: element names become keys, XML attributes (`do
 `sparse`, `code`, `type`, `time`) become keys too, repeated elements become arrays, and a
 simple-content element such as ReferenceType becomes {"value": ..., <attributes>}. A body is
 checked as an IntuitResponse: every key must be declared for its complex type (including what
-it inherits through xs:extension), enum values must be listed, and xs:boolean must be a bool.
+it inherits through xs:extension), enum values must be listed, and built-in types must have
+their JSON kind (xs:boolean a bool, xs:int an integer, xs:decimal a number, xs:string a string,
+xs:date / xs:dateTime ISO 8601 text).
 """
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 XS = "{http://www.w3.org/2001/XMLSchema}"
-BUILTIN = "xs:"
+_DATE = r"\d{4}-\d{2}-\d{2}"
+_DATE_TIME = re.compile(_DATE + r"T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?")
+
+
+def _integer(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+BUILTIN_KINDS: dict[str, tuple[str, Callable[[object], bool]]] = {
+    "xs:boolean": ("a boolean", lambda value: isinstance(value, bool)),
+    "xs:string": ("a string", lambda value: isinstance(value, str)),
+    "xs:int": ("an integer", _integer),
+    "xs:long": ("an integer", _integer),
+    "xs:integer": ("an integer", _integer),
+    "xs:positiveInteger": ("an integer", _integer),
+    "xs:decimal": ("a number", _number),
+    "xs:double": ("a number", _number),
+    "xs:date": ("an xs:date", lambda value: isinstance(value, str)
+                and re.fullmatch(_DATE, value) is not None),
+    "xs:dateTime": ("an xs:dateTime", lambda value: isinstance(value, str)
+                    and _DATE_TIME.fullmatch(value) is not None),
+}
+# Fields typed xs:string whose documentation names the enumeration they take values from.
+DOCUMENTED_ENUMS = {("Account", "AccountSubType"): "AccountSubTypeEnum"}
 
 
 class Schema:
@@ -68,6 +99,14 @@ class Schema:
             return self.enumeration(self.simple[base])
         return values
 
+    def builtin_base(self, simple_node: ET.Element) -> str | None:
+        """The xs: type a simple type restricts, following restriction bases."""
+        restriction = simple_node.find(f"{XS}restriction")
+        base = restriction.get("base", "") if restriction is not None else ""
+        if base in self.simple:
+            return self.builtin_base(self.simple[base])
+        return base or None
+
     def _base_fields(self, base: str) -> dict[str, ET.Element | str]:
         if base in self.complex:
             return self.fields(self.complex[base])
@@ -96,12 +135,12 @@ class Schema:
             for position, item in enumerate(value):
                 self._check_value(item, type_node, f"{path}[{position}]", problems)
         elif isinstance(type_node, str):
-            if type_node == "xs:boolean" and not isinstance(value, bool):
-                problems.append(f"{path}: {value!r} is not a boolean")
+            self._check_builtin(value, type_node, path, problems)
         elif type_node.tag == f"{XS}simpleType":
             allowed = self.enumeration(type_node)
             if allowed and value not in allowed:
                 problems.append(f"{path}: {value!r} not in {sorted(allowed)}")
+            self._check_builtin(value, self.builtin_base(type_node) or "", path, problems)
         elif not isinstance(value, dict):
             problems.append(f"{path}: expected an object, got {value!r}")
         else:
@@ -116,3 +155,12 @@ class Schema:
                 problems.append(f"{path}.{key}: not declared in {label}")
             elif item is not None:
                 self._check_value(item, self._type_of(declared[key]), f"{path}.{key}", problems)
+            enum_name = DOCUMENTED_ENUMS.get((label, key))
+            if enum_name and item not in self.enumeration(self.simple[enum_name]):
+                problems.append(f"{path}.{key}: {item!r} is not an {enum_name} value")
+
+    @staticmethod
+    def _check_builtin(value, type_name: str, path: str, problems: list[str]) -> None:
+        kind = BUILTIN_KINDS.get(type_name)
+        if kind is not None and not kind[1](value):
+            problems.append(f"{path}: {value!r} is not {kind[0]}")

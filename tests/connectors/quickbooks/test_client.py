@@ -16,7 +16,7 @@ from requests.adapters import HTTPAdapter
 from connectors.base import AuthError, RateLimited, Rejected, VendorUnavailable
 from connectors.quickbooks import const
 from connectors.quickbooks.client import BearerSession, QuickBooksClient
-from tests.connectors.conftest import US_REALM
+from tests.connectors.quickbooks.conftest import US_REALM
 
 TOKEN = "secret-access-token-abc"
 

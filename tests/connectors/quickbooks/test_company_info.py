@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.base import AuthError, CompanyInfo, RateLimited, VendorUnavailable
-from tests.connectors.conftest import SINGLE_CURRENCY_REALM, US_REALM
+from connectors.base import CompanyInfo, RateLimited, VendorUnavailable
+from tests.connectors.quickbooks.conftest import SINGLE_CURRENCY_REALM, US_REALM
 
 
 @pytest.mark.live
@@ -29,18 +29,6 @@ def test_single_currency_company(qbo):
         multicurrency=False,
         country="GB",
     )
-
-
-@pytest.mark.live
-@pytest.mark.vcr
-def test_rejected_token_is_auth_error(qbo):
-    connector = qbo.connector(US_REALM, token="revoked-access-token")
-
-    with pytest.raises(AuthError) as caught:
-        connector.company_info()
-
-    assert "HTTP 401" in str(caught.value)
-    assert "revoked-access-token" not in str(caught.value)
 
 
 @pytest.mark.vcr

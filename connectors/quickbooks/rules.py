@@ -1,0 +1,34 @@
+"""QuickBooks' account roles as pure functions (ARCHITECTURE.md, "Account roles per platform").
+
+The add-on filters its cached chart of accounts with RULES, and the connector filters live data
+with the same functions, so a picker shows the same accounts whichever was asked.
+"""
+
+from __future__ import annotations
+
+from connectors.base import LedgerAccount
+
+# Payment.DepositToAccountRef accepts Bank and Other Current Asset accounts (reference §2.3).
+DEPOSIT_TYPES = frozenset({"Bank", "Other Current Asset"})
+RECEIVABLE_TYPE = "Accounts Receivable"
+
+
+class QuickBooksRules:
+    """AccountRules for QuickBooks Online: active, right AccountType, CurrencyRef = currency."""
+
+    def is_deposit(self, account: LedgerAccount, currency: str) -> bool:
+        return (account.active and account.account_type in DEPOSIT_TYPES
+                and _same_currency(account, currency))
+
+    def is_receivable(self, account: LedgerAccount, currency: str) -> bool:
+        """QuickBooks creates a currency's A/R account with its first invoice in that currency;
+        until then no account matches and the add-on says so."""
+        return (account.active and account.account_type == RECEIVABLE_TYPE
+                and _same_currency(account, currency))
+
+
+def _same_currency(account: LedgerAccount, currency: str) -> bool:
+    return account.currency.upper() == currency.upper()
+
+
+RULES = QuickBooksRules()

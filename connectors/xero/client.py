@@ -1,0 +1,174 @@
+"""The one module that imports xero-python: builds the SDK per connection and turns everything
+it raises into Remit's ConnectorError taxonomy.
+
+xero-python traps fixed here (reference §5):
+- `Configuration()` is a singleton-ish copy and its OAuth2Token is shared by every copy (§5.1):
+  each XeroClient gets its own OAuth2Token, so no token is shared across companies.
+- urllib3 silently retries 429/503 with Retry-After, sleeping meanwhile (§5.4): retries are off.
+- no timeout by default, and a float timeout is ignored (§5.4): every call passes a
+  `(connect, read)` tuple.
+- the SDK refreshes tokens on its own when it thinks they expire (§5.2): its token getter gets
+  no refresh token and an expiry an hour away, so it never tries; connectors refresh through
+  their TokenKeeper instead.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+import urllib3
+from xero_python.accounting import AccountingApi
+from xero_python.api_client import ApiClient, Configuration
+from xero_python.api_client.oauth2 import OAuth2Token
+from xero_python.exceptions import ApiException, HTTPStatusException, OAuth2Error
+from xero_python.identity import IdentityApi
+
+from connectors.base import AuthError, ConnectorError, RateLimited, Rejected, VendorUnavailable
+from connectors.xero.const import ACCOUNTING_PATH
+
+T = TypeVar("T")
+
+
+class AccessTokenRejected(AuthError):
+    """HTTP 401: the access token expired or was revoked. Connectors refresh once and retry;
+    anywhere else it is an ordinary AuthError."""
+
+
+class XeroClient:
+    """xero-python bound to one connection's app registration and API base URL.
+
+    Not thread-safe (the access token for the current call is held on the instance): give
+    each worker its own client; construction makes no network call.
+    """
+
+    def __init__(self, client_id: str, api_base: str, timeout: float) -> None:
+        self._access_token = ""
+        self._timeout = (timeout, timeout)  # (connect, read): the SDK ignores a bare float
+        api_client = _api_client(client_id, self._token_for_sdk)
+        base = api_base.rstrip("/")
+        self._accounting = AccountingApi(api_client, base_url=base + ACCOUNTING_PATH)
+        self._identity = IdentityApi(api_client, base_url=base)
+
+    def organisation(self, access_token: str, tenant_id: str):
+        """GET /api.xro/2.0/Organisation -> the Organisation model."""
+        answer = self._call(access_token, lambda: self._accounting.get_organisations(
+            tenant_id, _request_timeout=self._timeout))
+        return answer.organisations[0]
+
+    def currencies(self, access_token: str, tenant_id: str) -> list:
+        """GET /api.xro/2.0/Currencies -> Currency models (the org's enabled currencies)."""
+        answer = self._call(access_token, lambda: self._accounting.get_currencies(
+            tenant_id, _request_timeout=self._timeout))
+        return list(answer.currencies or [])
+
+    def accounts(self, access_token: str, tenant_id: str) -> list:
+        """GET /api.xro/2.0/Accounts -> every Account model; the endpoint is not paged."""
+        answer = self._call(access_token, lambda: self._accounting.get_accounts(
+            tenant_id, _request_timeout=self._timeout))
+        return list(answer.accounts or [])
+
+    def connections(self, access_token: str) -> list:
+        """GET /Connections -> Connection models (no tenant header: bearer only)."""
+        return self._call(access_token, lambda: self._identity.get_connections(
+            _request_timeout=self._timeout))
+
+    def delete_connection(self, access_token: str, connection_id: str) -> None:
+        """DELETE /Connections/{id}: disconnect one organisation."""
+        self._call(access_token, lambda: self._identity.delete_connection(
+            connection_id, _request_timeout=self._timeout))
+
+    def _call(self, access_token: str, operation: Callable[[], T]) -> T:
+        self._access_token = access_token
+        try:
+            return operation()
+        except (ApiException, OAuth2Error, urllib3.exceptions.HTTPError, ValueError) as exc:
+            raise translate(exc) from None
+        finally:
+            self._access_token = ""
+
+    def _token_for_sdk(self) -> dict:
+        """Exactly the keys OAuth2Token.update_token takes (an Authlib dict would break it)."""
+        return {"access_token": self._access_token, "token_type": "Bearer", "scope": [],
+                "expires_in": 3600, "expires_at": time.time() + 3600,
+                "refresh_token": None, "id_token": None}
+
+
+def _api_client(client_id: str, token_getter: Callable[[], dict]) -> ApiClient:
+    configuration = Configuration()
+    # This client's own token object (the copies Configuration() hands out share the default's).
+    # No client secret: the SDK could not refresh even if it decided to.
+    configuration.oauth2_token = OAuth2Token(client_id=client_id)
+    api_client = ApiClient(configuration, oauth2_token_getter=token_getter,
+                           oauth2_token_saver=_refuse_sdk_refresh)
+    # Must be set before the first request creates a connection pool.
+    api_client.rest_client.pool_manager.connection_pool_kw["retries"] = False
+    return api_client
+
+
+def _refuse_sdk_refresh(token: dict) -> None:
+    raise AuthError("xero-python tried to store a token it refreshed; Remit refreshes itself.")
+
+
+def translate(exc: Exception) -> ConnectorError:
+    """Map whatever xero-python or urllib3 raised to Remit's taxonomy (reference §3.2, §5.7)."""
+    if isinstance(exc, HTTPStatusException) and exc.http_resp is not None:
+        return _status_error(exc)
+    if isinstance(exc, OAuth2Error):
+        return AuthError(f"xero-python could not authenticate: {type(exc).__name__}.")
+    if isinstance(exc, ValueError):  # e.g. "'FOOBAR' is not a valid AccountType" (§5.9)
+        return VendorUnavailable(f"Xero answered with something this xero-python cannot "
+                                 f"read ({exc}); upgrading xero-python may be needed.")
+    return VendorUnavailable(f"Xero did not answer: {type(exc).__name__}.")
+
+
+def _status_error(exc: HTTPStatusException) -> ConnectorError:
+    status, response = exc.http_resp.status, exc.http_resp
+    if status in (401, 403):  # 403: tenant not connected (or header missing), or scope
+        error = AccessTokenRejected if status == 401 else AuthError
+        what = "the access token" if status == 401 else "access to this organisation"
+        return error(f"Xero refused {what} (HTTP {status}{_detail(response)}).")
+    if status == 429:
+        problem = response.getheader("X-Rate-Limit-Problem") or "unstated"
+        return RateLimited(f"Xero throttled the request (HTTP 429, {problem} limit).",
+                           _retry_after(response.getheader("Retry-After")))
+    if status >= 500:
+        return VendorUnavailable(f"Xero is unavailable (HTTP {status}).")
+    body = _json_body(response)
+    if body.get("error") == "invalid_grant":
+        return AuthError("Xero refused the grant (invalid_grant): reconnect needed.")
+    messages = _validation_messages(body)
+    kind = body.get("Type") or f"HTTP {status}"
+    summary = body.get("Message") or getattr(response, "reason", "") or "refused"
+    return Rejected(f"Xero rejected the request ({kind}): {summary}", "; ".join(messages))
+
+
+def _json_body(response) -> dict:
+    try:
+        body = json.loads(response.text)
+    except (ValueError, AttributeError):  # not JSON (429 and 503 bodies are short texts)
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _validation_messages(body: dict) -> list[str]:
+    """Every ValidationErrors message of every element (the SDK's .reason keeps only one)."""
+    return [error.get("Message", "") for element in body.get("Elements") or []
+            for error in element.get("ValidationErrors") or []]
+
+
+def _detail(response) -> str:
+    """The first word of Xero's problem `Detail` (e.g. TokenExpired), never more: a message
+    must not carry anything the vendor echoed back."""
+    words = str(_json_body(response).get("Detail") or "").split(":")[0].split()
+    return f", {words[0]}" if words and words[0].isalnum() else ""
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a delta-seconds Retry-After header (Xero sends no HTTP-date form)."""
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None

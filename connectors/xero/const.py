@@ -1,0 +1,22 @@
+"""Xero constants: the real endpoints (sandbox mode maps them with sandbox.hosts.to_sandbox),
+the scopes Remit asks for, and token timings. Reference: ../shared/reference/xero.md."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+API_BASE = "https://api.xero.com"  # connections live here; the Accounting API below it
+ACCOUNTING_PATH = "/api.xro/2.0"
+AUTHORIZE_URL = "https://login.xero.com/identity/connect/authorize"
+TOKEN_URL = "https://identity.xero.com/connect/token"  # noqa: S105  (a URL, not a secret)
+REVOKE_URL = "https://identity.xero.com/connect/revocation"
+DISCOVERY_URL = "https://identity.xero.com/.well-known/openid-configuration"
+
+# Apps created from 2 March 2026 may only ask for granular scopes (§1.3): `accounting.transactions`
+# answers invalid_scope. Settings read covers Organisation, Currencies and Accounts.
+SCOPES = ("openid profile email offline_access accounting.settings.read accounting.invoices "
+          "accounting.payments accounting.banktransactions accounting.contacts.read")
+
+REFRESH_AHEAD = timedelta(seconds=120)  # refresh an access token this close to its expiry
+REFRESH_TOKEN_LIFETIME = timedelta(days=60)  # rolling: each rotation starts a new 60 days
+DEFAULT_TIMEOUT = 30.0  # seconds, connect and read each

@@ -1,0 +1,94 @@
+"""Xero stand-in, mounted at /xero: identity (OAuth 2.0 / OpenID Connect, consent page),
+api.xero.com (connections and the Accounting API subset Remit uses), and a console.
+
+Each real host sits at its sandbox/hosts.py prefix plus the real path:
+login.xero.com → /xero/login, identity.xero.com → /xero/identity, api.xero.com → /xero/api.
+
+Controls, for people (the console at /xero/) and for tests (the same POST endpoints, or the
+functions below): force the next API answer to fail (`force_next("429" | "503" | "400")`),
+expire every access token, revoke every grant (the user removed the app in Xero: refresh
+answers invalid_grant and the connections are gone), and reset to the seed. The refresh-token
+rotation grace (30 minutes, as at Xero) is `SERVER.rotation_grace` (seconds); reset() puts it
+back.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+
+from sandbox import xero_api, xero_identity, xero_seed, xero_tenancy
+from sandbox.oauth import SANDBOX_CLIENT_ID
+
+bp = Blueprint("xero", __name__)
+bp.register_blueprint(xero_identity.bp)
+bp.register_blueprint(xero_api.bp)
+
+force_next = xero_api.force_next
+SERVER = xero_tenancy.SERVER
+UK_ORG, FR_ORG = xero_seed.UK_ORG, xero_seed.FR_ORG
+CALLBACK = "http://127.0.0.1/callback"  # where grant_tokens() pretends the browser returned
+
+
+def reset() -> None:
+    """Seed data back, no codes, tokens or connections, no forced failures."""
+    xero_tenancy.reset()
+    xero_api.reset()
+
+
+def grant_tokens(scope: str, tenants: list[str]) -> dict:
+    """The consent page's Allow plus the token endpoint's code exchange, without HTTP: tokens
+    for tests and recorders, whose own traffic then starts at the API."""
+    code = xero_identity.consent(scope, tenants, redirect_uri=CALLBACK)
+    grant, _, tokens = SERVER.exchange_code(SANDBOX_CLIENT_ID, code, CALLBACK, None)
+    xero_tenancy.remember(grant, tokens)
+    return {**tokens, "token_type": "Bearer", "scope": scope}
+
+
+def expire_access_tokens() -> None:
+    SERVER.expire_access_tokens()
+
+
+def revoke_grants() -> None:
+    """As when the user removes the app in Xero: every refresh token answers invalid_grant,
+    every access token 401, and no connection is left."""
+    SERVER.revoke_all()
+    xero_tenancy.disconnect_everyone()
+
+
+@bp.get("/")
+def console() -> str:
+    return render_template(
+        "sandbox/xero/console.html", client_id=SANDBOX_CLIENT_ID,
+        failures=sorted(xero_api.FAILURES), organisations=xero_seed.ORG_NAMES,
+        connections=xero_tenancy.all_connections(), done=request.args.get("done"))
+
+
+@bp.post("/controls/force/<answer>")
+def force_control(answer: str) -> Response:
+    if answer not in xero_api.FAILURES:
+        return Response(f"unknown failure {answer}", status=404)
+    force_next(answer)
+    return _done(f"The next API answer will be a {answer}.")
+
+
+@bp.post("/controls/expire-access-tokens")
+def expire_control() -> Response:
+    expire_access_tokens()
+    return _done("Every access token has expired.")
+
+
+@bp.post("/controls/revoke-grants")
+def revoke_control() -> Response:
+    revoke_grants()
+    return _done("Every grant is revoked and every connection removed.")
+
+
+@bp.post("/controls/reset")
+def reset_control() -> Response:
+    reset()
+    return _done("The Xero sandbox is back to its seed data.")
+
+
+def _done(message: str) -> Response:
+    """Back to the console (303, so a browser reloads it with GET) saying what happened."""
+    return redirect(url_for("xero.console", done=message), code=303)

@@ -1,0 +1,202 @@
+"""api.xero.com stand-in (at /xero/api): the connections endpoints and the Accounting API
+subset Remit reads (Organisation, Currencies, Accounts), in Xero's exact JSON shapes.
+
+Every request passes the gate Xero applies: forced failures first (sandbox controls), then the
+bearer token (401 problem JSON, "TokenExpired" when it expired), then for the Accounting API the
+`xero-tenant-id` header (403 unless the user is connected to it), the scope, and the per-tenant
+minute limit. Answers carry Xero's envelope, `\\/Date(ms)\\/` dates and rate-limit headers.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from collections import deque
+from datetime import UTC, datetime
+from functools import wraps
+
+from flask import Blueprint, Response, g, request
+
+from sandbox import xero_seed, xero_tenancy
+from sandbox.xero_where import QueryError, compile_where
+
+bp = Blueprint("api", __name__)
+ACCOUNTING = "/api/api.xro/2.0"  # stands in for https://api.xero.com/api.xro/2.0
+PROVIDER_NAME = "Remit"  # Xero puts the app's name here
+MINUTE_LIMIT, DAY_LIMIT, APP_MINUTE_LIMIT = 60, 5000, 10000  # reference §3.1
+READ_SCOPES = {"accounting.settings", "accounting.settings.read"}
+
+_lock = threading.Lock()
+_organisations: dict[str, dict] = xero_seed.organisations()
+_forced: deque[str] = deque()
+_calls: dict[str, list[float]] = {}  # tenant -> times of today's calls
+
+
+def reset() -> None:
+    with _lock:
+        _organisations.clear()
+        _organisations.update(xero_seed.organisations())
+        _forced.clear()
+        _calls.clear()
+
+
+def force_next(answer: str) -> None:
+    """Make the next api.xero.com answer a failure: see FAILURES."""
+    if answer not in FAILURES:
+        raise ValueError(f"unknown sandbox failure {answer!r}; choose from {sorted(FAILURES)}")
+    with _lock:
+        _forced.append(answer)
+
+
+@bp.before_request
+def _gate() -> Response | None:
+    """Forced failures (header `X-Sandbox-Force` or force_next) and the bearer token."""
+    with _lock:
+        forced = request.headers.get("X-Sandbox-Force") or (
+            _forced.popleft() if _forced else None)
+    if forced:
+        return FAILURES[forced]() if forced in FAILURES else Response("unknown failure", 400)
+    grant = xero_tenancy.bearer_grant()
+    if isinstance(grant, Response):
+        return grant
+    g.grant = grant
+    return None
+
+
+def accounting(view):
+    """Accounting API checks after the token: tenant header, scope, then the minute limit."""
+
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        tenant = xero_tenancy.tenant_of(g.grant)
+        if isinstance(tenant, Response):
+            return tenant
+        if not READ_SCOPES & set(g.grant.scope.split()):
+            refused = xero_tenancy.problem(403, "Forbidden", "AuthorizationUnsuccessful")
+            refused.headers["WWW-Authenticate"] = 'Bearer error="insufficient_scope"'
+            return refused
+        limits = _count_call(tenant)
+        if limits is None:
+            return _throttled()
+        answer = view(_organisations[tenant], *args, **kwargs)
+        answer.headers.update(limits)
+        return answer
+
+    return guarded
+
+
+@bp.get("/api/connections")
+@bp.get("/api/Connections")  # xero-python's IdentityApi spells it so; Xero takes both
+def connections() -> Response:
+    event = request.args.get("authEventId")
+    found = [c.as_json() for c in xero_tenancy.connections_for(g.grant)
+             if event in (None, c.auth_event_id)]
+    return _json(found)
+
+
+@bp.delete("/api/connections/<connection_id>")
+@bp.delete("/api/Connections/<connection_id>")
+def delete_connection(connection_id: str) -> Response:
+    removed = xero_tenancy.disconnect(g.grant, connection_id.lower())
+    return Response(status=204 if removed else 404)
+
+
+@bp.get(f"{ACCOUNTING}/Organisation")
+@accounting
+def organisation(org: dict) -> Response:
+    return _envelope("Organisations", [org["Organisation"]])
+
+
+@bp.get(f"{ACCOUNTING}/Currencies")
+@accounting
+def currencies(org: dict) -> Response:
+    found = [{"Code": code, "Description": xero_seed.CURRENCY_NAMES[code]}
+             for code in org["Currencies"]]
+    return _filtered("Currencies", found)
+
+
+@bp.get(f"{ACCOUNTING}/Accounts")
+@accounting
+def accounts(org: dict) -> Response:
+    """Not paged, as at Xero: the whole chart in one answer."""
+    return _filtered("Accounts", org["Accounts"])
+
+
+def _filtered(entity: str, items: list[dict]) -> Response:
+    """Apply `where` and `order` (`Field [ASC|DESC]`) as Xero does, or refuse the query."""
+    try:
+        if request.args.get("where"):
+            items = list(filter(compile_where(request.args["where"]), items))
+    except QueryError as error:
+        return _error(400, 16, "QueryParseException", f"Error parsing where clause: {error}")
+    if request.args.get("order"):
+        field, _, direction = request.args["order"].partition(" ")
+        items = sorted(items, key=lambda item: str(item.get(field, "")),
+                       reverse=direction.strip().upper() == "DESC")
+    return _envelope(entity, items)
+
+
+def _count_call(tenant: str) -> dict[str, str] | None:
+    """Record a call; the rate-limit headers to send, or None when over the minute limit."""
+    now = time.time()
+    with _lock:
+        calls = _calls.setdefault(tenant, [])
+        minute = sum(1 for moment in calls if now - moment < 60)
+        if minute >= MINUTE_LIMIT:
+            return None
+        calls.append(now)
+        app_minute = sum(1 for times in _calls.values() for m in times if now - m < 60)
+    return {"X-DayLimit-Remaining": str(max(0, DAY_LIMIT - len(calls))),
+            "X-MinLimit-Remaining": str(MINUTE_LIMIT - minute - 1),
+            "X-AppMinLimit-Remaining": str(max(0, APP_MINUTE_LIMIT - app_minute))}
+
+
+def _envelope(entity: str, items: list[dict]) -> Response:
+    answer_id = str(uuid.uuid4())
+    body = {"Id": answer_id, "Status": "OK", "ProviderName": PROVIDER_NAME,
+            "DateTimeUTC": xero_seed.ms_date(datetime.now(UTC), offset=""), entity: items}
+    response = _json(body)
+    response.headers["Xero-Correlation-Id"] = answer_id
+    return response
+
+
+def _json(body: dict | list, status: int = 200) -> Response:
+    """Xero's .NET serializer writes dates as `"\\/Date(...)\\/"`; keep that on the wire."""
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace('"/Date(', '"\\/Date(').replace(')/"', ')\\/"')
+    return Response(text.encode(), status=status, content_type="application/json; charset=utf-8",
+                    headers={"Cache-Control": "max-age=0, no-cache, no-store"})
+
+
+def _error(status: int, number: int, kind: str, message: str, elements: list | None = None):
+    body: dict = {"ErrorNumber": number, "Type": kind, "Message": message}
+    if elements is not None:
+        body["Elements"] = elements
+    return _json(body, status)
+
+
+def _throttled() -> Response:
+    """429 with the problem kind and when to come back; Xero's body here is a short text
+    (not in the spec; reference §3.1)."""
+    return Response("Rate limit exceeded", status=429, content_type="text/plain; charset=utf-8",
+                    headers={"Retry-After": "45", "X-Rate-Limit-Problem": "minute"})
+
+
+def _unavailable() -> Response:
+    return Response("The Xero API is temporarily unavailable", status=503,
+                    content_type="text/plain; charset=utf-8")
+
+
+def _validation_failed() -> Response:
+    """A ValidationException as Xero sends one (reference §6: a real PUT /Accounts answer)."""
+    element = {"AccountID": "00000000-0000-0000-0000-000000000000",
+               "Name": "Credit Card account", "Type": "BANK", "BankAccountNumber": "1234",
+               "BankAccountType": "CREDITCARD", "ValidationErrors": [{
+                   "Message": "The Bank Account Number must contain a 6-digit BSB code and "
+                              "account number"}]}
+    return _error(400, 10, "ValidationException", "A validation exception occurred", [element])
+
+
+FAILURES = {"400": _validation_failed, "429": _throttled, "503": _unavailable}
