@@ -57,9 +57,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from addon.home import bp as home_bp
+    from addon.auth.clients import init_app as init_oauth
+    from addon.auth.views import bp as auth_bp
+    from addon.gateways.views import bp as gateways_bp
+    from addon.home.views import bp as home_bp
 
-    app.register_blueprint(home_bp)
+    init_oauth(app)
+    for blueprint in (home_bp, auth_bp, gateways_bp):
+        app.register_blueprint(blueprint)
 
 
 def _register_request_hooks(app: Flask) -> None:

@@ -64,3 +64,19 @@ def serve(host: str, port: int) -> None:
     if app.config["SANDBOX_MODE"]:
         click.echo(f"Sandbox mode: vendor stand-ins answer at http://{host}:{port}/sandbox/")
     run_simple(host, port, combined_app(app), threaded=True, use_reloader=False)
+
+
+@remit_cli.command("manifest")
+@click.argument("platform")
+@click.option("--base-url", required=True, help="Public https URL of this Remit deployment.")
+def manifest(platform: str, base_url: str) -> None:
+    """Print what to type into a platform's developer portal for this deployment."""
+    import yaml
+
+    from addon.manifests import ManifestError, render
+
+    try:
+        filled = render(platform, base_url)
+    except ManifestError as wrong:
+        raise click.UsageError(str(wrong)) from None
+    click.echo(yaml.safe_dump(filled, sort_keys=False, allow_unicode=True), nl=False)

@@ -24,6 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
 from addon import money
 from addon.crypto import EncryptedText
@@ -32,6 +33,25 @@ from addon.extensions import db
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC in and out, on every database (SQLite hands back naive values)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("Naive datetimes are ambiguous; pass an aware UTC datetime.")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
 
 
 def _enum(enum_class: type[enum.Enum], name: str) -> Enum:
@@ -76,7 +96,7 @@ class WorkStatus(enum.StrEnum):
 
 
 class Timestamped:
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
@@ -94,31 +114,64 @@ class Company(Timestamped, db.Model):
     name: Mapped[str] = mapped_column(String(255))
     home_currency: Mapped[str] = mapped_column(String(3))
     multicurrency: Mapped[bool] = mapped_column(Boolean, default=False)
+    country: Mapped[str | None] = mapped_column(String(8))
+    currencies: Mapped[list[str]] = mapped_column(JSON, default=list)  # as last fetched
+    connection_id: Mapped[int | None] = mapped_column(
+        ForeignKey("platform_connection.id"), index=True
+    )
+    xero_connection_id: Mapped[str | None] = mapped_column(String(64))  # for DELETE /Connections
+    disconnected_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    accounts_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    accounts_error: Mapped[str | None] = mapped_column(Text)  # why the last refresh failed
 
-    connection: Mapped[PlatformConnection | None] = relationship(back_populates="company")
+    connection: Mapped[PlatformConnection | None] = relationship(back_populates="companies")
     gateways: Mapped[list[Gateway]] = relationship(back_populates="company")
     memberships: Mapped[list[Membership]] = relationship(back_populates="company")
 
+    @property
+    def status(self) -> ConnectionStatus:
+        if self.disconnected_at is not None or self.connection is None:
+            return ConnectionStatus.DISCONNECTED
+        return self.connection.status
+
 
 class PlatformConnection(Timestamped, db.Model):
-    """The OAuth grant that lets Remit act on a company's ledger; tokens encrypted at rest."""
+    """An OAuth grant: the tokens that let Remit act on one or more ledgers, encrypted at rest.
+
+    QuickBooks grants one realm per consent; one Xero consent can cover several organisations,
+    which must then share one token set (refreshing it from two places breaks it).
+    """
 
     __tablename__ = "platform_connection"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"), unique=True)
+    platform: Mapped[Platform] = mapped_column(_enum(Platform, "connection_platform"))
     access_token: Mapped[str | None] = mapped_column(EncryptedText)
     refresh_token: Mapped[str | None] = mapped_column(EncryptedText)
-    access_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    refresh_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    refresh_hard_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    access_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    refresh_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    refresh_hard_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     scopes: Mapped[str] = mapped_column(Text, default="")
-    xero_connection_id: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[ConnectionStatus] = mapped_column(
         _enum(ConnectionStatus, "connection_status"), default=ConnectionStatus.ACTIVE
     )
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
-    company: Mapped[Company] = relationship(back_populates="connection")
+    companies: Mapped[list[Company]] = relationship(back_populates="connection")
+
+
+class OAuthHandoff(db.Model):
+    """Tokens between a Xero consent and the user's choice of organisations: kept server-side
+    (the session cookie is signed, not encrypted) and only for a few minutes."""
+
+    __tablename__ = "oauth_handoff"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    platform: Mapped[Platform] = mapped_column(_enum(Platform, "handoff_platform"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    tokens: Mapped[str] = mapped_column(EncryptedText)  # JSON
+    tenants: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class User(Timestamped, db.Model):
@@ -168,7 +221,7 @@ class Gateway(Timestamped, db.Model):
     livemode: Mapped[bool] = mapped_column(Boolean, default=False)
     connected_via: Mapped[str] = mapped_column(String(32), default="oauth")
     credentials: Mapped[str | None] = mapped_column(EncryptedText)  # JSON, encrypted
-    archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     company: Mapped[Company] = relationship(back_populates="gateways")
     currencies: Mapped[list[GatewayCurrency]] = relationship(
@@ -209,7 +262,7 @@ class AccountSnapshot(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     payments_enabled: Mapped[bool] = mapped_column(Boolean, default=False)  # Xero
     system_account: Mapped[str | None] = mapped_column(String(64))  # Xero, e.g. DEBTORS
-    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class GatewayEvent(db.Model):
@@ -230,8 +283,8 @@ class GatewayEvent(db.Model):
     )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Posting(Timestamped, db.Model):
@@ -255,7 +308,7 @@ class Posting(Timestamped, db.Model):
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
-    posted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
     def amount(self) -> Decimal:

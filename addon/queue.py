@@ -50,6 +50,28 @@ def _app_for_worker() -> Flask:
     return _worker_app
 
 
+def in_app_context(function: Callable) -> Callable:
+    """Run `function` inside the request's app context, or the worker's own app."""
+
+    @functools.wraps(function)
+    def run_in_app(*args: Any, **kwargs: Any) -> Any:
+        if has_app_context():
+            return function(*args, **kwargs)
+        with _app_for_worker().app_context():
+            return function(*args, **kwargs)
+
+    return run_in_app
+
+
+def app_periodic_task(schedule: Callable, **options: Any) -> Callable:
+    """A periodic Huey task (schedule: a huey.crontab) running inside the app."""
+
+    def decorate(function: Callable) -> Callable:
+        return huey.periodic_task(schedule, **options)(in_app_context(function))
+
+    return decorate
+
+
 def app_task(
     retries: int = DEFAULT_RETRIES,
     retry_delay: int = DEFAULT_RETRY_DELAY,
@@ -59,15 +81,8 @@ def app_task(
     """Register a Huey task that runs inside a Flask app context and retries with backoff."""
 
     def decorate(function: Callable) -> Callable:
-        @functools.wraps(function)
-        def run_in_app(*args: Any, **kwargs: Any) -> Any:
-            if has_app_context():
-                return function(*args, **kwargs)
-            with _app_for_worker().app_context():
-                return function(*args, **kwargs)
-
         return huey.task(
             retries=retries, retry_delay=retry_delay, retry_backoff=retry_backoff, **options
-        )(run_in_app)
+        )(in_app_context(function))
 
     return decorate

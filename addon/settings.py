@@ -53,6 +53,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LOG_LEVEL", str, "INFO", "Python logging level."),
     Setting("QUICKBOOKS_CLIENT_ID", str, None, "Intuit app client id (real mode)."),
     Setting("QUICKBOOKS_CLIENT_SECRET", str, None, "Intuit app client secret.", secret=True),
+    Setting("QUICKBOOKS_ENVIRONMENT", str, "sandbox", "Intuit environment of the app keys: "
+            "`sandbox` (development keys, sandbox companies) or `production`."),
     Setting("XERO_CLIENT_ID", str, None, "Xero app client id (real mode)."),
     Setting("XERO_CLIENT_SECRET", str, None, "Xero app client secret.", secret=True),
     Setting("STRIPE_CLIENT_ID", str, None, "Stripe Connect platform client id (`ca_…`)."),

@@ -4,19 +4,22 @@ REMIT_DATABASE_URL says so), emptied after every test; an app and a client on it
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from cryptography.fernet import Fernet
+from werkzeug.serving import make_server
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 OUTPUT_DIR = REPO_ROOT / "test-output"
 TEST_KEYS = (Fernet.generate_key().decode(), Fernet.generate_key().decode())
 
 
-def base_config(database_url: str) -> dict:
+def base_config(database_url: str, sandbox_url: str = "http://127.0.0.1:9/unused") -> dict:
     return {
+        "SANDBOX_URL": sandbox_url,
         "ENV": "testing",
         "SECRET_KEY": "test-secret-key",
         "ENCRYPTION_KEYS": TEST_KEYS[0],
@@ -38,14 +41,27 @@ def database_url(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def migrated_app(database_url):
+def sandbox_url():
+    """The vendor stand-ins on a loopback port, as `make run` serves them under /sandbox."""
+    import sandbox
+
+    server = make_server("127.0.0.1", 0, sandbox.create_app(), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture(scope="session")
+def migrated_app(database_url, sandbox_url):
     """The app on a database brought to the newest revision by the real Alembic migrations."""
     from flask_migrate import upgrade
 
     from addon import create_app
     from addon.extensions import db
 
-    app = create_app(base_config(database_url))
+    app = create_app(base_config(database_url, sandbox_url))
     with app.app_context():
         _drop_everything(db.engine)
         upgrade()
@@ -54,14 +70,14 @@ def migrated_app(database_url):
 
 
 @pytest.fixture
-def make_app(database_url):
+def make_app(database_url, sandbox_url):
     """Build extra apps on the test database with other settings; closed after the test."""
     from addon import create_app
 
     made = []
 
     def build(**overrides):
-        made.append(create_app({**base_config(database_url), **overrides}))
+        made.append(create_app({**base_config(database_url, sandbox_url), **overrides}))
         return made[-1]
 
     yield build
@@ -71,8 +87,10 @@ def make_app(database_url):
 
 @pytest.fixture
 def app(migrated_app):
+    import sandbox
     from addon.extensions import db
 
+    sandbox.reset()
     with migrated_app.app_context():
         yield migrated_app
         db.session.remove()

@@ -10,13 +10,25 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from addon.extensions import db
 from addon.i18n import language_of
+from addon.vendors import available_platforms
 
 bp = Blueprint("home", __name__)
 
 
 @bp.get("/")
 def index():
-    return render_template("home/index.html")
+    platforms = [platform.value for platform in available_platforms()]
+    return render_template("home/index.html", platforms=platforms)
+
+
+@bp.get("/legal/privacy")
+def privacy():
+    return render_template("home/privacy.html")
+
+
+@bp.get("/legal/terms")
+def terms():
+    return render_template("home/terms.html")
 
 
 @bp.post("/language")

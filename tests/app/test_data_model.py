@@ -89,8 +89,7 @@ def test_one_mapping_row_per_gateway_currency(app):
 
 
 def test_tokens_are_encrypted_at_rest(app):
-    company = make_company()
-    db.session.add(PlatformConnection(company_id=company.id, access_token="plain-access",
+    db.session.add(PlatformConnection(platform=Platform.QUICKBOOKS, access_token="plain-access",
                                       refresh_token="plain-refresh"))
     db.session.commit()
     raw = db.session.execute(
@@ -99,6 +98,17 @@ def test_tokens_are_encrypted_at_rest(app):
     assert "plain" not in raw.access_token + raw.refresh_token
     db.session.expire_all()
     assert db.session.scalars(sa.select(PlatformConnection)).one().access_token == "plain-access"
+
+
+def test_one_xero_grant_serves_several_organisations(app):
+    grant = PlatformConnection(platform=Platform.XERO, refresh_token="rt")
+    first, second = make_company("tenant-1"), make_company("tenant-2")
+    first.connection = second.connection = grant
+    db.session.commit()
+    assert {c.external_id for c in grant.companies} == {"tenant-1", "tenant-2"}
+    assert first.status == second.status == "active"
+    first.disconnected_at = first.created_at
+    assert first.status == "disconnected" and second.status == "active"
 
 
 def test_enum_columns_refuse_unknown_values(app):

@@ -21,7 +21,7 @@ def test_reencrypt_moves_every_secret_to_the_newest_key(app, make_app):
     company = Company(platform=Platform.XERO, external_id="t-1", name="Org", home_currency="EUR")
     db.session.add(company)
     db.session.flush()
-    db.session.add(PlatformConnection(company_id=company.id, refresh_token="rt-secret"))
+    company.connection = PlatformConnection(platform=Platform.XERO, refresh_token="rt-secret")
     db.session.add(Gateway(company_id=company.id, kind="stripe", credentials='{"k": "v"}'))
     db.session.commit()
     db.session.remove()

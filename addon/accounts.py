@@ -1,0 +1,89 @@
+"""The chart-of-accounts cache: fetched from the ledger on connect, on Refresh and every few
+hours; every page reads accounts from here, making no platform call."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import delete, select
+
+from addon.extensions import db
+from addon.ledger import RULES, connector_for
+from addon.models import AccountSnapshot, Company, ConnectionStatus, utcnow
+from connectors.base import AuthError, LedgerAccount, Rejected
+
+log = logging.getLogger(__name__)
+
+
+def refresh_ledger(company_id: int) -> bool:
+    """Re-read company info, currencies and accounts. True when the cache was replaced.
+
+    A company that needs reconnecting waits (nothing is retried until it is reconnected);
+    throttling and outages propagate so the task queue retries with backoff.
+    """
+    company = db.session.get(Company, company_id)
+    if company is None or company.status is not ConnectionStatus.ACTIVE:
+        return False
+    try:
+        connector = connector_for(company)
+        info, currencies, accounts = (connector.company_info(), connector.currencies(),
+                                      connector.accounts())
+    except AuthError:
+        db.session.rollback()
+        if company.connection is not None:
+            company.connection.status = ConnectionStatus.NEEDS_RECONNECT
+        db.session.commit()
+        return False
+    except Rejected as refused:
+        company.accounts_error = refused.detail or str(refused)
+        db.session.commit()
+        return False
+    _store(company, info, [c.code for c in currencies], accounts)
+    return True
+
+
+def _store(company: Company, info, currency_codes: list[str], accounts: list[LedgerAccount]):
+    company.name = info.name
+    company.home_currency = info.home_currency
+    company.multicurrency = info.multicurrency
+    company.country = info.country
+    company.currencies = sorted(set(currency_codes) | {info.home_currency})
+    db.session.execute(delete(AccountSnapshot).where(AccountSnapshot.company_id == company.id))
+    fetched_at = utcnow()
+    db.session.add_all(
+        AccountSnapshot(
+            company_id=company.id, external_id=a.id, name=a.name, account_type=a.account_type,
+            account_subtype=a.account_subtype, currency=a.currency, active=a.active,
+            payments_enabled=a.payments_enabled, system_account=a.system_account,
+            fetched_at=fetched_at,
+        )
+        for a in accounts
+    )
+    company.accounts_fetched_at = fetched_at
+    company.accounts_error = None
+    db.session.commit()
+    log.info("Cached %d accounts for company %s", len(accounts), company.id)
+
+
+def cached_accounts(company: Company) -> list[LedgerAccount]:
+    rows = db.session.scalars(
+        select(AccountSnapshot).where(AccountSnapshot.company_id == company.id)
+        .order_by(AccountSnapshot.name)
+    )
+    return [
+        LedgerAccount(id=r.external_id, name=r.name, account_type=r.account_type,
+                      account_subtype=r.account_subtype, currency=r.currency or "",
+                      active=r.active, payments_enabled=r.payments_enabled,
+                      system_account=r.system_account)
+        for r in rows
+    ]
+
+
+def deposit_choices(company: Company, currency: str) -> list[LedgerAccount]:
+    rules = RULES[company.platform]
+    return [a for a in cached_accounts(company) if rules.is_deposit(a, currency)]
+
+
+def receivable_choices(company: Company, currency: str) -> list[LedgerAccount]:
+    rules = RULES[company.platform]
+    return [a for a in cached_accounts(company) if rules.is_receivable(a, currency)]

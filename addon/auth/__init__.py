@@ -1,0 +1,1 @@
+"""Sign in with QuickBooks Online or Xero: connect, launch, reconnect, disconnect; tokens."""

@@ -1,0 +1,177 @@
+"""Sign in with QuickBooks Online or Xero: connect, launch, reconnect, disconnect."""
+
+from __future__ import annotations
+
+import logging
+
+import requests
+from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from addon.accounts import refresh_ledger
+from addon.auth.clients import oauth_client
+from addon.auth.disconnect import disconnect
+from addon.auth.signin import (
+    SignInError,
+    begin_xero,
+    connect_quickbooks,
+    finish_xero,
+    pending_handoff,
+    profile_from_claims,
+)
+from addon.current import companies_of_user, company_for_user, login_required, sign_in
+from addon.jobs import refresh_ledger_task
+from addon.models import Platform
+from addon.vendors import PlatformNotConfigured
+from connectors.base import ConnectorError, RateLimited, VendorUnavailable
+
+bp = Blueprint("auth", __name__)
+log = logging.getLogger(__name__)
+PLATFORM_NAMES = {Platform.QUICKBOOKS: "QuickBooks", Platform.XERO: "Xero"}
+
+
+def _platform(value: str) -> Platform:
+    try:
+        return Platform(value)
+    except ValueError:
+        abort(404)
+
+
+@bp.get("/reconnect/<platform>")
+def reconnect(platform: str):
+    """Intuit's Reconnect URL (and Remit's own Reconnect button): the same consent again."""
+    return connect(platform)
+
+
+@bp.get("/connect/<platform>")
+def connect(platform: str):
+    chosen = _platform(platform)
+    try:
+        client = oauth_client(chosen)
+    except PlatformNotConfigured:
+        return _failure(chosen, "not_configured")
+    redirect_uri = url_for("auth.callback", platform=chosen.value, _external=True)
+    try:
+        return client.authorize_redirect(redirect_uri)
+    except requests.RequestException:
+        return _failure(chosen, "platform_error")
+
+
+@bp.get("/launch/<platform>")
+def launch(platform: str):
+    """Where the marketplace opens Remit: straight to the settings when already signed in."""
+    chosen = _platform(platform)
+    if any(c.platform is chosen for c in companies_of_user()):
+        return redirect(url_for("gateways.settings"))
+    return redirect(url_for("auth.connect", platform=chosen.value))
+
+
+@bp.get("/auth/<platform>/callback")
+def callback(platform: str):
+    chosen = _platform(platform)
+    if request.args.get("error"):
+        reason = "denied" if request.args["error"] == "access_denied" else "platform_error"
+        return _failure(chosen, reason)
+    try:
+        client = oauth_client(chosen)
+        token = client.authorize_access_token()
+        claims = dict(token.get("userinfo") or {})
+        if chosen is Platform.QUICKBOOKS:  # Intuit's id_token carries no email or name
+            claims.update(client.userinfo(token=token))
+        profile = profile_from_claims(claims)
+        if chosen is Platform.QUICKBOOKS:
+            user, company = connect_quickbooks(token, request.args.get("realmId"), profile)
+            return _signed_in(user.id, [company])
+        return _after_xero_consent(token, profile)
+    except MismatchingStateError:
+        return _failure(chosen, "state")
+    except OAuthError as refused:
+        log.info("OAuth refused at %s: %s", chosen.value, refused.error)
+        return _failure(chosen, "invalid_grant" if refused.error == "invalid_grant"
+                        else "platform_error")
+    except (requests.RequestException, ConnectorError):
+        return _failure(chosen, "platform_error")
+    except SignInError as failed:
+        return _failure(chosen, failed.reason)
+    except PlatformNotConfigured:
+        return _failure(chosen, "not_configured")
+
+
+def _after_xero_consent(token: dict, profile):
+    user, handoff = begin_xero(token, profile)
+    if len(handoff.tenants) == 1:
+        return _signed_in(user.id, finish_xero(handoff, {handoff.tenants[0]["tenant_id"]}))
+    sign_in(user.id)
+    session["xero_handoff"] = handoff.id
+    return redirect(url_for("auth.choose_organisations"))
+
+
+@bp.route("/auth/xero/organisations", methods=["GET", "POST"])
+@login_required
+def choose_organisations():
+    try:
+        handoff = pending_handoff(session.get("xero_handoff"), g.user.id)
+    except SignInError as failed:
+        return _failure(Platform.XERO, failed.reason)
+    if request.method == "GET":
+        return render_template("auth/organisations.html", tenants=handoff.tenants)
+    chosen = set(request.form.getlist("tenant"))
+    if not chosen & {t["tenant_id"] for t in handoff.tenants}:
+        flash(_("Choose at least one organisation to connect."), "error")
+        return render_template("auth/organisations.html", tenants=handoff.tenants), 400
+    try:
+        companies = finish_xero(handoff, chosen)
+    except SignInError as failed:
+        return _failure(Platform.XERO, failed.reason)
+    return _signed_in(g.user.id, companies)
+
+
+def _signed_in(user_id: int, companies):
+    """Read each new company's chart of accounts now, so the settings page is complete on
+    arrival; if the platform is busy, the queue retries it in the background."""
+    sign_in(user_id, companies[0].id)
+    for company in companies:
+        try:
+            refresh_ledger(company.id)
+        except (RateLimited, VendorUnavailable):
+            refresh_ledger_task(company.id)
+    return redirect(url_for("gateways.settings"))
+
+
+@bp.post("/companies/<int:company_id>/disconnect")
+@login_required
+def disconnect_company(company_id: int):
+    company = company_for_user(company_id)
+    name = PLATFORM_NAMES[company.platform]
+    try:
+        disconnect(company)
+    except ConnectorError:
+        flash(_("%(platform)s could not be reached, so the connection is unchanged. Please try "
+                "again in a moment.", platform=name), "error")
+        return redirect(url_for("gateways.settings"))
+    flash(_("Remit is disconnected from %(company)s. Its history is kept; reconnect at any "
+            "time.", company=company.name), "success")
+    return redirect(url_for("gateways.settings"))
+
+
+@bp.get("/disconnected/quickbooks")
+def quickbooks_disconnected():
+    """Intuit's Disconnect URL: the user disconnected Remit inside QuickBooks."""
+    return render_template("auth/disconnected.html", platform=Platform.QUICKBOOKS,
+                           platform_name=PLATFORM_NAMES[Platform.QUICKBOOKS])
+
+
+@bp.post("/signout")
+def sign_out():
+    language = session.get("language")
+    session.clear()
+    if language:
+        session["language"] = language
+    return redirect(url_for("home.index"))
+
+
+def _failure(platform: Platform, reason: str):
+    status = 502 if reason == "platform_error" else 400
+    return render_template("auth/error.html", reason=reason, platform=platform,
+                           platform_name=PLATFORM_NAMES[platform]), status

@@ -1,0 +1,1 @@
+"""Payment gateway settings: the ledger connection, currencies, accounts and gateways."""

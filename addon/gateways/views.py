@@ -1,0 +1,69 @@
+"""Payment gateway settings: the company's ledger connection, currencies and accounts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from addon.accounts import deposit_choices, receivable_choices, refresh_ledger
+from addon.current import companies_of_user, company_for_user, current_company, login_required
+from addon.models import Company, ConnectionStatus
+from connectors.base import LedgerAccount, RateLimited, VendorUnavailable
+
+bp = Blueprint("gateways", __name__)
+
+
+@dataclass(frozen=True)
+class CurrencyAccounts:
+    code: str
+    deposit: list[LedgerAccount]
+    receivable: list[LedgerAccount]
+
+
+@bp.get("/settings/gateways")
+@login_required
+def settings():
+    company = current_company()
+    if company is None:
+        return redirect(url_for("home.index"))
+    return render_template(
+        "gateways/settings.html", company=company, companies=companies_of_user(),
+        currencies=currency_accounts(company), ConnectionStatus=ConnectionStatus,
+    )
+
+
+@bp.post("/settings/company")
+@login_required
+def choose_company():
+    company = company_for_user(request.form.get("company_id", type=int) or 0)
+    session["company_id"] = company.id
+    return redirect(url_for("gateways.settings"))
+
+
+@bp.post("/settings/accounts/refresh")
+@login_required
+def refresh_accounts():
+    company = company_for_user(request.form.get("company_id", type=int) or 0)
+    try:
+        refreshed = refresh_ledger(company.id)
+    except (RateLimited, VendorUnavailable):
+        flash(_("The accounting platform is busy or unreachable. Nothing changed; please try "
+                "again in a minute."), "error")
+        return redirect(url_for("gateways.settings"))
+    if refreshed:
+        flash(_("Chart of accounts refreshed."), "success")
+    elif company.status is not ConnectionStatus.ACTIVE:
+        flash(_("Reconnect the company to refresh its accounts."), "error")
+    else:
+        flash(_("The accounting platform refused to list the accounts: %(reason)s",
+                reason=company.accounts_error or ""), "error")
+    return redirect(url_for("gateways.settings"))
+
+
+def currency_accounts(company: Company) -> list[CurrencyAccounts]:
+    return [
+        CurrencyAccounts(code, deposit_choices(company, code), receivable_choices(company, code))
+        for code in company.currencies
+    ]

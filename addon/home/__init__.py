@@ -1,0 +1,1 @@
+"""The front door: home page, language choice, legal pages, health check."""

@@ -1,0 +1,105 @@
+"""Where each accounting platform answers, and with which app credentials.
+
+URLs are always the vendors' real ones; in sandbox mode they are moved onto the local stand-ins
+(sandbox/hosts.py), so sign-in, refresh and API calls follow one code path in both modes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+
+from addon.models import Platform
+from connectors.base import OAuthClient
+from sandbox.hosts import to_sandbox
+from sandbox.oauth import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
+
+INTUIT_DISCOVERY = {
+    "sandbox": "https://developer.api.intuit.com/.well-known/openid_sandbox_configuration",
+    "production": "https://developer.api.intuit.com/.well-known/openid_configuration",
+}
+QUICKBOOKS_API = {
+    "sandbox": "https://sandbox-quickbooks.api.intuit.com/v3",
+    "production": "https://quickbooks.api.intuit.com/v3",
+}
+SCOPES = {
+    Platform.QUICKBOOKS: "com.intuit.quickbooks.accounting openid profile email",
+    # Granular scopes: Xero apps created after 2 March 2026 may not ask for the broad ones.
+    Platform.XERO: (
+        "openid profile email offline_access accounting.settings.read accounting.invoices "
+        "accounting.payments accounting.banktransactions accounting.contacts.read"
+    ),
+}
+
+
+class PlatformNotConfigured(RuntimeError):
+    """Real mode without this platform's app credentials: the platform cannot be offered."""
+
+
+@dataclass(frozen=True)
+class Vendor:
+    platform: Platform
+    client: OAuthClient
+    discovery_url: str
+    api_base: str
+    scope: str
+    use_pkce: bool
+
+
+def vendor(platform: Platform) -> Vendor:
+    config = current_app.config
+    credentials = _credentials(platform)
+    if platform is Platform.QUICKBOOKS:
+        environment = "sandbox" if config["SANDBOX_MODE"] else config["QUICKBOOKS_ENVIRONMENT"]
+        urls = {
+            "token": "https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer",
+            "revoke": "https://developer.api.intuit.com/v2/oauth2/tokens/revoke",
+            "discovery": INTUIT_DISCOVERY[environment],
+            "api": QUICKBOOKS_API[environment],
+        }
+    else:
+        urls = {
+            "token": "https://identity.xero.com/connect/token",
+            "revoke": "https://identity.xero.com/connect/revocation",
+            "discovery": "https://identity.xero.com/.well-known/openid-configuration",
+            "api": "https://api.xero.com",
+        }
+    urls = {name: located(url) for name, url in urls.items()}
+    return Vendor(
+        platform=platform,
+        client=OAuthClient(*credentials, token_url=urls["token"], revoke_url=urls["revoke"]),
+        discovery_url=urls["discovery"],
+        api_base=urls["api"],
+        scope=SCOPES[platform],
+        use_pkce=platform is Platform.XERO,  # Intuit does not document PKCE support
+    )
+
+
+def available_platforms() -> list[Platform]:
+    return [p for p in Platform if current_app.config["SANDBOX_MODE"] or _configured(p)]
+
+
+def located(url: str) -> str:
+    """The real URL, or its sandbox stand-in in sandbox mode."""
+    if current_app.config["SANDBOX_MODE"]:
+        return to_sandbox(url, current_app.config["SANDBOX_URL"])
+    return url
+
+
+def _configured(platform: Platform) -> bool:
+    prefix = platform.value.upper()
+    config = current_app.config
+    return bool(config.get(f"{prefix}_CLIENT_ID") and config.get(f"{prefix}_CLIENT_SECRET"))
+
+
+def _credentials(platform: Platform) -> tuple[str, str]:
+    if current_app.config["SANDBOX_MODE"]:
+        return SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
+    if not _configured(platform):
+        raise PlatformNotConfigured(
+            f"{platform.value} is not configured: set REMIT_{platform.value.upper()}_CLIENT_ID "
+            f"and REMIT_{platform.value.upper()}_CLIENT_SECRET."
+        )
+    prefix = platform.value.upper()
+    return current_app.config[f"{prefix}_CLIENT_ID"], current_app.config[f"{prefix}_CLIENT_SECRET"]
