@@ -12,6 +12,7 @@ from flask import current_app
 
 from addon.models import Platform
 from connectors.base import OAuthClient
+from connectors.quickbooks import oauth as quickbooks_oauth
 from sandbox.hosts import to_sandbox
 from sandbox.oauth import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
 
@@ -45,6 +46,7 @@ class Vendor:
     api_base: str
     scope: str
     use_pkce: bool
+    token_request_headers: dict[str, str]  # sent with the code exchange
 
 
 def vendor(platform: Platform) -> Vendor:
@@ -73,6 +75,11 @@ def vendor(platform: Platform) -> Vendor:
         api_base=urls["api"],
         scope=SCOPES[platform],
         use_pkce=platform is Platform.XERO,  # Intuit does not document PKCE support
+        # Intuit reports the refresh token's 5-year hard expiry only when asked.
+        token_request_headers=(
+            {quickbooks_oauth.HARD_EXPIRY_HEADER: "true"}
+            if platform is Platform.QUICKBOOKS else {}
+        ),
     )
 
 

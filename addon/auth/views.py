@@ -23,7 +23,7 @@ from addon.auth.signin import (
 from addon.current import companies_of_user, company_for_user, login_required, sign_in
 from addon.jobs import refresh_ledger_task
 from addon.models import Platform
-from addon.vendors import PlatformNotConfigured
+from addon.vendors import PlatformNotConfigured, vendor
 from connectors.base import ConnectorError, RateLimited, VendorUnavailable
 
 bp = Blueprint("auth", __name__)
@@ -75,7 +75,7 @@ def callback(platform: str):
         return _failure(chosen, reason)
     try:
         client = oauth_client(chosen)
-        token = client.authorize_access_token()
+        token = client.authorize_access_token(headers=vendor(chosen).token_request_headers)
         claims = dict(token.get("userinfo") or {})
         if chosen is Platform.QUICKBOOKS:  # Intuit's id_token carries no email or name
             claims.update(client.userinfo(token=token))

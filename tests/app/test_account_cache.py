@@ -49,7 +49,7 @@ def test_the_settings_page_in_french(client):
     connect(client, "quickbooks")
     page = client.get("/settings/gateways").get_data(as_text=True)
     for french in ("Paramètres des passerelles de paiement", "Devises et comptes dans QuickBooks",
-                   "Se déconnecter de QuickBooks", "Pas encore de compte clients en EUR",
+                   "Déconnecter Remit de QuickBooks", "Pas encore de compte clients en EUR",
                    "Actualiser", "Comptes de dépôt"):
         assert french in page
     for english in ("Payment gateway settings", "Deposit accounts", "Refresh<"):

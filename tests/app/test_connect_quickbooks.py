@@ -32,6 +32,7 @@ def test_connecting_lands_on_the_settings_page_with_the_company(client):
     grant = company.connection
     assert grant.status is ConnectionStatus.ACTIVE and grant.refresh_token
     assert grant.refresh_expires_at is not None
+    assert grant.refresh_hard_expires_at > grant.refresh_expires_at  # Intuit's 5-year cap
 
 
 def test_the_currencies_page_explains_the_missing_eur_receivable(client):
