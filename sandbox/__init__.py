@@ -16,6 +16,7 @@ VENDORS = (
     # (module, url prefix, name shown on the sandbox page)
     ("sandbox.quickbooks", "/quickbooks", "Intuit QuickBooks Online"),
     ("sandbox.xero", "/xero", "Xero"),
+    ("sandbox.stripe", "/stripe", "Stripe"),
 )
 
 

@@ -1,0 +1,97 @@
+"""StripeGateway: gateways.base.GatewayProvider for Stripe Connect (Standard accounts, OAuth).
+
+After connecting, Stripe's advice is the platform key plus the account id, not the deprecated
+per-account access token (reference §1.5, §2.1): every API call here uses the platform key.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from gateways.base import AccountProfile, ConnectedAccount, GatewayUnavailable, Landing
+from gateways.stripe import client, oauth
+from gateways.stripe.const import (
+    API_BASE,
+    AUTHORIZE_PATH,
+    CONNECT_BASE,
+    TOKEN_PATH,
+    WEBHOOK_TOLERANCE,
+)
+
+ACCOUNT_ID = re.compile(r"acct_[A-Za-z0-9]+")
+LIVE_KEY = re.compile(r"(?:sk|rk)_live_")
+
+
+class StripeGateway:
+    """Stripe for one platform registration. `connect_base`/`api_base` are Stripe's real
+    origins, or their sandbox stand-ins (sandbox/hosts.py) in sandbox mode."""
+
+    kind = "stripe"
+    display_name = "Stripe"
+
+    def __init__(self, client_id: str, secret_key: str, connect_base: str = CONNECT_BASE,
+                 api_base: str = API_BASE, timeout: float = 20.0) -> None:
+        self.client_id = client_id
+        self._secret_key = secret_key
+        self._connect_base = connect_base.rstrip("/")
+        self._api = client.StripeApi(secret_key, client_id, connect_base, api_base, timeout)
+        self._timeout = timeout
+
+    def __repr__(self) -> str:
+        return f"StripeGateway(client_id={self.client_id!r}, connect_base={self._connect_base!r})"
+
+    @property
+    def livemode(self) -> bool:
+        """Stripe's mode is the key's: live keys see live accounts and objects."""
+        return bool(LIVE_KEY.match(self._secret_key))
+
+    def authorize_url(self, *, redirect_uri: str, state: str, landing: Landing,
+                      prefill: Mapping[str, str]) -> str:
+        return oauth.authorize_url(self._connect_base + AUTHORIZE_PATH, self.client_id,
+                                   redirect_uri=redirect_uri, state=state, landing=landing,
+                                   prefill=prefill)
+
+    def exchange_code(self, code: str) -> ConnectedAccount:
+        return oauth.exchange_code(self._connect_base + TOKEN_PATH, self.client_id,
+                                   self._secret_key, code, self._timeout)
+
+    def account_profile(self, account_id: str) -> AccountProfile:
+        """GET /v1/accounts/{id}, then GET /v1/country_specs/{its country}."""
+        account = self._api.account(_checked(account_id))
+        country = account.get("country")
+        if not isinstance(country, str) or not country:
+            raise GatewayUnavailable("Stripe's account answer has no country.")
+        spec = self._api.country_spec(country)
+        return profile(account, spec, livemode=self.livemode)
+
+    def deauthorize(self, account_id: str) -> None:
+        answer = self._api.deauthorize(_checked(account_id))
+        if answer.get("stripe_user_id") != account_id:
+            raise GatewayUnavailable("Stripe's deauthorize answer named another account.")
+
+    def verify_event(self, payload: bytes, signature_header: str | None, secret: str | None,
+                     tolerance: int = WEBHOOK_TOLERANCE) -> dict:
+        return client.verify_event(payload, signature_header, secret, tolerance)
+
+
+def profile(account: Mapping, spec: Mapping, *, livemode: bool) -> AccountProfile:
+    """An account object and its country's spec as an AccountProfile. The name is what the
+    account's owner sees in Stripe's dashboard, falling back to the business name, the email,
+    and finally the id."""
+    dashboard = (account.get("settings") or {}).get("dashboard") or {}
+    business = account.get("business_profile") or {}
+    name = (dashboard.get("display_name") or business.get("name") or account.get("email")
+            or account["id"])
+    currencies = sorted({code.upper() for code in spec.get("supported_payment_currencies", [])})
+    return AccountProfile(
+        account_id=account["id"], display_name=name, country=account["country"],
+        default_currency=str(account.get("default_currency") or "").upper(),
+        currencies=tuple(currencies), livemode=livemode, email=account.get("email") or None)
+
+
+def _checked(account_id: str) -> str:
+    """Refuse anything that is not an account id before it reaches a URL path."""
+    if not ACCOUNT_ID.fullmatch(account_id or ""):
+        raise ValueError(f"not a Stripe account id: {account_id!r}")
+    return account_id

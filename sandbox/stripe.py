@@ -1,0 +1,125 @@
+"""Stripe stand-in, mounted at /stripe: connect.stripe.com (Connect OAuth: authorize page,
+token, deauthorize) at /stripe/connect, api.stripe.com (accounts, country specs) at
+/stripe/api — each at its sandbox/hosts.py prefix plus the real path — and a console at
+/stripe/.
+
+The platform registration it accepts is below (the add-on uses it in sandbox mode). Connect
+webhook events go to `<REMIT_ADDON_URL>/webhooks/stripe`, REMIT_ADDON_URL being a config key of
+the sandbox app (default http://127.0.0.1:5000), signed with SANDBOX_STRIPE_WEBHOOK_SECRET.
+
+Controls, for people (the console) and for tests (the functions below): force the next API
+answer to fail (`force_next("429" | "503")`), connect an account without the browser
+(`connect`, `issue_code`), see who is connected (`connected_accounts`), end a connection
+(`revoke`), end it and tell the platform as Stripe does when an owner disconnects it in the
+dashboard (`disconnect`), and `reset()`.
+"""
+
+from __future__ import annotations
+
+import requests
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+
+from sandbox import stripe_api, stripe_connect, stripe_events, stripe_seed, stripe_state
+
+SANDBOX_STRIPE_CLIENT_ID = stripe_seed.PLATFORM_CLIENT_ID
+SANDBOX_STRIPE_SECRET_KEY = stripe_seed.PLATFORM_SECRET_KEY
+SANDBOX_STRIPE_WEBHOOK_SECRET = stripe_seed.WEBHOOK_SECRET
+DEFAULT_ADDON_URL = "http://127.0.0.1:5000"
+WEBHOOK_PATH = "/webhooks/stripe"
+US_ACCOUNT, FR_ACCOUNT = "acct_1RemitSandboxUS01", "acct_1RemitSandboxFR01"
+
+bp = Blueprint("stripe", __name__)
+bp.register_blueprint(stripe_connect.bp, url_prefix="/connect")
+bp.register_blueprint(stripe_api.bp, url_prefix="/api")
+
+force_next = stripe_api.force_next
+issue_code = stripe_state.issue_code
+deauthorized_event = stripe_events.deauthorized_event
+send_event = stripe_events.send_event
+
+
+@bp.record_once
+def _addon_url_default(setup_state) -> None:
+    setup_state.app.config.setdefault("REMIT_ADDON_URL", DEFAULT_ADDON_URL)
+
+
+def reset() -> None:
+    """Seed accounts back; no codes, tokens or connections; no forced failures."""
+    stripe_state.reset()
+    stripe_api.reset()
+
+
+def connect(account_id: str) -> dict:
+    """Approve the platform for an account and exchange the code, without HTTP: what the token
+    endpoint would have answered."""
+    made = stripe_state.connect(account_id)
+    return {"stripe_user_id": made.account_id, "scope": made.scope, "livemode": False,
+            "access_token": made.access_token, "refresh_token": made.refresh_token}
+
+
+def connected_accounts() -> set[str]:
+    """Ids of the accounts connected to the platform now."""
+    return {made.account_id for made in stripe_state.connections()}
+
+
+def revoke(account_id: str) -> bool:
+    """End the account's connection silently (no event): its tokens die, the API refuses the
+    platform access to it. False when it was not connected."""
+    return stripe_state.disconnect(account_id)
+
+
+def disconnect(account_id: str, addon_url: str) -> int:
+    """What an owner's "Disconnect" in Stripe's dashboard does: the connection ends and the
+    platform's Connect endpoint receives `account.application.deauthorized`. The endpoint's
+    HTTP status; LookupError when the account was not connected."""
+    if not revoke(account_id):
+        raise LookupError(f"{account_id} is not connected to the platform")
+    return send_event(deauthorized_event(account_id), webhook_url(addon_url))
+
+
+def webhook_url(addon_url: str) -> str:
+    return addon_url.rstrip("/") + WEBHOOK_PATH
+
+
+@bp.get("/")
+def console() -> str:
+    connected = {made.account_id: made for made in stripe_state.connections()}
+    return render_template(
+        "sandbox/stripe/console.html", accounts=stripe_state.accounts(), connected=connected,
+        client_id=SANDBOX_STRIPE_CLIENT_ID, secret_key=SANDBOX_STRIPE_SECRET_KEY,
+        webhook_secret=SANDBOX_STRIPE_WEBHOOK_SECRET, failures=sorted(stripe_api.FAILURES),
+        webhook=webhook_url(current_app.config["REMIT_ADDON_URL"]),
+        done=request.args.get("done"))
+
+
+@bp.post("/controls/disconnect/<account_id>")
+def disconnect_control(account_id: str) -> Response:
+    addon_url = current_app.config["REMIT_ADDON_URL"]
+    try:
+        status = disconnect(account_id, addon_url)
+    except LookupError:
+        return _done(f"{account_id} was not connected: nothing to disconnect.")
+    except requests.RequestException as failed:
+        return _done(f"{account_id} is disconnected, but the event could not be delivered to "
+                     f"{webhook_url(addon_url)} ({type(failed).__name__}).")
+    return _done(f"{account_id} is disconnected; account.application.deauthorized was "
+                 f"delivered to {webhook_url(addon_url)}, which answered HTTP {status}.")
+
+
+@bp.post("/controls/force/<failure>")
+def force_control(failure: str) -> Response:
+    if failure not in stripe_api.FAILURES:
+        return Response(f"unknown failure {failure}", status=404)
+    force_next(failure)
+    return _done(f"The next API answer will be a {failure}.")
+
+
+@bp.post("/controls/reset")
+def reset_control() -> Response:
+    reset()
+    return _done("The Stripe sandbox is back to its seed data.")
+
+
+def _done(message: str) -> Response:
+    """Back to the console (303, so a browser reloads it with GET) saying what happened."""
+    return redirect(url_for("stripe.console", done=message), code=303)

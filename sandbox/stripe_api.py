@@ -1,0 +1,102 @@
+"""api.stripe.com stand-in (at /stripe/api): the calls Remit makes for a connected account,
+with the platform key — GET /v1/accounts/{id} and GET /v1/country_specs/{country} — in the
+shapes of Stripe's fixtures (../shared/specs/stripe/fixtures3.json).
+
+Every request passes Stripe's gate: a forced failure first (sandbox control), then the platform
+key (401), then `Stripe-Account`, when sent, must name a connected account (403).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+
+from flask import Blueprint, Response, request
+
+from sandbox import stripe_seed as seed
+from sandbox import stripe_state as state
+from sandbox.stripe_wire import answer, api_error, masked, platform_refusal
+
+bp = Blueprint("api", __name__)
+_lock = threading.Lock()
+_forced: deque[str] = deque()
+
+
+def reset() -> None:
+    with _lock:
+        _forced.clear()
+
+
+def force_next(failure: str) -> None:
+    """Make the next api.stripe.com answer a failure: see FAILURES."""
+    if failure not in FAILURES:
+        raise ValueError(f"unknown sandbox failure {failure!r}; choose from {sorted(FAILURES)}")
+    with _lock:
+        _forced.append(failure)
+
+
+@bp.before_request
+def _gate() -> Response | None:
+    with _lock:
+        forced = _forced.popleft() if _forced else None
+    if forced:
+        return FAILURES[forced]()
+    refused = platform_refusal()
+    if refused:
+        return refused
+    acting_as = request.headers.get("Stripe-Account")
+    if acting_as and state.connection(acting_as) is None:
+        return _no_access(acting_as)
+    return None
+
+
+@bp.get("/v1/accounts/<account_id>")
+def account(account_id: str) -> Response:
+    """Only accounts connected to the platform; a disconnected one is refused as at Stripe."""
+    found = state.account(account_id)
+    if found is None:
+        return api_error(404, "invalid_request_error", f"No such account: '{account_id}'",
+                         code="resource_missing", param="account")
+    if state.connection(account_id) is None:
+        return _no_access(account_id)
+    return answer(found)
+
+
+@bp.get("/v1/country_specs/<country>")
+def country_spec(country: str) -> Response:
+    spec = seed.country_spec(country)
+    if spec is None:
+        return api_error(404, "invalid_request_error", f"No such country_spec: '{country}'",
+                         code="resource_missing", param="country")
+    return answer(spec)
+
+
+@bp.route("/v1/<path:anything>", methods=["GET", "POST", "DELETE"])
+def unrecognized(anything: str) -> Response:
+    return api_error(404, "invalid_request_error",
+                     f"Unrecognized request URL ({request.method}: /v1/{anything}). Please see "
+                     "https://stripe.com/docs or we can help at https://support.stripe.com/.")
+
+
+def _no_access(account_id: str) -> Response:
+    """Stripe's answer when the platform key has no access to the account (never connected,
+    deauthorized, or a code reused)."""
+    return api_error(
+        403, "invalid_request_error",
+        f"The provided key '{masked(seed.PLATFORM_SECRET_KEY)}' does not have access to account "
+        f"'{account_id}' (or that account does not exist). Application access may have been "
+        "revoked.", code="account_invalid")
+
+
+def _throttled() -> Response:
+    return api_error(429, "invalid_request_error",
+                     "Request rate limit exceeded. Learn more about rate limits here "
+                     "https://stripe.com/docs/rate-limits.", code="rate_limit")
+
+
+def _unavailable() -> Response:
+    return api_error(503, "api_error", "Stripe is temporarily unavailable. Please try again "
+                                       "later.")
+
+
+FAILURES = {"429": _throttled, "503": _unavailable}

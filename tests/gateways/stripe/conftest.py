@@ -1,0 +1,62 @@
+"""Stripe gateway tier: the `stripe_target` fixture (where this run's Stripe calls go, and the
+sandbox controls that shape them). Modes are explained in tests/connectors/conftest.py.
+
+- replay: StripeGateway uses Stripe's real hosts; vcrpy answers. Codes, keys and tokens in
+  requests were scrubbed to REDACTED when recorded, and requests are matched after the same
+  scrubbing, so any placeholder code replays.
+- sandbox (`python -m tests.gateways.record`): the stand-in on loopback; codes and connections
+  come from its controls (sandbox.stripe.issue_code / connect, no HTTP), failures from
+  force_next.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+import sandbox.stripe as stripe_sandbox
+from gateways.stripe import StripeGateway
+from gateways.stripe.const import API_BASE, CONNECT_BASE
+from tests.connectors.conftest import run_mode, skip_unrecordable, vendor_url
+
+US_ACCOUNT, FR_ACCOUNT = stripe_sandbox.US_ACCOUNT, stripe_sandbox.FR_ACCOUNT
+CLIENT_ID = stripe_sandbox.SANDBOX_STRIPE_CLIENT_ID  # public: kept as is in cassettes
+TIMEOUT = 10.0
+REPLAYED_CODE = "ac_replayed"  # scrubbed to REDACTED like the recorded one
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    # No test here can run against real Stripe unchanged (each needs a fresh OAuth code or a
+    # seeded account): a live run skips them all before their cassettes are touched.
+    skip_unrecordable(config, items, Path(__file__).parent, live_env=())
+
+
+@dataclass
+class StripeTarget:
+    mode: str  # "replay" or "sandbox"
+    secret_key: str = stripe_sandbox.SANDBOX_STRIPE_SECRET_KEY
+
+    def gateway(self, secret_key: str | None = None) -> StripeGateway:
+        return StripeGateway(CLIENT_ID, secret_key or self.secret_key,
+                             connect_base=vendor_url(CONNECT_BASE), api_base=vendor_url(API_BASE),
+                             timeout=TIMEOUT)
+
+    # Sandbox controls; on replay the cassette already holds their effect.
+    def code_for(self, account_id: str) -> str:
+        """An authorization code for the account, as the redirect back would carry it."""
+        return stripe_sandbox.issue_code(account_id) if self.mode == "sandbox" else REPLAYED_CODE
+
+    def connected(self, account_id: str) -> None:
+        if self.mode == "sandbox":
+            stripe_sandbox.connect(account_id)
+
+    def force_next(self, failure: str) -> None:
+        if self.mode == "sandbox":
+            stripe_sandbox.force_next(failure)
+
+
+@pytest.fixture
+def stripe_target(record_mode) -> StripeTarget:
+    return StripeTarget(run_mode(record_mode))
