@@ -32,8 +32,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         BABEL_DEFAULT_LOCALE=LANGUAGES[0],
         BABEL_TRANSLATION_DIRECTORIES=str(PACKAGE_DIR / "translations"),
         SESSION_COOKIE_HTTPONLY=True,
+        # Inside the QuickBooks or Xero web app Remit is a third-party frame: its cookie must be
+        # SameSite=None (which browsers accept only with Secure, i.e. over https).
         SESSION_COOKIE_SECURE=values["ENV"] == "production",
-        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SAMESITE="None" if values["ENV"] == "production" else "Lax",
         WTF_CSRF_ENABLED=values.get("WTF_CSRF_ENABLED", True),
     )
     logging.basicConfig(level=values["LOG_LEVEL"].upper())
@@ -59,11 +61,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from addon.auth.clients import init_app as init_oauth
     from addon.auth.views import bp as auth_bp
-    from addon.gateways.views import bp as gateways_bp
+    from addon.gateways import configure, connect, views  # noqa: F401  (attach routes)
+    from addon.gateways.blueprint import bp as gateways_bp
     from addon.home.views import bp as home_bp
+    from addon.webhooks.views import bp as webhooks_bp
 
     init_oauth(app)
-    for blueprint in (home_bp, auth_bp, gateways_bp):
+    for blueprint in (home_bp, auth_bp, gateways_bp, webhooks_bp):
         app.register_blueprint(blueprint)
 
 
@@ -83,8 +87,12 @@ def _register_request_hooks(app: Flask) -> None:
             "language_names": LANGUAGE_NAMES,
         }
 
+    frame_ancestors = " ".join(["'self'", *app.config["FRAME_ANCESTORS"].split()])
+
     @app.after_request
     def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy",
+                                    f"frame-ancestors {frame_ancestors}")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         return response

@@ -11,4 +11,6 @@ def combined_app(app: Flask):
         return app
     import sandbox
 
-    return DispatcherMiddleware(app, {"/sandbox": sandbox.create_app()})
+    # The Stripe stand-in posts Connect events (e.g. a deauthorization) back to the add-on.
+    stand_ins = sandbox.create_app({"REMIT_ADDON_URL": app.config["BASE_URL"]})
+    return DispatcherMiddleware(app, {"/sandbox": stand_ins})

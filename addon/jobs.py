@@ -5,19 +5,48 @@ The database is the source of truth; these only do work it describes.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from huey import crontab
 from sqlalchemy import select
 
 from addon.accounts import refresh_ledger
 from addon.extensions import db
-from addon.models import Company, ConnectionStatus, PlatformConnection
+from addon.models import (
+    Company,
+    ConnectionStatus,
+    GatewayEvent,
+    PlatformConnection,
+    WorkStatus,
+    utcnow,
+)
 from addon.queue import app_periodic_task, app_task
+from addon.webhooks.processing import process_event
 
 
 @app_task()
 def refresh_ledger_task(company_id: int) -> bool:
     """Re-read one company's currencies and chart of accounts into the cache."""
     return refresh_ledger(company_id)
+
+
+@app_task()
+def process_event_task(event_row_id: int) -> str:
+    """Apply one stored gateway event; a redelivered or already-done event changes nothing."""
+    return process_event(event_row_id).value
+
+
+@app_periodic_task(crontab(minute="*/5"))
+def sweep_pending_events() -> int:
+    """The database is the source of truth: events a lost queue or a killed worker left
+    pending are enqueued again (processing is idempotent)."""
+    stale = utcnow() - timedelta(minutes=2)
+    query = select(GatewayEvent.id).where(GatewayEvent.status == WorkStatus.PENDING,
+                                          GatewayEvent.received_at < stale)
+    event_ids = list(db.session.scalars(query))
+    for event_id in event_ids:
+        process_event_task(event_id)
+    return len(event_ids)
 
 
 @app_periodic_task(crontab(minute="17", hour="*/6"))

@@ -221,12 +221,36 @@ class Gateway(Timestamped, db.Model):
     livemode: Mapped[bool] = mapped_column(Boolean, default=False)
     connected_via: Mapped[str] = mapped_column(String(32), default="oauth")
     credentials: Mapped[str | None] = mapped_column(EncryptedText)  # JSON, encrypted
+    account_country: Mapped[str | None] = mapped_column(String(2))
+    account_default_currency: Mapped[str | None] = mapped_column(String(3))
+    account_currencies: Mapped[list[str]] = mapped_column(JSON, default=list)  # it can accept
+    disconnected_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     company: Mapped[Company] = relationship(back_populates="gateways")
     currencies: Mapped[list[GatewayCurrency]] = relationship(
-        back_populates="gateway", cascade="all, delete-orphan"
+        back_populates="gateway", cascade="all, delete-orphan", order_by="GatewayCurrency.currency"
     )
+    audit: Mapped[list[GatewayAudit]] = relationship(
+        back_populates="gateway", order_by="GatewayAudit.id.desc()"
+    )
+
+
+class GatewayAudit(db.Model):
+    """Who changed what on a gateway and when (old → new); changes apply to future postings."""
+
+    __tablename__ = "gateway_audit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    gateway_id: Mapped[int] = mapped_column(ForeignKey("gateway.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    change: Mapped[str] = mapped_column(String(64))  # e.g. "description", "deposit_account:EUR"
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+
+    gateway: Mapped[Gateway] = relationship(back_populates="audit")
+    user: Mapped[User | None] = relationship()
 
 
 class GatewayCurrency(Timestamped, db.Model):

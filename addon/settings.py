@@ -48,6 +48,8 @@ SETTINGS: tuple[Setting, ...] = (
             "(OAuth redirect URIs and manifests are built from it)."),
     Setting("SANDBOX_URL", str, None, "Where the vendor stand-ins answer in sandbox mode. "
             "Default: `<BASE_URL>/sandbox`."),
+    Setting("FRAME_ANCESTORS", str, "https://*.intuit.com https://*.xero.com",
+            "Space-separated origins allowed to show Remit in a frame (CSP `frame-ancestors`)."),
     Setting("HTTP_TIMEOUT", float, 20.0, "Seconds before any call to Intuit, Xero or Stripe "
             "gives up."),
     Setting("LOG_LEVEL", str, "INFO", "Python logging level."),

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from addon.accounts import deposit_choices, receivable_choices, refresh_ledger
 from addon.current import companies_of_user, company_for_user, current_company, login_required
-from addon.models import Company, ConnectionStatus
+from addon.gateways.blueprint import bp
+from addon.gateways.registry import KINDS
+from addon.models import Company, ConnectionStatus, Gateway, GatewayStatus
 from connectors.base import LedgerAccount, RateLimited, VendorUnavailable
-
-bp = Blueprint("gateways", __name__)
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,19 @@ def settings():
     return render_template(
         "gateways/settings.html", company=company, companies=companies_of_user(),
         currencies=currency_accounts(company), ConnectionStatus=ConnectionStatus,
+        gateways=visible_gateways(company), kinds=list(KINDS.values()), kinds_by_key=KINDS,
+        GatewayStatus=GatewayStatus,
     )
+
+
+@bp.get("/settings/gateways/new")
+@login_required
+def choose_kind():
+    """The list of gateways Remit supports; the Add new gateway dialog shows the same list."""
+    company = current_company()
+    if company is None:
+        return redirect(url_for("home.index"))
+    return render_template("gateways/new.html", company=company, kinds=list(KINDS.values()))
 
 
 @bp.post("/settings/company")
@@ -60,6 +72,10 @@ def refresh_accounts():
         flash(_("The accounting platform refused to list the accounts: %(reason)s",
                 reason=company.accounts_error or ""), "error")
     return redirect(url_for("gateways.settings"))
+
+
+def visible_gateways(company: Company) -> list[Gateway]:
+    return [g for g in company.gateways if g.status is not GatewayStatus.ARCHIVED]
 
 
 def currency_accounts(company: Company) -> list[CurrencyAccounts]:

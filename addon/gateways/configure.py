@@ -1,0 +1,137 @@
+"""Set up, edit and remove a gateway: description, currencies, and per currency the deposit and
+receivable accounts, all checked on the server against the cached chart of accounts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from gateways.base import GatewayAuthError, GatewayError
+
+from addon.accounts import refresh_ledger
+from addon.current import company_for_user, login_required
+from addon.extensions import db
+from addon.gateways import mapping
+from addon.gateways.blueprint import bp
+from addon.gateways.registry import kind
+from addon.models import Gateway, GatewayAudit, GatewayStatus, Platform, utcnow
+from connectors.base import RateLimited, VendorUnavailable
+
+
+def _gateway(gateway_id: int) -> Gateway:
+    """Only a member of the gateway's company reaches it; anyone else gets a 404."""
+    gateway = db.session.get(Gateway, gateway_id)
+    if gateway is None or gateway.status is GatewayStatus.ARCHIVED:
+        abort(404)
+    company_for_user(gateway.company_id)
+    return gateway
+
+
+@bp.route("/settings/gateways/<int:gateway_id>", methods=["GET", "POST"])
+@login_required
+def configure(gateway_id: int):
+    gateway = _gateway(gateway_id)
+    company = gateway.company
+    if request.method == "GET":
+        setup = mapping.current_setup(gateway)
+        if not setup.description:
+            setup.description = f"{kind(gateway.kind).display_name}.com"
+        return _form(gateway, setup, {})
+    setup = mapping.read_form(request.form, company)
+    if request.form.get("action") == "refresh":
+        _refresh_accounts(company.id)
+        return _form(gateway, setup, {})
+    errors = mapping.validate(setup, company, gateway)
+    if errors:
+        flash(_("Nothing was saved: please correct the fields marked below."), "error")
+        return _form(gateway, setup, errors), 400
+    db.session.add_all(mapping.apply(gateway, setup, g.user.id))
+    if gateway.disconnected_at is None:
+        gateway.status = GatewayStatus.ACTIVE
+    db.session.commit()
+    for account in mapping.bank_deposits(setup, company):
+        flash(_("%(name)s is a bank account. Undeposited Funds or a clearing account is "
+                "recommended, so each Stripe payout matches one bank deposit.",
+                name=account.name), "warning")
+    flash(_("%(name)s is saved. Changes apply to payments recorded from now on.",
+            name=gateway.description), "success")
+    return redirect(url_for("gateways.settings"))
+
+
+def _form(gateway: Gateway, setup: mapping.GatewaySetup, errors: dict[str, str]):
+    company = gateway.company
+    return render_template(
+        "gateways/configure.html", gateway=gateway, company=company, setup=setup, errors=errors,
+        options=mapping.options(company, gateway), is_xero=company.platform is Platform.XERO,
+        gateway_name=kind(gateway.kind).display_name,
+        history=[_describe(entry) for entry in gateway.audit],
+    )
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    at: object
+    who: str
+    what: str
+    old: str | None
+    new: str | None
+
+
+def _describe(entry: GatewayAudit) -> HistoryLine:
+    """An audit entry in the reader's language."""
+    change, _sep, code = entry.change.partition(":")
+    who = (entry.user.name or entry.user.email) if entry.user else _("The account owner")
+    what = {
+        "description": _("Description"),
+        "deposit_account": _("Deposit account (%(code)s)", code=code),
+        "receivable_account": _("Accounts receivable (%(code)s)", code=code),
+        "connected": _("Connected"),
+        "reconnected": _("Reconnected"),
+        "removed": _("Removed"),
+        "deauthorized": _("Disconnected in Stripe by the account owner"),
+    }.get(change)
+    if change == "currency":
+        what = (_("Started collecting %(code)s", code=code) if entry.new_value
+                else _("Stopped collecting %(code)s", code=code))
+        return HistoryLine(entry.at, who, what, None, None)
+    return HistoryLine(entry.at, who, what or entry.change, entry.old_value, entry.new_value)
+
+
+def _refresh_accounts(company_id: int) -> None:
+    try:
+        refreshed = refresh_ledger(company_id)
+    except (RateLimited, VendorUnavailable):
+        refreshed = False
+    if refreshed:
+        flash(_("Chart of accounts refreshed. Your entries are kept; nothing is saved until you "
+                "press Save."), "success")
+    else:
+        flash(_("The chart of accounts could not be refreshed. Your entries are kept; please "
+                "try again in a minute."), "error")
+
+
+@bp.route("/settings/gateways/<int:gateway_id>/remove", methods=["GET", "POST"])
+@login_required
+def remove(gateway_id: int):
+    gateway = _gateway(gateway_id)
+    if request.method == "GET":
+        return render_template("gateways/remove.html", gateway=gateway,
+                               gateway_name=kind(gateway.kind).display_name)
+    try:
+        if gateway.disconnected_at is None and gateway.account_id:
+            kind(gateway.kind).build().deauthorize(gateway.account_id)
+    except GatewayAuthError:
+        pass  # the account had already disconnected Remit
+    except GatewayError:
+        flash(_("Stripe could not be reached, so nothing changed. Please try again in a "
+                "moment."), "error")
+        return redirect(url_for("gateways.remove", gateway_id=gateway.id))
+    gateway.status = GatewayStatus.ARCHIVED
+    gateway.archived_at = utcnow()
+    gateway.credentials = None  # history stays; the means to act on the account goes
+    db.session.add(GatewayAudit(gateway=gateway, user_id=g.user.id, change="removed"))
+    db.session.commit()
+    flash(_("%(name)s is removed and disconnected from its account. Its history is kept.",
+            name=gateway.description or gateway.account_name), "success")
+    return redirect(url_for("gateways.settings"))

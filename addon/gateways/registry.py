@@ -1,0 +1,80 @@
+"""The payment gateways Remit can connect: one entry each, built from settings.
+
+A second gateway is one package under gateways/ implementing gateways.base.GatewayProvider, and
+one entry here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from gateways.base import GatewayProvider
+
+from addon.vendors import located
+
+
+class GatewayNotConfigured(RuntimeError):
+    """Real mode without this gateway's platform credentials."""
+
+
+@dataclass(frozen=True)
+class GatewayKind:
+    key: str
+    display_name: str
+    summary: object  # a lazy translated string
+    build: Callable[[], GatewayProvider]
+    webhook_secret: Callable[[], str | None]  # None refuses every event
+    signature_header: str
+
+
+def _stripe() -> GatewayProvider:
+    from gateways.stripe import StripeGateway
+
+    config = current_app.config
+    if config["SANDBOX_MODE"]:
+        import sandbox.stripe
+
+        client_id = sandbox.stripe.SANDBOX_STRIPE_CLIENT_ID
+        secret_key = sandbox.stripe.SANDBOX_STRIPE_SECRET_KEY
+    elif config.get("STRIPE_CLIENT_ID") and config.get("STRIPE_SECRET_KEY"):
+        client_id, secret_key = config["STRIPE_CLIENT_ID"], config["STRIPE_SECRET_KEY"]
+    else:
+        raise GatewayNotConfigured("Set REMIT_STRIPE_CLIENT_ID and REMIT_STRIPE_SECRET_KEY.")
+    return StripeGateway(
+        client_id=client_id,
+        secret_key=secret_key,
+        connect_base=located("https://connect.stripe.com"),
+        api_base=located("https://api.stripe.com"),
+        timeout=config["HTTP_TIMEOUT"],
+    )
+
+
+def _stripe_webhook_secret() -> str | None:
+    if current_app.config["SANDBOX_MODE"]:
+        import sandbox.stripe
+
+        return sandbox.stripe.SANDBOX_STRIPE_WEBHOOK_SECRET
+    return current_app.config.get("STRIPE_WEBHOOK_SECRET")
+
+
+KINDS: dict[str, GatewayKind] = {
+    "stripe": GatewayKind(
+        key="stripe",
+        display_name="Stripe",
+        summary=_l("Cards, wallets and bank debits, paid into your Stripe account."),
+        build=_stripe,
+        webhook_secret=_stripe_webhook_secret,
+        signature_header="Stripe-Signature",
+    ),
+}
+
+
+def kind(key: str) -> GatewayKind | None:
+    return KINDS.get(key)
+
+
+def provider(key: str) -> GatewayProvider:
+    return KINDS[key].build()

@@ -1,0 +1,1 @@
+"""Webhooks from payment gateways: verified, stored once, processed by the task queue."""
