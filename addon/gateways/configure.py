@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from gateways.base import GatewayAuthError, GatewayError
 
 from addon.accounts import refresh_ledger
 from addon.current import company_for_user, login_required
@@ -17,6 +16,7 @@ from addon.gateways.blueprint import bp
 from addon.gateways.registry import kind
 from addon.models import Gateway, GatewayAudit, GatewayStatus, Platform, utcnow
 from connectors.base import RateLimited, VendorUnavailable
+from gateways.base import GatewayAuthError, GatewayError
 
 
 def _gateway(gateway_id: int) -> Gateway:

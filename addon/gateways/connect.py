@@ -11,7 +11,6 @@ import time
 
 from flask import abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from gateways.base import AccountProfile, ConnectedAccount, ConnectRefused, GatewayError
 from sqlalchemy import select
 
 from addon.current import company_for_user, current_company, login_required
@@ -19,6 +18,7 @@ from addon.extensions import db
 from addon.gateways.blueprint import bp
 from addon.gateways.registry import GatewayNotConfigured, kind
 from addon.models import Company, Gateway, GatewayAudit, GatewayStatus
+from gateways.base import AccountProfile, ConnectedAccount, ConnectRefused, GatewayError
 
 PENDING = "gateway_connect"
 STATE_LIFETIME = 600  # seconds; Stripe's own code lives 5 minutes

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from gateways.base import GatewayProvider
 
 from addon.vendors import located
+from gateways.base import GatewayProvider
 
 
 class GatewayNotConfigured(RuntimeError):
