@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Protocol
 
 
@@ -42,6 +43,56 @@ class LedgerAccount:
     active: bool
     payments_enabled: bool = False  # Xero: EnablePaymentsToAccount
     system_account: str | None = None  # Xero: e.g. "DEBTORS"
+
+
+@dataclass(frozen=True)
+class Invoice:
+    """An invoice as the pay-now page and the posting engine need it. Amounts are Decimal in
+    the invoice currency's exponent."""
+
+    id: str
+    number: str | None
+    customer_id: str
+    customer_name: str
+    currency: str
+    total: Decimal
+    balance: Decimal  # still due
+    status: str  # "open", "paid" or "void"
+
+
+@dataclass(frozen=True)
+class InvoiceApplication:
+    invoice_id: str
+    amount: Decimal  # in the payment's (= the invoice's) currency
+
+
+@dataclass(frozen=True)
+class PaymentPosting:
+    """One customer payment to record in the ledger, already mapped to the company's accounts.
+
+    `idempotency_key` is derived from the source object (the Stripe payment), so a retry after a
+    crash sends the same key: QuickBooks `requestid`, Xero `Idempotency-Key`.
+    """
+
+    idempotency_key: str  # <= 50 characters (QuickBooks' requestid limit)
+    customer_id: str
+    currency: str
+    amount: Decimal  # total received, = sum of the applications
+    paid_on: date
+    deposit_account_id: str
+    receivable_account_id: str | None  # QuickBooks; Xero uses its single AR account
+    applications: tuple[InvoiceApplication, ...]
+    reference: str  # shown in the ledger, e.g. the Stripe charge id (<= 21 chars for QBO)
+    memo: str  # longer note with every Stripe id (QBO PrivateNote; Xero ignores it)
+    exchange_rate: Decimal | None = None  # home units per foreign unit, when foreign
+
+
+@dataclass(frozen=True)
+class LedgerWrite:
+    """What a write created in the ledger (one object, or one per invoice for Xero)."""
+
+    object_type: str  # "Payment"
+    object_ids: tuple[str, ...]
 
 
 class ConnectorError(Exception):
@@ -143,6 +194,19 @@ class Connector(Protocol):
     def receivable_accounts(self, currency: str) -> list[LedgerAccount]:
         """Accounts-receivable accounts for `currency` (QuickBooks: may be empty until the
         first invoice in that currency; Xero: the single DEBTORS account)."""
+        ...
+
+    def account(self, account_id: str) -> LedgerAccount | None:
+        """One account, read fresh (re-validation just before a write); None when deleted."""
+        ...
+
+    def invoice(self, invoice_id: str) -> Invoice:
+        """One invoice with its balance due; Rejected when it does not exist."""
+        ...
+
+    def record_payment(self, posting: PaymentPosting) -> LedgerWrite:
+        """Create the payment applied to its invoices, idempotently: sending the same
+        posting twice (same key) creates one payment in the ledger."""
         ...
 
 

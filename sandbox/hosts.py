@@ -18,6 +18,7 @@ HOSTS: dict[str, str] = {
     "https://identity.xero.com": "/xero/identity",
     "https://api.xero.com": "/xero/api",
     "https://connect.stripe.com": "/stripe/connect",
+    "https://checkout.stripe.com": "/stripe/checkout",
     "https://api.stripe.com": "/stripe/api",
 }
 

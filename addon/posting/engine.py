@@ -1,0 +1,100 @@
+"""Money movement -> ledger posting, as pure functions: no database, no network, no clock.
+
+A Stripe payment for one or more invoices becomes one PaymentPosting in the mapped accounts.
+Every check that can fail here fails before anything is written, with a reason a person can act
+on; the idempotency key depends only on what was paid, so a retry can never post twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from addon import money
+from connectors.base import InvoiceApplication, PaymentPosting
+
+METADATA_INVOICES = "remit_invoices"  # comma-separated ledger invoice ids
+METADATA_AMOUNTS = "remit_amounts"  # comma-separated amounts, same order
+QBO_REFERENCE_LIMIT = 21  # PaymentRefNum
+
+
+class PostingRefused(ValueError):
+    """The movement cannot become a posting as it stands; `str()` says why, for people."""
+
+
+@dataclass(frozen=True)
+class Payment:
+    """What the engine needs of a gateway payment (from gateways.base.MoneyMovement)."""
+
+    source_id: str  # e.g. the Stripe PaymentIntent id: shared by every event of one payment
+    charge_id: str | None
+    account_id: str
+    currency: str
+    amount_minor: int
+    metadata: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Mapping:
+    deposit_account_id: str
+    receivable_account_id: str | None
+
+
+def idempotency_key(company_id: int, kind: str, source_id: str) -> str:
+    """Stable for one (company, kind, source): 'rp-' + 40 hex characters, within QuickBooks'
+    50-character requestid limit and Xero's 128."""
+    digest = hashlib.sha256(f"{company_id}:{kind}:{source_id}".encode()).hexdigest()
+    return f"rp-{digest[:40]}"
+
+
+def applications(payment: Payment) -> tuple[InvoiceApplication, ...]:
+    """The invoices a payment settles, from the metadata Remit put on the Checkout Session."""
+    ids = [part.strip() for part in payment.metadata.get(METADATA_INVOICES, "").split(",")]
+    amounts = [part.strip() for part in payment.metadata.get(METADATA_AMOUNTS, "").split(",")]
+    if not any(ids):
+        raise PostingRefused("The payment names no invoice to apply it to.")
+    if len(ids) != len(amounts) or not all(ids):
+        raise PostingRefused("The payment's invoices and amounts do not match one to one.")
+    try:
+        parsed = [Decimal(amount) for amount in amounts]
+    except InvalidOperation:
+        raise PostingRefused("The payment carries an amount that is not a number.") from None
+    places = Decimal(1).scaleb(-money.exponent(payment.currency))
+    if any(a <= 0 or a != a.quantize(places) for a in parsed):
+        raise PostingRefused(f"Invoice amounts must be positive and exact in {payment.currency}.")
+    return tuple(InvoiceApplication(i, a.quantize(places)) for i, a in zip(ids, parsed,
+                                                                             strict=True))
+
+
+def payment_posting(*, company_id: int, home_currency: str, payment: Payment,
+                    mapping: Mapping | None, customer_id: str, paid_on: date,
+                    exchange_rate: Decimal | None = None) -> PaymentPosting:
+    if mapping is None:
+        raise PostingRefused(f"The gateway has no accounts set for {payment.currency}.")
+    amount = money.from_minor(payment.amount_minor, payment.currency)
+    applied = applications(payment)
+    if sum(a.amount for a in applied) != amount:
+        raise PostingRefused(f"{amount} {payment.currency} was paid but the invoices add up to "
+                             f"{sum(a.amount for a in applied)}.")
+    foreign = payment.currency != home_currency
+    if foreign and exchange_rate is None:
+        raise PostingRefused(f"A {payment.currency} payment needs an exchange rate to "
+                             f"{home_currency}.")
+    reference = payment.charge_id or payment.source_id
+    return PaymentPosting(
+        idempotency_key=idempotency_key(company_id, "payment", payment.source_id),
+        customer_id=customer_id,
+        currency=payment.currency,
+        amount=amount,
+        paid_on=paid_on,
+        deposit_account_id=mapping.deposit_account_id,
+        receivable_account_id=mapping.receivable_account_id,
+        applications=applied,
+        reference=reference[-QBO_REFERENCE_LIMIT:],
+        memo=(f"Stripe payment {payment.source_id}"
+              + (f", charge {payment.charge_id}" if payment.charge_id else "")
+              + f", account {payment.account_id} (recorded by Remit)"),
+        exchange_rate=exchange_rate if foreign else None,
+    )
