@@ -58,6 +58,7 @@ class Invoice:
     total: Decimal
     balance: Decimal  # still due
     status: str  # "open", "paid" or "void"
+    exchange_rate: Decimal | None = None  # home units per invoice unit, for foreign invoices
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,21 @@ one it is. No Flask, no ORM and no vendor SDK here (ARCHITECTURE.md § Layers).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal, Protocol
 
 Landing = Literal["login", "register"]
+CURRENCY = re.compile(r"[A-Z]{3}")
+
+# Metadata keys Remit puts on a payment it asks for (Checkout Session and PaymentIntent), so
+# every event of the payment carries them back. Values are strings (gateways store no other).
+METADATA_COMPANY = "remit_company"  # the add-on's company id
+METADATA_GATEWAY = "remit_gateway"  # the add-on's gateway id
+METADATA_INVOICES = "remit_invoices"  # comma-separated ledger invoice ids
+METADATA_AMOUNTS = "remit_amounts"  # comma-separated Decimal strings, same order as invoices
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,63 @@ class AccountProfile:
     currencies: tuple[str, ...]  # those the account can accept payments in
     livemode: bool
     email: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckoutRequest:
+    """A hosted payment page to open for a customer, on the connected account (the merchant of
+    record). `idempotency_key` makes a retried create return the session the first one made;
+    reusing it with other values is refused (GatewayRejected)."""
+
+    account_id: str
+    currency: str  # ISO 4217, upper case
+    amount_minor: int  # in the currency's minor unit (cents, yen, fils)
+    description: str  # what the customer sees they are paying for
+    customer_email: str | None
+    metadata: dict[str, str]
+    success_url: str
+    cancel_url: str
+    idempotency_key: str
+
+    def __post_init__(self) -> None:
+        """Refuse what the gateway would refuse anyway, before any HTTP call."""
+        if not CURRENCY.fullmatch(self.currency):
+            raise ValueError(f"currency must be an upper-case ISO code, not {self.currency!r}")
+        if isinstance(self.amount_minor, bool) or not isinstance(self.amount_minor, int) \
+                or self.amount_minor <= 0:
+            raise ValueError("amount_minor must be a positive whole number of minor units")
+        if not self.description.strip():
+            raise ValueError("a description is required: the customer sees it")
+        if not 0 < len(self.idempotency_key) <= 255:
+            raise ValueError("idempotency_key must have 1 to 255 characters")
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in self.metadata.items()):
+            raise ValueError("metadata keys and values must be strings")
+
+
+@dataclass(frozen=True)
+class CheckoutSession:
+    """Where to send the customer's browser to pay: the gateway's hosted page."""
+
+    id: str
+    url: str
+
+
+@dataclass(frozen=True)
+class MoneyMovement:
+    """Money that moved on a connected account, read from one gateway event. Several events of
+    one payment give equal movements with the same `source_id` (for Stripe the PaymentIntent
+    id), which is what the add-on deduplicates on. Amounts stay in minor units: the add-on
+    converts them with its currency exponents."""
+
+    kind: str  # "payment"
+    source_id: str
+    charge_id: str | None  # known only to some events of the payment
+    account_id: str
+    livemode: bool
+    currency: str  # ISO 4217, upper case
+    amount_minor: int
+    metadata: dict[str, str]  # as set at checkout; may lack Remit's keys (paid elsewhere)
+    occurred_at: datetime  # aware, UTC
 
 
 class GatewayError(Exception):
@@ -134,4 +201,13 @@ class GatewayProvider(Protocol):
     def verify_event(self, payload: bytes, signature_header: str | None, secret: str | None,
                      tolerance: int = 300) -> dict:
         """The event as a dict once its signature and age check out, else WebhookRejected."""
+        ...
+
+    def create_checkout(self, request: CheckoutRequest) -> CheckoutSession:
+        """Open a hosted payment page on the connected account (one HTTP request)."""
+        ...
+
+    def movements(self, event: dict) -> list[MoneyMovement]:
+        """The money a verified event records; [] for events that record none. Pure: no HTTP.
+        ValueError when a payment event lacks what it needs."""
         ...

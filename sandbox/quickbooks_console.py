@@ -3,7 +3,8 @@
 Each control is a POST that a person reaches through the console's buttons (form post, answered
 with a redirect back and a status message) and a test reaches with JSON (answered with JSON).
 None of these paths exists at Intuit: they stand for things done in QuickBooks' own UI (saving
-an invoice) or for time passing (tokens expiring, a user disconnecting the app).
+an invoice, receiving a payment) or for time passing (tokens expiring, a user disconnecting the
+app). The console lists every invoice with its balance due, so a payment Remit records shows.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 
 from sandbox import quickbooks_data as data
 from sandbox import quickbooks_oauth as oauth
+from sandbox import quickbooks_payments as payments
+from sandbox.quickbooks_entities import dumps
 
 bp = Blueprint("console", __name__)
 
@@ -37,6 +40,41 @@ def create_invoice() -> Response:
     message = (f"Invoice {invoice['DocNumber']} created in {invoice['CurrencyRef']['value']} "
                f"on {invoice['ARAccountRef']['name']}.")
     return _done(message, {"Invoice": invoice}, status=201)
+
+
+@bp.post("/sandbox/payments")
+def record_payment() -> Response:
+    """{"realm": ..., "invoice": <Id>} -> {"Payment": ...}: the invoice's whole balance
+    received, as a bookkeeper would record it in QuickBooks (to Undeposited Funds)."""
+    given = _given()
+    try:
+        payment = receive_payment(str(given.get("realm")), str(given.get("invoice")))
+    except LookupError as refused:
+        return _done(f"No payment recorded: {refused}", status=400)
+    except payments.Fault as refused:
+        return _done(f"No payment recorded: {refused.detail}", status=400)
+    message = (f"Payment {payment['Id']} of {payment['TotalAmt']} "
+               f"{payment['CurrencyRef']['value']} received.")
+    return _done(message, {"Payment": payment}, status=201)
+
+
+def receive_payment(realm: str, invoice_id: str) -> dict:
+    """Pay an invoice's whole balance through the same checks as the API; the Payment saved.
+    Raises LookupError for an unknown company or invoice, payments.Fault when QuickBooks would
+    refuse it (nothing left to pay)."""
+    if realm not in data.COMPANIES:
+        raise LookupError(f"no sandbox company {realm}")
+    found = data.find(realm, "Invoice", invoice_id)
+    if found is None:
+        raise LookupError(f"no invoice {invoice_id} in company {realm}")
+    currency = found["CurrencyRef"]["value"]
+    body = {"CustomerRef": {"value": found["CustomerRef"]["value"]},
+            "TotalAmt": found["Balance"], "CurrencyRef": {"value": currency},
+            "Line": [{"Amount": found["Balance"],
+                      "LinkedTxn": [{"TxnId": found["Id"], "TxnType": "Invoice"}]}]}
+    if currency != data.home_currency(realm):
+        body["ExchangeRate"] = data.exchange_rate(realm, currency)
+    return payments.create(realm, body)
 
 
 @bp.post("/sandbox/tokens")
@@ -75,7 +113,17 @@ def _summary(realm: str) -> dict:
         "multicurrency": company["Preferences"]["CurrencyPrefs"]["MultiCurrencyEnabled"],
         "currencies": currencies,
         "receivables": {code: data.receivable_account(realm, code) for code in currencies},
+        "invoices": [_invoice_row(found) for found in company["Invoice"]],
     }
+
+
+def _invoice_row(found: dict) -> dict:
+    voided = found.get("PrivateNote") == "Voided"
+    status = "voided" if voided else "open" if found["Balance"] > 0 else "paid"
+    return {"id": found["Id"], "number": found["DocNumber"],
+            "customer": found["CustomerRef"]["name"], "currency": found["CurrencyRef"]["value"],
+            "total": f"{found['TotalAmt']:.2f}", "balance": f"{found['Balance']:.2f}",
+            "status": status}
 
 
 def _given() -> dict:
@@ -88,7 +136,7 @@ def _done(message: str, body: dict | None = None, status: int = 200) -> Response
         answer = body if body is not None else {"message": message}
         if status >= 400:
             answer = {"error": message}
-        return Response(data.dumps(answer), status=status, mimetype="application/json")
+        return Response(dumps(answer), status=status, mimetype="application/json")
     flash(message, "error" if status >= 400 else "done")
     return redirect(url_for(".console"), code=303)
 

@@ -1,49 +1,33 @@
 """The Intuit stand-in's ledgers: seed companies and the in-memory state the API answers from.
 
-Entities are kept exactly as QuickBooks serialises them (Finance.xsd element names, key order as
-Intuit sends them), one list per entity name, so the query endpoint can answer any of them the
-same way. `reset()` puts the seed back.
+Entities are kept exactly as QuickBooks serialises them (quickbooks_entities), one list per
+entity name, so the query endpoint can answer any of them the same way. `reset()` puts the seed
+back: two companies, each with customers and open invoices to pay.
 """
 
 from __future__ import annotations
 
-import json
-from datetime import datetime
+from datetime import timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
+
+from sandbox.quickbooks_entities import (
+    RECEIVABLE,
+    SEEDED_AT,
+    account,
+    company_currency,
+    customer,
+    intuit_now,
+    intuit_timestamp,
+    invoice,
+    meta,
+    void,
+)
 
 US_REALM = "9341453050298431"
 SINGLE_CURRENCY_REALM = "9341453050298432"
-INTUIT_TIME = ZoneInfo("America/Los_Angeles")  # Intuit stamps answers in Pacific time
-SEEDED_AT = "2026-01-05T09:12:41-08:00"
-
-CURRENCY_NAMES = {"USD": "United States Dollar", "EUR": "Euro",
-                  "GBP": "British Pound Sterling", "CAD": "Canadian Dollar"}
-CLASSIFICATION = {
-    "Bank": "Asset", "Other Current Asset": "Asset", "Accounts Receivable": "Asset",
-    "Accounts Payable": "Liability", "Equity": "Equity", "Income": "Revenue",
-    "Expense": "Expense", "Other Expense": "Expense",
-}
-RECEIVABLE = "Accounts Receivable"
-
-
-def intuit_now() -> datetime:
-    return datetime.now(INTUIT_TIME)
-
-
-def dumps(body: dict) -> str:
-    """JSON in the key order given (Intuit's), amounts as JSON numbers as on Intuit's wire."""
-    return json.dumps(body, default=_wire_number)
-
-
-def _wire_number(value: object) -> float:
-    if isinstance(value, Decimal):
-        return float(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-
-def _meta(created: str = SEEDED_AT) -> dict:
-    return {"CreateTime": created, "LastUpdatedTime": created}
+# Home units per foreign unit, as QuickBooks' own rate table would give them.
+RATES = {("USD", "EUR"): Decimal("1.0856"), ("USD", "GBP"): Decimal("1.2714")}
+FIRST_INVOICE_NUMBER = 1001
 
 
 def _address(line1: str, city: str, region: str, postcode: str, country: str) -> dict:
@@ -70,7 +54,7 @@ def _company(name: str, country: str, address: dict, fiscal_month: str) -> dict:
             {"Name": "AccountantFeature", "Value": "false"},
         ],
         "domain": "QBO", "sparse": False, "Id": "1", "SyncToken": "3",
-        "MetaData": {"CreateTime": SEEDED_AT, "LastUpdatedTime": "2026-01-20T11:02:13-08:00"},
+        "MetaData": meta(SEEDED_AT, "2026-01-20T11:02:13-08:00"),
     }
 
 
@@ -98,32 +82,8 @@ def _preferences(home_currency: str, multicurrency: bool, fiscal_month: str) -> 
             {"Name": "SalesFormsPrefs.UseSalesTax", "Value": "false"},
         ]},
         "domain": "QBO", "sparse": False, "Id": "1", "SyncToken": "5",
-        "MetaData": {"CreateTime": SEEDED_AT, "LastUpdatedTime": "2026-01-20T11:02:13-08:00"},
+        "MetaData": meta(SEEDED_AT, "2026-01-20T11:02:13-08:00"),
     }
-
-
-def account(entity_id: str, name: str, account_type: str, subtype: str, currency: str,
-            balance: str = "0", active: bool = True, parent: dict | None = None,
-            created: str = SEEDED_AT) -> dict:
-    """An Account entity; `parent` is the parent Account for a sub-account."""
-    body: dict = {"Name": name, "SubAccount": parent is not None}
-    if parent is not None:
-        body["ParentRef"] = {"value": parent["Id"]}
-    body.update({
-        "FullyQualifiedName": f"{parent['Name']}:{name}" if parent else name,
-        "Active": active, "Classification": CLASSIFICATION[account_type],
-        "AccountType": account_type, "AccountSubType": subtype,
-        "CurrentBalance": Decimal(balance), "CurrentBalanceWithSubAccounts": Decimal(balance),
-        "CurrencyRef": {"value": currency, "name": CURRENCY_NAMES[currency]},
-        "domain": "QBO", "sparse": False, "Id": entity_id, "SyncToken": "0",
-        "MetaData": _meta(created),
-    })
-    return body
-
-
-def _company_currency(entity_id: str, code: str, active: bool = True) -> dict:
-    return {"Code": code, "Name": CURRENCY_NAMES[code], "Active": active, "domain": "QBO",
-            "sparse": False, "Id": entity_id, "SyncToken": "0", "MetaData": _meta()}
 
 
 def _us_accounts() -> list[dict]:
@@ -158,24 +118,46 @@ def _gb_accounts() -> list[dict]:
     return [
         account("4", "Undeposited Funds", "Other Current Asset", "UndepositedFunds", "GBP"),
         account("35", "Current Account", "Bank", "Checking", "GBP", "2200.00"),
-        account("84", "Accounts Receivable (A/R)", RECEIVABLE, "AccountsReceivable", "GBP"),
+        account("84", "Accounts Receivable (A/R)", RECEIVABLE, "AccountsReceivable", "GBP",
+                "480.00"),
         account("33", "Accounts Payable (A/P)", "Accounts Payable", "AccountsPayable", "GBP"),
         account("1", "Sales", "Income", "SalesOfProductIncome", "GBP"),
         account("8", "Bank Charges", "Expense", "BankCharges", "GBP"),
     ]
 
 
-def seed() -> dict[str, dict]:
-    """Realm id -> entity name -> entity or list of entities."""
+def _us_customers() -> list[dict]:
+    """One customer per currency the US company invoices in, plus a second USD one."""
+    return [customer("1", "Amy's Bird Sanctuary", "USD", "birds@example.com"),
+            customer("2", "Bill's Windsurf Shop", "USD", "surf@example.com"),
+            customer("58", "Boulangerie Lemaire SARL", "EUR", "compta@example.fr"),
+            customer("59", "Thames Tea Traders Ltd", "GBP", "accounts@example.co.uk")]
+
+
+def _seed_invoices(realm: str) -> None:
+    """US: two open USD invoices for Amy's Bird Sanctuary and a voided one for Bill's Windsurf
+    Shop; GB: one open GBP invoice. The seeded A/R balances already count them."""
+    if realm == US_REALM:
+        seeded = [_add_invoice(realm, "1", Decimal("250.00"), ("2026-01-12", "2026-02-11")),
+                  _add_invoice(realm, "1", Decimal("120.50"), ("2026-01-14", "2026-02-13"))]
+        void(_add_invoice(realm, "2", Decimal("75.00"), ("2026-01-15", "2026-02-14")))
+    else:
+        seeded = [_add_invoice(realm, "1", Decimal("480.00"), ("2026-01-09", "2026-02-08"))]
+    for found in seeded:
+        adjust_balances(COMPANIES[realm], found, found["Balance"], receivable=False)
+
+
+def _companies() -> dict[str, dict]:
+    """Realm id -> entity name -> entity or list of entities, before any invoice."""
     return {
         US_REALM: {
             "CompanyInfo": _company("Remit Sandbox Company US", "US", _address(
                 "2600 Marine Way", "Mountain View", "CA", "94043", "USA"), "January"),
             "Preferences": _preferences("USD", True, "January"),
             "Account": _us_accounts(),
-            "CompanyCurrency": [_company_currency("1", "EUR"), _company_currency("2", "GBP"),
-                                _company_currency("3", "CAD", active=False)],
-            "Invoice": [],
+            "CompanyCurrency": [company_currency("1", "EUR"), company_currency("2", "GBP"),
+                                company_currency("3", "CAD", active=False)],
+            "Customer": _us_customers(), "Invoice": [], "Payment": [],
         },
         SINGLE_CURRENCY_REALM: {
             "CompanyInfo": _company("Remit Sandbox Company (single currency)", "GB", _address(
@@ -183,29 +165,49 @@ def seed() -> dict[str, dict]:
             "Preferences": _preferences("GBP", False, "April"),
             "Account": _gb_accounts(),
             "CompanyCurrency": [],
-            "Invoice": [],
+            "Customer": [customer("1", "Hawthorn & Sons Ltd", "GBP", "ledger@example.co.uk")],
+            "Invoice": [], "Payment": [],
         },
     }
 
 
-COMPANIES: dict[str, dict] = seed()
+COMPANIES: dict[str, dict] = {}
 
 
 def reset() -> None:
+    """The seed companies, with their customers' invoices."""
     COMPANIES.clear()
-    COMPANIES.update(seed())
+    COMPANIES.update(_companies())
+    for realm in COMPANIES:
+        _seed_invoices(realm)
 
 
 def home_currency(realm: str) -> str:
     return COMPANIES[realm]["Preferences"]["CurrencyPrefs"]["HomeCurrency"]["value"]
 
 
+def multicurrency(realm: str) -> bool:
+    return COMPANIES[realm]["Preferences"]["CurrencyPrefs"]["MultiCurrencyEnabled"]
+
+
 def enabled_currencies(realm: str) -> list[str]:
     """The home currency, then the active foreign ones (none when multicurrency is off)."""
-    company = COMPANIES[realm]
-    foreign = [c["Code"] for c in company["CompanyCurrency"] if c["Active"]]
-    multicurrency = company["Preferences"]["CurrencyPrefs"]["MultiCurrencyEnabled"]
-    return [home_currency(realm), *(foreign if multicurrency else [])]
+    foreign = [c["Code"] for c in COMPANIES[realm]["CompanyCurrency"] if c["Active"]]
+    return [home_currency(realm), *(foreign if multicurrency(realm) else [])]
+
+
+def exchange_rate(realm: str, currency: str) -> Decimal | None:
+    """The rate QuickBooks stamps on a transaction: None without multicurrency, 1 at home."""
+    if not multicurrency(realm):
+        return None
+    home = home_currency(realm)
+    return Decimal("1") if currency == home else RATES[(home, currency)]
+
+
+def find(realm: str, entity: str, entity_id: object) -> dict | None:
+    """One entity by Id (ids are compared as the strings Intuit uses), or None."""
+    return next((row for row in COMPANIES[realm].get(entity, [])
+                 if row["Id"] == str(entity_id)), None)
 
 
 def receivable_account(realm: str, currency: str) -> dict | None:
@@ -214,46 +216,66 @@ def receivable_account(realm: str, currency: str) -> dict | None:
 
 
 def create_invoice(realm: str, currency: str, amount: Decimal = Decimal("100.00")) -> dict:
-    """Save an invoice in `currency`. As QuickBooks does, the first one in a foreign currency
-    creates that currency's A/R account ("Accounts Receivable (A/R) - EUR").
+    """Save an open invoice in `currency` for the company's first customer in that currency.
+    As QuickBooks does, the first one in a foreign currency creates that currency's A/R account
+    ("Accounts Receivable (A/R) - EUR").
 
     Raises LookupError for an unknown realm, ValueError for a currency the company lacks."""
     if realm not in COMPANIES:
         raise LookupError(f"no sandbox company {realm}")
     if currency not in enabled_currencies(realm):
         raise ValueError(f"{currency} is not enabled in company {realm}")
-    company, created = COMPANIES[realm], intuit_now().isoformat(timespec="seconds")
-    receivable = receivable_account(realm, currency)
-    if receivable is None:
-        receivable = account(_next_id(company["Account"]),
-                             f"Accounts Receivable (A/R) - {currency}", RECEIVABLE,
-                             "AccountsReceivable", currency, created=created)
-        company["Account"].append(receivable)
-    invoice = _invoice(_next_id(company["Invoice"], 129), currency, amount, receivable, created)
-    company["Invoice"].append(invoice)
-    receivable["CurrentBalance"] += amount
-    receivable["CurrentBalanceWithSubAccounts"] += amount
-    return invoice
+    if amount <= 0:
+        raise ValueError("an invoice amount must be positive")
+    company = COMPANIES[realm]
+    owner = next((c for c in company["Customer"]
+                  if c["Active"] and c["CurrencyRef"]["value"] == currency), None)
+    if owner is None:
+        raise ValueError(f"company {realm} has no {currency} customer")
+    today = intuit_now().date()
+    dates = (today.isoformat(), (today + timedelta(days=30)).isoformat())
+    created = _add_invoice(realm, owner["Id"], amount.quantize(Decimal("0.01")), dates)
+    adjust_balances(company, created, created["Balance"])
+    return created
 
 
-def _invoice(entity_id: str, currency: str, amount: Decimal, receivable: dict,
-             created: str) -> dict:
-    line = {"Id": "1", "LineNum": 1, "Description": "Sandbox services", "Amount": amount,
-            "DetailType": "SalesItemLineDetail",
-            "SalesItemLineDetail": {"ItemRef": {"value": "1", "name": "Services"},
-                                    "UnitPrice": amount, "Qty": 1}}
-    return {
-        "DocNumber": entity_id, "TxnDate": created[:10],
-        "CurrencyRef": {"value": currency, "name": CURRENCY_NAMES[currency]},
-        "Line": [line, {"Amount": amount, "DetailType": "SubTotalLineDetail",
-                        "SubTotalLineDetail": {}}],
-        "CustomerRef": {"value": "58", "name": f"Sandbox {currency} Customer"},
-        "ARAccountRef": {"value": receivable["Id"], "name": receivable["Name"]},
-        "TotalAmt": amount, "Balance": amount, "domain": "QBO", "sparse": False,
-        "Id": entity_id, "SyncToken": "0", "MetaData": _meta(created),
-    }
+def _add_invoice(realm: str, customer_id: str, amount: Decimal, dates: tuple[str, str]) -> dict:
+    company = COMPANIES[realm]
+    owner = next(c for c in company["Customer"] if c["Id"] == customer_id)
+    currency = owner["CurrencyRef"]["value"]
+    receivable = receivable_account(realm, currency) or _new_receivable(company, currency)
+    numbers = [int(i["DocNumber"]) for i in company["Invoice"] if i["DocNumber"].isdigit()]
+    created = invoice(next_id(company["Invoice"], 129),
+                      str(max([FIRST_INVOICE_NUMBER - 1, *numbers]) + 1), owner, amount,
+                      receivable, dates, exchange_rate(realm, currency))
+    company["Invoice"].append(created)
+    return created
 
 
-def _next_id(entities: list[dict], floor: int = 100) -> str:
+def _new_receivable(company: dict, currency: str) -> dict:
+    created = account(next_id(company["Account"]), f"Accounts Receivable (A/R) - {currency}",
+                      RECEIVABLE, "AccountsReceivable", currency, created=intuit_timestamp())
+    company["Account"].append(created)
+    return created
+
+
+def adjust_balances(company: dict, found: dict, amount: Decimal, receivable: bool = True) -> None:
+    """An invoice's open amount changed by `amount`: its customer's balance follows, and its A/R
+    account's unless told otherwise."""
+    owner = next(c for c in company["Customer"] if c["Id"] == found["CustomerRef"]["value"])
+    changed = [(owner, ("Balance", "BalanceWithJobs"))]
+    if receivable:
+        account_id = found["ARAccountRef"]["value"]
+        ledger = next(a for a in company["Account"] if a["Id"] == account_id)
+        changed.append((ledger, ("CurrentBalance", "CurrentBalanceWithSubAccounts")))
+    for entity, keys in changed:
+        for key in keys:
+            entity[key] += amount
+
+
+def next_id(entities: list[dict], floor: int = 100) -> str:
     """QuickBooks ids are numeric strings, increasing per entity type."""
     return str(max([floor, *(int(e["Id"]) for e in entities)]) + 1)
+
+
+reset()

@@ -27,6 +27,7 @@ from sandbox.oauth import (
     OAuthError,
     client_credentials,
 )
+from sandbox.quickbooks_entities import dumps
 
 bp = Blueprint("oauth", __name__)
 
@@ -207,7 +208,7 @@ def _error_page(message: str) -> tuple[str, int]:
 
 
 def _json(body: dict, status: int = 200) -> Response:
-    response = Response(data.dumps(body), status=status, mimetype="application/json")
+    response = Response(dumps(body), status=status, mimetype="application/json")
     response.headers["intuit_tid"] = intuit_tid()
     response.headers["Cache-Control"] = "no-store"
     return response

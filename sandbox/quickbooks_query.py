@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 DEFAULT_MAX_RESULTS = 100  # Intuit's default page
 LIMIT_MAX_RESULTS = 1000  # Intuit's largest page
-ACTIVE_BY_DEFAULT = frozenset({"Account", "CompanyCurrency"})  # name lists hide inactive rows
+# Name lists, which hide inactive rows unless asked for them.
+ACTIVE_BY_DEFAULT = frozenset({"Account", "CompanyCurrency", "Customer"})
 
 _STATEMENT = re.compile(
     r"\s*SELECT\s+\*\s+FROM\s+(?P<entity>\w+)"
@@ -79,9 +80,9 @@ def _literal(text: str) -> object:
 
 
 def run(query: Query, rows: list[dict]) -> list[dict]:
-    """The page of `rows` the query selects. Like Intuit, name lists (Account, CompanyCurrency)
-    answer only active entities unless the query says otherwise (`Active IN (true, false)`).
-    An unknown field is a QueryError, as at Intuit."""
+    """The page of `rows` the query selects. Like Intuit, name lists (Account, CompanyCurrency,
+    Customer) answer only active entities unless the query says otherwise
+    (`Active IN (true, false)`). An unknown field is a QueryError, as at Intuit."""
     conditions = query.conditions
     if query.entity in ACTIVE_BY_DEFAULT and all(field != "Active" for field, _ in conditions):
         conditions = (*conditions, ("Active", (True,)))

@@ -1,7 +1,7 @@
 """Stripe stand-in, mounted at /stripe: connect.stripe.com (Connect OAuth: authorize page,
-token, deauthorize) at /stripe/connect, api.stripe.com (accounts, country specs) at
-/stripe/api — each at its sandbox/hosts.py prefix plus the real path — and a console at
-/stripe/.
+token, deauthorize) at /stripe/connect, api.stripe.com (accounts, country specs, Checkout
+Sessions) at /stripe/api, checkout.stripe.com (the hosted payment page) at /stripe/checkout —
+each at its sandbox/hosts.py prefix plus the real path — and a console at /stripe/.
 
 The platform registration it accepts is below (the add-on uses it in sandbox mode). Connect
 webhook events go to `<REMIT_ADDON_URL>/webhooks/stripe`, REMIT_ADDON_URL being a config key of
@@ -11,7 +11,8 @@ Controls, for people (the console) and for tests (the functions below): force th
 answer to fail (`force_next("429" | "503")`), connect an account without the browser
 (`connect`, `issue_code`), see who is connected (`connected_accounts`), end a connection
 (`revoke`), end it and tell the platform as Stripe does when an owner disconnects it in the
-dashboard (`disconnect`), and `reset()`.
+dashboard (`disconnect`), pay a Checkout Session without the browser (`pay`), see the events
+sent (`events_sent`, `last_events`) and send one again (`resend`), and `reset()`.
 """
 
 from __future__ import annotations
@@ -19,23 +20,39 @@ from __future__ import annotations
 import requests
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 
-from sandbox import stripe_api, stripe_connect, stripe_events, stripe_seed, stripe_state
+from sandbox import (
+    stripe_api,
+    stripe_checkout,
+    stripe_connect,
+    stripe_events,
+    stripe_idempotency,
+    stripe_payments,
+    stripe_seed,
+    stripe_state,
+)
 
 SANDBOX_STRIPE_CLIENT_ID = stripe_seed.PLATFORM_CLIENT_ID
 SANDBOX_STRIPE_SECRET_KEY = stripe_seed.PLATFORM_SECRET_KEY
 SANDBOX_STRIPE_WEBHOOK_SECRET = stripe_seed.WEBHOOK_SECRET
 DEFAULT_ADDON_URL = "http://127.0.0.1:5000"
-WEBHOOK_PATH = "/webhooks/stripe"
+WEBHOOK_PATH = stripe_checkout.WEBHOOK_PATH
 US_ACCOUNT, FR_ACCOUNT = "acct_1RemitSandboxUS01", "acct_1RemitSandboxFR01"
 
 bp = Blueprint("stripe", __name__)
 bp.register_blueprint(stripe_connect.bp, url_prefix="/connect")
 bp.register_blueprint(stripe_api.bp, url_prefix="/api")
+bp.register_blueprint(stripe_checkout.bp, url_prefix="/checkout")
 
 force_next = stripe_api.force_next
 issue_code = stripe_state.issue_code
 deauthorized_event = stripe_events.deauthorized_event
 send_event = stripe_events.send_event
+webhook_url = stripe_checkout.webhook_url
+Delivery = stripe_events.Delivery
+CardRefused = stripe_payments.CardRefused
+NotPayable = stripe_payments.NotPayable
+SUCCEEDING_CARD = "4242 4242 4242 4242"
+DECLINED_CARD = "4000 0000 0000 0002"
 
 
 @bp.record_once
@@ -44,9 +61,13 @@ def _addon_url_default(setup_state) -> None:
 
 
 def reset() -> None:
-    """Seed accounts back; no codes, tokens or connections; no forced failures."""
+    """Seed accounts back; no codes, tokens, connections, sessions, payments, idempotency
+    keys or recorded deliveries; no forced failures."""
     stripe_state.reset()
     stripe_api.reset()
+    stripe_payments.reset()
+    stripe_idempotency.reset()
+    stripe_events.reset()
 
 
 def connect(account_id: str) -> dict:
@@ -77,8 +98,34 @@ def disconnect(account_id: str, addon_url: str) -> int:
     return send_event(deauthorized_event(account_id), webhook_url(addon_url))
 
 
-def webhook_url(addon_url: str) -> str:
-    return addon_url.rstrip("/") + WEBHOOK_PATH
+def pay(session_id: str, card: str, addon_url: str | None = None) -> str | None:
+    """What the hosted page's Pay does, without a browser: the payment, its three Connect
+    events signed and recorded (`last_events()`) — POSTed to `<addon_url>/webhooks/stripe`
+    when `addon_url` is given, else only kept for the test to post itself — and the URL the
+    customer is sent to (None: no success_url). CardRefused (declined or invalid card: nothing
+    made, nothing sent) or NotPayable (no such open session)."""
+    webhook = webhook_url(addon_url) if addon_url else None
+    paid = stripe_checkout.pay_and_notify(session_id, card, webhook)
+    return stripe_checkout.after_payment_url(paid.session)
+
+
+def events_sent() -> list[Delivery]:
+    """Every event delivery (or held event) since the last reset, oldest first."""
+    return stripe_events.deliveries()
+
+
+def last_events() -> list[Delivery]:
+    """The deliveries of the latest payment (or resend)."""
+    return stripe_events.last_batch()
+
+
+def resend(event_id: str, addon_url: str) -> Delivery:
+    """Deliver an event again, freshly signed, as Stripe's "Resend" does (same event id).
+    LookupError when no such event was sent."""
+    found = stripe_events.delivered_event(event_id)
+    if found is None:
+        raise LookupError(f"No event {event_id} was sent")
+    return stripe_events.deliver([found], webhook_url(addon_url))[0]
 
 
 @bp.get("/")
@@ -89,7 +136,18 @@ def console() -> str:
         client_id=SANDBOX_STRIPE_CLIENT_ID, secret_key=SANDBOX_STRIPE_SECRET_KEY,
         webhook_secret=SANDBOX_STRIPE_WEBHOOK_SECRET, failures=sorted(stripe_api.FAILURES),
         webhook=webhook_url(current_app.config["REMIT_ADDON_URL"]),
+        sessions=stripe_payments.sessions(), deliveries=list(reversed(events_sent())),
         done=request.args.get("done"))
+
+
+@bp.post("/controls/resend/<event_id>")
+def resend_control(event_id: str) -> Response:
+    try:
+        sent = resend(event_id, current_app.config["REMIT_ADDON_URL"])
+    except LookupError:
+        return _done(f"No event {event_id} was sent: nothing to send again.")
+    outcome = f"HTTP {sent.status}" if sent.status is not None else sent.error
+    return _done(f"{event_id} was sent again to {sent.url}: {outcome}.")
 
 
 @bp.post("/controls/disconnect/<account_id>")

@@ -1,6 +1,8 @@
 """api.stripe.com stand-in (at /stripe/api): the calls Remit makes for a connected account,
-with the platform key — GET /v1/accounts/{id} and GET /v1/country_specs/{country} — in the
-shapes of Stripe's fixtures (../shared/specs/stripe/fixtures3.json).
+with the platform key — GET /v1/accounts/{id}, GET /v1/country_specs/{country}, and, acting as
+the account (`Stripe-Account`), POST /v1/checkout/sessions (idempotent, sandbox
+stripe_idempotency.py) and GET /v1/checkout/sessions/{id} — in the shapes of Stripe's fixtures
+(../shared/specs/stripe/fixtures3.json).
 
 Every request passes Stripe's gate: a forced failure first (sandbox control), then the platform
 key (401), then `Stripe-Account`, when sent, must name a connected account (403).
@@ -11,11 +13,14 @@ from __future__ import annotations
 import threading
 from collections import deque
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, request, url_for
 
+from sandbox import stripe_payments as payments
 from sandbox import stripe_seed as seed
+from sandbox import stripe_sessions as sessions
 from sandbox import stripe_state as state
-from sandbox.stripe_wire import answer, api_error, masked, platform_refusal
+from sandbox.stripe_idempotency import idempotent
+from sandbox.stripe_wire import answer, api_error, masked, nested_form, platform_refusal
 
 bp = Blueprint("api", __name__)
 _lock = threading.Lock()
@@ -69,6 +74,41 @@ def country_spec(country: str) -> Response:
         return api_error(404, "invalid_request_error", f"No such country_spec: '{country}'",
                          code="resource_missing", param="country")
     return answer(spec)
+
+
+@bp.post("/v1/checkout/sessions")
+def create_checkout_session() -> Response:
+    return idempotent(_create_checkout_session)
+
+
+def _create_checkout_session() -> Response:
+    account_id = request.headers.get("Stripe-Account")
+    if not account_id:
+        return api_error(400, "invalid_request_error", "The Stripe sandbox opens Checkout "
+                         "Sessions only on connected accounts: send the Stripe-Account header.")
+    try:
+        asked = sessions.read(nested_form(request.form.items(multi=True)))
+    except ValueError as malformed:
+        return api_error(400, "invalid_request_error", str(malformed))
+    except sessions.ParamError as refused:
+        return api_error(400, "invalid_request_error", refused.message, code=refused.code,
+                         param=refused.param)
+    return answer(payments.create_session(account_id, asked, _page_url))
+
+
+@bp.get("/v1/checkout/sessions/<session_id>")
+def checkout_session(session_id: str) -> Response:
+    found = payments.session(session_id, request.headers.get("Stripe-Account") or "")
+    if found is None:
+        return api_error(404, "invalid_request_error",
+                         f"No such checkout.session: '{session_id}'", code="resource_missing",
+                         param="session")
+    return answer(found)
+
+
+def _page_url(session_id: str) -> str:
+    """The hosted page, on this stand-in's own root (https://checkout.stripe.com/c/pay/…)."""
+    return url_for("stripe.checkout.pay_page", session_id=session_id, _external=True)
 
 
 @bp.route("/v1/<path:anything>", methods=["GET", "POST", "DELETE"])

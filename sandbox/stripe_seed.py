@@ -34,6 +34,9 @@ DEFAULT_CURRENCY = {"US": "usd", "CA": "cad", "GB": "gbp", "FR": "eur", "DE": "e
 PAYMENT_CURRENCIES = [
     "aed", "aud", "brl", "cad", "chf", "cny", "czk", "dkk", "eur", "gbp", "hkd", "huf", "inr",
     "jpy", "krw", "mxn", "nok", "nzd", "pln", "ron", "sek", "sgd", "thb", "usd", "zar"]
+# Stripe's zero-decimal currencies among those above (amounts in whole units); the others have
+# two decimals (https://docs.stripe.com/currencies#zero-decimal).
+ZERO_DECIMAL_CURRENCIES = ("jpy", "krw")
 TRANSFER_COUNTRIES = ["AT", "AU", "BE", "CA", "CH", "DE", "DK", "ES", "FI", "FR", "GB", "IE",
                       "IT", "JP", "LU", "NL", "NO", "NZ", "PT", "SE", "SG", "US"]
 

@@ -8,13 +8,17 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 import secrets
+from collections.abc import Iterable
 
 from flask import Response, request
 
 from sandbox.stripe_seed import API_VERSION, PLATFORM_SECRET_KEY
 
 DOCS = "https://stripe.com/docs"
+FORM_KEY = re.compile(r"([^\[\]]+)((?:\[[^\[\]]*\])*)")
+FREE_FORM = {"metadata"}  # keys are the caller's: `metadata[0]` is a key, not a list index
 
 
 def answer(body: dict, status: int = 200) -> Response:
@@ -78,3 +82,36 @@ def masked(key: str) -> str:
     """As Stripe echoes a refused key: its prefix and last four characters only."""
     prefix = key[:8] if key.startswith(("sk_", "rk_", "pk_")) else ""
     return prefix + "*" * max(len(key) - len(prefix) - 4, 4) + key[-4:]
+
+
+def nested_form(pairs: Iterable[tuple[str, str]]) -> dict:
+    """Stripe's form encoding read back into objects, as stripe-python writes it:
+    `line_items[0][price_data][currency]=usd` → {"line_items": [{"price_data": {...}}]}.
+    ValueError for a key that is not of that form or clashes with another."""
+    root: dict = {}
+    for key, value in pairs:
+        shape = FORM_KEY.fullmatch(key)
+        if shape is None:
+            raise ValueError(f"Invalid parameter name: {key}")
+        path = [shape.group(1), *re.findall(r"\[([^\[\]]*)\]", shape.group(2))]
+        node = root
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                raise ValueError(f"Invalid parameter name: {key}")
+        if isinstance(node.get(path[-1]), dict):
+            raise ValueError(f"Invalid parameter name: {key}")
+        node[path[-1]] = value
+    return _with_lists(root, "")
+
+
+def _with_lists(node: object, name: str) -> object:
+    """Objects whose keys are all indexes are arrays (`[0]`, `[1]`, ...), in index order."""
+    if not isinstance(node, dict):
+        return node
+    if name in FREE_FORM:
+        return node
+    inner = {key: _with_lists(value, key) for key, value in node.items()}
+    if inner and all(key.isdigit() for key in inner):
+        return [inner[key] for key in sorted(inner, key=int)]
+    return inner

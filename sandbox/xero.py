@@ -1,5 +1,6 @@
 """Xero stand-in, mounted at /xero: identity (OAuth 2.0 / OpenID Connect, consent page),
-api.xero.com (connections and the Accounting API subset Remit uses), and a console.
+api.xero.com (connections and the Accounting API subset Remit uses: settings in xero_api.py,
+invoices and payments in xero_payments.py), and a console listing what is still due.
 
 Each real host sits at its sandbox/hosts.py prefix plus the real path:
 login.xero.com → /xero/login, identity.xero.com → /xero/identity, api.xero.com → /xero/api.
@@ -9,30 +10,35 @@ functions below): force the next API answer to fail (`force_next("429" | "503" |
 expire every access token, revoke every grant (the user removed the app in Xero: refresh
 answers invalid_grant and the connections are gone), and reset to the seed. The refresh-token
 rotation grace (30 minutes, as at Xero) is `SERVER.rotation_grace` (seconds); reset() puts it
-back.
+back. reset() also puts the seeded invoices back as they were (recorded payments are
+forgotten); their ids are `INVOICE_IDS` (by invoice number).
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
-from sandbox import xero_api, xero_identity, xero_seed, xero_tenancy
+from sandbox import xero_api, xero_identity, xero_payments, xero_seed, xero_tenancy
 from sandbox.oauth import SANDBOX_CLIENT_ID
 
 bp = Blueprint("xero", __name__)
 bp.register_blueprint(xero_identity.bp)
 bp.register_blueprint(xero_api.bp)
+bp.register_blueprint(xero_payments.bp)
 
 force_next = xero_api.force_next
 SERVER = xero_tenancy.SERVER
 UK_ORG, FR_ORG = xero_seed.UK_ORG, xero_seed.FR_ORG
+INVOICE_IDS = xero_seed.INVOICE_IDS
 CALLBACK = "http://127.0.0.1/callback"  # where grant_tokens() pretends the browser returned
 
 
 def reset() -> None:
-    """Seed data back, no codes, tokens or connections, no forced failures."""
+    """Seed data back (invoices unpaid as seeded), no codes, tokens or connections, no forced
+    failures, no Idempotency-Key remembered."""
     xero_tenancy.reset()
     xero_api.reset()
+    xero_payments.reset()
 
 
 def grant_tokens(scope: str, tenants: list[str]) -> dict:
@@ -60,7 +66,14 @@ def console() -> str:
     return render_template(
         "sandbox/xero/console.html", client_id=SANDBOX_CLIENT_ID,
         failures=sorted(xero_api.FAILURES), organisations=xero_seed.ORG_NAMES,
-        connections=xero_tenancy.all_connections(), done=request.args.get("done"))
+        connections=xero_tenancy.all_connections(), invoices=_invoices_by_organisation(),
+        done=request.args.get("done"))
+
+
+def _invoices_by_organisation() -> dict[str, list[dict]]:
+    """Organisation name -> its sales invoices, for the console's "amount due" tables."""
+    return {data["Organisation"]["Name"]: data["Invoices"]
+            for data in xero_api.organisations().values()}
 
 
 @bp.post("/controls/force/<answer>")

@@ -1,5 +1,6 @@
 """api.xero.com stand-in (at /xero/api): the connections endpoints and the Accounting API
-subset Remit reads (Organisation, Currencies, Accounts), in Xero's exact JSON shapes.
+settings Remit reads (Organisation, Currencies, Accounts, one Account), in Xero's exact JSON
+shapes; invoices and payments are in xero_payments.py, behind the same gate.
 
 Every request passes the gate Xero applies: forced failures first (sandbox controls), then the
 bearer token (401 problem JSON, "TokenExpired" when it expired), then for the Accounting API the
@@ -9,24 +10,23 @@ minute limit. Answers carry Xero's envelope, `\\/Date(ms)\\/` dates and rate-lim
 
 from __future__ import annotations
 
-import json
 import threading
 import time
-import uuid
 from collections import deque
-from datetime import UTC, datetime
+from collections.abc import Callable
 from functools import wraps
 
 from flask import Blueprint, Response, g, request
 
 from sandbox import xero_seed, xero_tenancy
 from sandbox.xero_where import QueryError, compile_where
+from sandbox.xero_wire import envelope, error, json_response, not_found, validation_exception
 
 bp = Blueprint("api", __name__)
 ACCOUNTING = "/api/api.xro/2.0"  # stands in for https://api.xero.com/api.xro/2.0
-PROVIDER_NAME = "Remit"  # Xero puts the app's name here
 MINUTE_LIMIT, DAY_LIMIT, APP_MINUTE_LIMIT = 60, 5000, 10000  # reference §3.1
-READ_SCOPES = {"accounting.settings", "accounting.settings.read"}
+# Granular scopes (reference §1.3) and the legacy ones older apps still hold.
+SETTINGS_SCOPES = frozenset({"accounting.settings", "accounting.settings.read"})
 
 _lock = threading.Lock()
 _organisations: dict[str, dict] = xero_seed.organisations()
@@ -42,6 +42,11 @@ def reset() -> None:
         _calls.clear()
 
 
+def organisations() -> dict[str, dict]:
+    """The live per-tenant data (seed plus what the API changed), for the console."""
+    return _organisations
+
+
 def force_next(answer: str) -> None:
     """Make the next api.xero.com answer a failure: see FAILURES."""
     if answer not in FAILURES:
@@ -51,8 +56,9 @@ def force_next(answer: str) -> None:
 
 
 @bp.before_request
-def _gate() -> Response | None:
-    """Forced failures (header `X-Sandbox-Force` or force_next) and the bearer token."""
+def gate() -> Response | None:
+    """Forced failures (header `X-Sandbox-Force` or force_next) and the bearer token. Every
+    api.xero.com blueprint runs it first."""
     with _lock:
         forced = request.headers.get("X-Sandbox-Force") or (
             _forced.popleft() if _forced else None)
@@ -65,26 +71,30 @@ def _gate() -> Response | None:
     return None
 
 
-def accounting(view):
-    """Accounting API checks after the token: tenant header, scope, then the minute limit."""
+def accounting(scopes: frozenset[str]) -> Callable:
+    """Accounting API checks after the token: tenant header, one of `scopes`, then the minute
+    limit. The view gets the tenant's live data first."""
 
-    @wraps(view)
-    def guarded(*args, **kwargs):
-        tenant = xero_tenancy.tenant_of(g.grant)
-        if isinstance(tenant, Response):
-            return tenant
-        if not READ_SCOPES & set(g.grant.scope.split()):
-            refused = xero_tenancy.problem(403, "Forbidden", "AuthorizationUnsuccessful")
-            refused.headers["WWW-Authenticate"] = 'Bearer error="insufficient_scope"'
-            return refused
-        limits = _count_call(tenant)
-        if limits is None:
-            return _throttled()
-        answer = view(_organisations[tenant], *args, **kwargs)
-        answer.headers.update(limits)
-        return answer
+    def decorate(view):
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            tenant = xero_tenancy.tenant_of(g.grant)
+            if isinstance(tenant, Response):
+                return tenant
+            if not scopes & set(g.grant.scope.split()):
+                refused = xero_tenancy.problem(403, "Forbidden", "AuthorizationUnsuccessful")
+                refused.headers["WWW-Authenticate"] = 'Bearer error="insufficient_scope"'
+                return refused
+            limits = _count_call(tenant)
+            if limits is None:
+                return _throttled()
+            answer = view(_organisations[tenant], *args, **kwargs)
+            answer.headers.update(limits)
+            return answer
 
-    return guarded
+        return guarded
+
+    return decorate
 
 
 @bp.get("/api/connections")
@@ -93,7 +103,7 @@ def connections() -> Response:
     event = request.args.get("authEventId")
     found = [c.as_json() for c in xero_tenancy.connections_for(g.grant)
              if event in (None, c.auth_event_id)]
-    return _json(found)
+    return json_response(found)
 
 
 @bp.delete("/api/connections/<connection_id>")
@@ -104,13 +114,13 @@ def delete_connection(connection_id: str) -> Response:
 
 
 @bp.get(f"{ACCOUNTING}/Organisation")
-@accounting
+@accounting(SETTINGS_SCOPES)
 def organisation(org: dict) -> Response:
-    return _envelope("Organisations", [org["Organisation"]])
+    return envelope("Organisations", [org["Organisation"]])
 
 
 @bp.get(f"{ACCOUNTING}/Currencies")
-@accounting
+@accounting(SETTINGS_SCOPES)
 def currencies(org: dict) -> Response:
     found = [{"Code": code, "Description": xero_seed.CURRENCY_NAMES[code]}
              for code in org["Currencies"]]
@@ -118,10 +128,18 @@ def currencies(org: dict) -> Response:
 
 
 @bp.get(f"{ACCOUNTING}/Accounts")
-@accounting
+@accounting(SETTINGS_SCOPES)
 def accounts(org: dict) -> Response:
     """Not paged, as at Xero: the whole chart in one answer."""
     return _filtered("Accounts", org["Accounts"])
+
+
+@bp.get(f"{ACCOUNTING}/Accounts/<account_id>")
+@accounting(SETTINGS_SCOPES)
+def account(org: dict, account_id: str) -> Response:
+    """One account in the same envelope as the list (spec getAccount); 404 when unknown."""
+    found = [item for item in org["Accounts"] if item["AccountID"] == account_id.lower()]
+    return envelope("Accounts", found) if found else not_found()
 
 
 def _filtered(entity: str, items: list[dict]) -> Response:
@@ -129,13 +147,13 @@ def _filtered(entity: str, items: list[dict]) -> Response:
     try:
         if request.args.get("where"):
             items = list(filter(compile_where(request.args["where"]), items))
-    except QueryError as error:
-        return _error(400, 16, "QueryParseException", f"Error parsing where clause: {error}")
+    except QueryError as refused:
+        return error(400, 16, "QueryParseException", f"Error parsing where clause: {refused}")
     if request.args.get("order"):
         field, _, direction = request.args["order"].partition(" ")
         items = sorted(items, key=lambda item: str(item.get(field, "")),
                        reverse=direction.strip().upper() == "DESC")
-    return _envelope(entity, items)
+    return envelope(entity, items)
 
 
 def _count_call(tenant: str) -> dict[str, str] | None:
@@ -151,30 +169,6 @@ def _count_call(tenant: str) -> dict[str, str] | None:
     return {"X-DayLimit-Remaining": str(max(0, DAY_LIMIT - len(calls))),
             "X-MinLimit-Remaining": str(MINUTE_LIMIT - minute - 1),
             "X-AppMinLimit-Remaining": str(max(0, APP_MINUTE_LIMIT - app_minute))}
-
-
-def _envelope(entity: str, items: list[dict]) -> Response:
-    answer_id = str(uuid.uuid4())
-    body = {"Id": answer_id, "Status": "OK", "ProviderName": PROVIDER_NAME,
-            "DateTimeUTC": xero_seed.ms_date(datetime.now(UTC), offset=""), entity: items}
-    response = _json(body)
-    response.headers["Xero-Correlation-Id"] = answer_id
-    return response
-
-
-def _json(body: dict | list, status: int = 200) -> Response:
-    """Xero's .NET serializer writes dates as `"\\/Date(...)\\/"`; keep that on the wire."""
-    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-    text = text.replace('"/Date(', '"\\/Date(').replace(')/"', ')\\/"')
-    return Response(text.encode(), status=status, content_type="application/json; charset=utf-8",
-                    headers={"Cache-Control": "max-age=0, no-cache, no-store"})
-
-
-def _error(status: int, number: int, kind: str, message: str, elements: list | None = None):
-    body: dict = {"ErrorNumber": number, "Type": kind, "Message": message}
-    if elements is not None:
-        body["Elements"] = elements
-    return _json(body, status)
 
 
 def _throttled() -> Response:
@@ -196,7 +190,7 @@ def _validation_failed() -> Response:
                "BankAccountType": "CREDITCARD", "ValidationErrors": [{
                    "Message": "The Bank Account Number must contain a 6-digit BSB code and "
                               "account number"}]}
-    return _error(400, 10, "ValidationException", "A validation exception occurred", [element])
+    return validation_exception([element])
 
 
 FAILURES = {"400": _validation_failed, "429": _throttled, "503": _unavailable}

@@ -1,4 +1,5 @@
-"""Seed data for the Xero stand-in: one sign-in user and two organisations, in Xero's shapes.
+"""Seed data for the Xero stand-in: one sign-in user and two organisations (chart of accounts,
+customers, sales invoices), in Xero's shapes.
 
 Field names, enum values and `/Date(ms+0000)/` dates follow xero_accounting.yaml (v16.1.0);
 tests/sandbox/test_xero_sandbox.py and the cassette checks validate them against it. UUIDs are
@@ -8,7 +9,9 @@ fixed so cassettes, tests and the add-on's own fixtures can name them.
 from __future__ import annotations
 
 import copy
-from datetime import UTC, datetime
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 UK_ORG = "28cd9a95-ca81-550d-b172-9b9faba366d0"  # multicurrency: GBP base, EUR and USD enabled
 FR_ORG = "69557752-3e8f-59a2-a0ac-662e854fce74"  # single currency: EUR only
@@ -24,6 +27,18 @@ USER = {
 }
 
 CURRENCY_NAMES = {"GBP": "British Pound", "EUR": "Euro", "USD": "United States Dollar"}
+
+# Sales invoices (ACCREC) by number; the UK org's are GBP unless said, the FR org's EUR.
+INVOICE_IDS = {
+    "INV-0001": "40b19ead-706a-5ff9-9174-3add01f404c1",  # City Limousines, 250.00 due
+    "INV-0002": "4d5dd817-8905-598d-8ed7-d052c15cce2c",  # Bayside Club, 120.50 due
+    "INV-0003": "6b4f3872-5a75-52e8-a6c6-6ff50825898e",  # Rotterdam Fietsen, EUR 480.00 due
+    "INV-0004": "82010454-dd28-5339-9f64-2181fe949c5e",  # City Limousines, PAID
+    "INV-0005": "451191dc-bc36-50cf-8d90-940cc4726ce8",  # Bayside Club, DRAFT
+    "INV-0006": "e647889b-2ae6-5eec-a9e8-a1414d2dd549",  # City Limousines, VOIDED
+    "FA-0001": "c66b076c-000f-546b-bc05-6356f948f301",  # FR org: Boulangerie Dupont, EUR
+}
+EUR_RATE = Decimal("1.183221")  # Xero's CurrencyRate: euros per pound (1 GBP = 1.183221 EUR)
 
 
 def ms_date(moment: datetime | str, offset: str = "+0000") -> str:
@@ -106,6 +121,78 @@ def _fr_accounts() -> list[dict]:
     ]
 
 
+def _contact(contact_id: str, name: str, email: str, **extra) -> dict:
+    return {"ContactID": contact_id, "ContactStatus": "ACTIVE", "Name": name,
+            "EmailAddress": email, "Addresses": [], "Phones": [], "ContactGroups": [],
+            "ContactPersons": [], "IsSupplier": False, "IsCustomer": True,
+            "UpdatedDateUTC": ms_date("2026-01-20T11:05:00"), "HasValidationErrors": False,
+            **extra}
+
+
+CITY_LIMOUSINES = _contact("7b239be2-7f64-5709-b3ae-7266c3220f49", "City Limousines",
+                           "accounts@citylimousines.example")
+BAYSIDE_CLUB = _contact("5f6b8d24-9b7f-5c19-8293-2209157f5f32", "Bayside Club",
+                        "treasurer@baysideclub.example")
+ROTTERDAM_FIETSEN = _contact("429965e5-2785-5fd8-a09c-b6c3e790757b", "Rotterdam Fietsen B.V.",
+                             "boekhouding@rotterdamfietsen.example", DefaultCurrency="EUR")
+BOULANGERIE = _contact("c9c44214-3dbd-5922-9141-3ffce2b5be1c", "Boulangerie Dupont",
+                       "compta@boulangerie-dupont.example")
+
+
+def _invoice(number: str, contact: dict, amount: str, issued: str, line: tuple[str, str],
+             currency: str = "GBP", status: str = "AUTHORISED",
+             rate: Decimal = Decimal("1.000000")) -> dict:
+    """An approved-looking sales invoice with one untaxed line, as GET /Invoices/{id} shows it
+    (spec example L8270ff): amounts are Decimal, written verbatim (2 places, rates 6)."""
+    invoice_id, total, zero = INVOICE_IDS[number], Decimal(amount), Decimal("0.00")
+    issued_on = date.fromisoformat(issued)
+    due_on = issued_on + timedelta(days=14)
+    description, account_code = line
+    return {
+        "Type": "ACCREC", "InvoiceID": invoice_id, "InvoiceNumber": number, "Reference": "",
+        "Payments": [], "Prepayments": [], "Overpayments": [], "CreditNotes": [],
+        "AmountDue": zero if status == "VOIDED" else total, "AmountPaid": zero,
+        "AmountCredited": zero, "SentToContact": status != "DRAFT", "CurrencyRate": rate,
+        "IsDiscounted": False, "HasAttachments": False, "HasErrors": False,
+        "Contact": contact, "DateString": f"{issued_on}T00:00:00", "Date": ms_date(issued),
+        "DueDateString": f"{due_on}T00:00:00", "DueDate": ms_date(due_on.isoformat()),
+        "Status": status, "LineAmountTypes": "NoTax",
+        "LineItems": [{
+            "Description": description, "UnitAmount": total, "TaxType": "NONE",
+            "TaxAmount": zero, "LineAmount": total, "AccountCode": account_code, "Tracking": [],
+            "Quantity": Decimal("1.0000"),
+            "LineItemID": str(uuid.uuid5(uuid.UUID(invoice_id), "line"))}],
+        "SubTotal": total, "TotalTax": zero, "Total": total,
+        "UpdatedDateUTC": ms_date(f"{issued}T10:00:00"),
+        "UpdatedDateUTCString": f"{issued}T10:00:00Z", "CurrencyCode": currency,
+    }
+
+
+def _paid(invoice: dict, payment_id: str, paid_on: str) -> dict:
+    """The same invoice once a payment of its whole total was recorded (in Xero's UI)."""
+    total = invoice["Total"]
+    payment = {"PaymentID": payment_id, "Date": ms_date(paid_on), "Amount": total,
+               "Reference": "Bank transfer", "CurrencyRate": invoice["CurrencyRate"],
+               "HasAccount": False, "HasValidationErrors": False}
+    return {**invoice, "Payments": [payment], "AmountDue": Decimal("0.00"), "AmountPaid": total,
+            "Status": "PAID", "FullyPaidOnDate": ms_date(paid_on)}
+
+
+def _uk_invoices() -> list[dict]:
+    sales = ("Chauffeur services", "200")
+    return [
+        _invoice("INV-0001", CITY_LIMOUSINES, "250.00", "2026-03-02", sales),
+        _invoice("INV-0002", BAYSIDE_CLUB, "120.50", "2026-03-04", ("Room hire", "200")),
+        _invoice("INV-0003", ROTTERDAM_FIETSEN, "480.00", "2026-03-05",
+                 ("Fleet maintenance", "200"), currency="EUR", rate=EUR_RATE),
+        _paid(_invoice("INV-0004", CITY_LIMOUSINES, "75.00", "2026-02-10", sales),
+              "7e69aa91-3685-537d-8707-848d9145dcda", "2026-02-20"),
+        _invoice("INV-0005", BAYSIDE_CLUB, "60.00", "2026-03-06", ("Catering", "200"),
+                 status="DRAFT"),
+        _invoice("INV-0006", CITY_LIMOUSINES, "99.00", "2026-02-12", sales, status="VOIDED"),
+    ]
+
+
 _SEED = {
     UK_ORG: {
         "Organisation": _organisation(UK_ORG, "Remit Demo Company (UK)", "UK", "GBP", "GB", {
@@ -115,6 +202,8 @@ _SEED = {
             "LineOfBusiness": "Software"}),
         "Currencies": ["GBP", "EUR", "USD"],
         "Accounts": _uk_accounts(),
+        "Invoices": _uk_invoices(),
+        "Payments": [],
     },
     FR_ORG: {
         "Organisation": _organisation(FR_ORG, "Remit Démo SARL", "GLOBAL", "EUR", "FR", {
@@ -124,6 +213,9 @@ _SEED = {
             "LineOfBusiness": "Conseil"}),
         "Currencies": ["EUR"],
         "Accounts": _fr_accounts(),
+        "Invoices": [_invoice("FA-0001", BOULANGERIE, "1320.00", "2026-03-03",
+                              ("Conseil en organisation", "706"), currency="EUR")],
+        "Payments": [],
     },
 }
 

@@ -7,6 +7,7 @@ transformers.py maps vendor objects to records; const.py pins versions and maps 
 
 from connectors.quickbooks import oauth
 from connectors.quickbooks.connector import QuickBooksConnector
+from connectors.quickbooks.const import StaleObject
 from connectors.quickbooks.rules import RULES
 
-__all__ = ["RULES", "QuickBooksConnector", "oauth"]
+__all__ = ["RULES", "QuickBooksConnector", "StaleObject", "oauth"]

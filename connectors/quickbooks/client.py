@@ -10,21 +10,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import requests
 from quickbooks import QuickBooks
-from quickbooks.exceptions import QuickbooksException
+from quickbooks.exceptions import ObjectNotFoundException, QuickbooksException
 from quickbooks.objects.account import Account
 from quickbooks.objects.company_info import CompanyInfo
 from quickbooks.objects.companycurrency import CompanyCurrency
+from quickbooks.objects.invoice import Invoice
+from quickbooks.objects.payment import Payment
 from quickbooks.objects.preferences import Preferences
 
 from connectors.base import AuthError, ConnectorError, RateLimited, Rejected, VendorUnavailable
 from connectors.quickbooks import const
 from connectors.quickbooks.transport import CallPolicyMixin, retry_after
 
-__all__ = ["BearerSession", "CallPolicyMixin", "QuickBooksClient", "translate"]
+__all__ = ["BearerSession", "CallPolicyMixin", "QuickBooksClient", "sdk_payment", "translate"]
 
 T = TypeVar("T")
 
@@ -77,6 +79,21 @@ class QuickBooksClient:
         return self.call(lambda: CompanyCurrency.where(
             "", start_position=start, max_results=max_results, qb=self.qb))
 
+    def account(self, account_id: str) -> Account | None:
+        """GET /company/{realm}/account/{id}, inactive accounts included; None on Intuit's 610
+        Object Not Found."""
+        return self.call(lambda: _unless_missing(lambda: Account.get(account_id, qb=self.qb)))
+
+    def invoice(self, invoice_id: str) -> Invoice:
+        """GET /company/{realm}/invoice/{id}; an unknown id is a Rejected (610)."""
+        return self.call(lambda: Invoice.get(invoice_id, qb=self.qb))
+
+    def create_payment(self, fields: dict, request_id: str) -> Payment:
+        """POST /company/{realm}/payment?requestid=...: `fields` sent exactly as given. Intuit
+        answers a repeated requestid with the payment it already created."""
+        payment = sdk_payment(fields)
+        return self.call(lambda: payment.save(qb=self.qb, request_id=request_id))
+
     def call(self, operation: Callable[[], T]) -> T:
         """Run one SDK operation; whatever fails comes out as a ConnectorError."""
         try:
@@ -84,6 +101,36 @@ class QuickBooksClient:
         except (QuickbooksException, requests.RequestException) as exc:
             secret = getattr(self.session, "access_token", "")
             raise translate(exc, self.session.last_response, secret) from None
+
+
+def sdk_payment(fields: dict) -> Payment:
+    """A python-quickbooks Payment that serialises to exactly `fields`. Its constructors add
+    defaults Intuit would read as data (SyncToken 0, sparse, domain, Ref name/type "",
+    LinkedTxn TxnLineId 0; reference §5.6); unset attributes are left out of the JSON."""
+    return _only(Payment.from_json(fields), fields)
+
+
+def _only(sdk_object: Any, fields: dict) -> Any:
+    for key, value in list(vars(sdk_object).items()):
+        if key.startswith("_"):
+            continue
+        given = fields.get(key)
+        if given is None:
+            setattr(sdk_object, key, None)
+        elif isinstance(given, dict):
+            _only(value, given)
+        elif isinstance(given, list):
+            for item, item_fields in zip(value, given, strict=True):
+                if isinstance(item_fields, dict):
+                    _only(item, item_fields)
+    return sdk_object
+
+
+def _unless_missing(read: Callable[[], T]) -> T | None:
+    try:
+        return read()
+    except ObjectNotFoundException:
+        return None
 
 
 def _build_qb(realm_id: str, session: CallPolicyMixin, api_base: str) -> QuickBooks:
@@ -114,7 +161,8 @@ def translate(
     if status >= 500 or body is None:
         return VendorUnavailable(f"QuickBooks is unavailable ({where}).")
     message, detail = _redact(getattr(exc, "message", ""), secret), _redact(_detail(exc), secret)
-    return Rejected(f"QuickBooks rejected the request ({where}): {message}", detail)
+    rejected = const.REJECTED_FAULTS.get(code or 0, Rejected)
+    return rejected(f"QuickBooks rejected the request ({where}): {message}", detail)
 
 
 def _json_body(response: requests.Response) -> dict | None:

@@ -10,8 +10,12 @@ from typing import Any, TypeVar
 from connectors.base import (
     CompanyInfo,
     Currency,
+    Invoice,
     LedgerAccount,
+    LedgerWrite,
     OAuthClient,
+    PaymentPosting,
+    Rejected,
     TokenKeeper,
     TokenSet,
 )
@@ -39,10 +43,14 @@ class QuickBooksConnector:
     through `tokens`; a 401 rotates once and retries the call once. Nothing else refreshes
     (python-quickbooks and Authlib never do it on their own here). Every method raises
     ConnectorError subclasses; a refused refresh token is AuthError.
+
+    `home_currency` (optional, e.g. from the add-on's company record) saves the Preferences
+    read otherwise made when an invoice or account needs it.
     """
 
     def __init__(self, realm_id: str, tokens: TokenKeeper, client: OAuthClient, api_base: str,
-                 timeout: float, page_size: int = const.MAX_PAGE_SIZE) -> None:
+                 timeout: float, page_size: int = const.MAX_PAGE_SIZE,
+                 home_currency: str | None = None) -> None:
         if not 1 <= page_size <= const.MAX_PAGE_SIZE:
             raise ValueError(f"page_size must be between 1 and {const.MAX_PAGE_SIZE}")
         self.realm_id = realm_id
@@ -52,6 +60,7 @@ class QuickBooksConnector:
         self._timeout = timeout
         self._page_size = page_size
         self._client: QuickBooksClient | None = None
+        self._home: str | None = home_currency
 
     def company_info(self) -> CompanyInfo:
         """Two reads: CompanyInfo (name, country) and Preferences (currency settings)."""
@@ -80,12 +89,52 @@ class QuickBooksConnector:
         candidates = self._ledger_accounts(RECEIVABLE_CANDIDATES)
         return [account for account in candidates if RULES.is_receivable(account, currency)]
 
+    def account(self, account_id: str) -> LedgerAccount | None:
+        """One account read by Id, inactive ones included; None when QuickBooks has none."""
+        if not _is_intuit_id(account_id):
+            return None
+        found = self._call(partial(QuickBooksClient.account, account_id=account_id))
+        if found is None:
+            return None
+        return transformers.ledger_account(found, self._home_currency_unless([found]))
+
+    def invoice(self, invoice_id: str) -> Invoice:
+        """One invoice with its balance due, and its exchange rate when foreign (which takes the
+        home currency: given to the constructor, or read once). Rejected when QuickBooks has no
+        such invoice (fault 610, or an id that cannot be one of Intuit's)."""
+        if not _is_intuit_id(invoice_id):
+            raise Rejected("QuickBooks has no such invoice (its ids are numbers).",
+                           "Object Not Found")
+        found = self._call(partial(QuickBooksClient.invoice, invoice_id=invoice_id))
+        return transformers.invoice(found, self._home_currency())
+
+    def record_payment(self, posting: PaymentPosting) -> LedgerWrite:
+        """Create one Payment applied to the posting's invoices, with the idempotency key as
+        Intuit's `requestid`: sent again (a retry, a 401 refresh), QuickBooks answers with the
+        payment it already made. ValueError for a posting QuickBooks must not receive;
+        StaleObject (a Rejected with `transient` True) when an invoice changed meanwhile."""
+        fields = transformers.payment_request(posting)
+        saved = self._call(partial(QuickBooksClient.create_payment, fields=fields,
+                                   request_id=posting.idempotency_key))
+        return LedgerWrite("Payment", (str(saved.Id),))
+
     def _ledger_accounts(self, where: str) -> list[LedgerAccount]:
         found = self._pages(partial(_accounts_page, where=where))
-        home = None
-        if not all(transformers.has_currency(account) for account in found):
-            home, _ = transformers.currency_settings(self._call(QuickBooksClient.preferences))
+        home = self._home_currency_unless(found)
         return [transformers.ledger_account(account, home) for account in found]
+
+    def _home_currency_unless(self, entities: list[Any]) -> str | None:
+        """The home currency, read only when one of `entities` lacks a CurrencyRef."""
+        if all(transformers.has_currency(entity) for entity in entities):
+            return None
+        return self._home_currency()
+
+    def _home_currency(self) -> str:
+        """Read once per connector: QuickBooks never changes a company's home currency."""
+        if self._home is None:
+            preferences = self._call(QuickBooksClient.preferences)
+            self._home = transformers.currency_settings(preferences)[0]
+        return self._home
 
     def _pages(self, fetch: Callable[..., list[Any]]) -> list[Any]:
         """Every page of a query: `fetch(client, start=, max_results=)` until a short page."""
@@ -120,6 +169,11 @@ class QuickBooksConnector:
             self._client = QuickBooksClient.with_access_token(
                 self.realm_id, tokens.access_token, self._api_base, self._timeout)
         return self._client
+
+
+def _is_intuit_id(value: str) -> bool:
+    """Intuit ids are numeric strings; anything else would only build a strange URL."""
+    return value.isascii() and value.isdigit() and len(value) <= 20
 
 
 def _accounts_page(client: QuickBooksClient, where: str, start: int,

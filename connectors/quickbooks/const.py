@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from connectors.base import AuthError, ConnectorError, RateLimited, VendorUnavailable
+from connectors.base import AuthError, ConnectorError, RateLimited, Rejected, VendorUnavailable
 
 # Intuit serves every minor version below 75 as 75 since 1 Aug 2025; pin it so a library default
 # can never move us. https://blogs.intuit.com/2025/01/21/changes-to-our-accounting-api-that-may-impact-your-application/
@@ -22,10 +22,25 @@ MAX_PAGE_SIZE = 1000
 # Refresh this long before the access token expires, so no call starts with a dying token.
 REFRESH_AHEAD_SECONDS = 120
 
+# Field limits checked before a write, so a too-long value fails here rather than at Intuit:
+# `requestid` (https://blogs.intuit.com/2015/04/06/15346/), Payment.PaymentRefNum and
+# PrivateNote (Intuit's 2050 "String length" faults) [verify the two field limits].
+REQUEST_ID_LIMIT = 50
+PAYMENT_REF_LIMIT = 21
+PRIVATE_NOTE_LIMIT = 4000
+
 
 class TokenRejected(AuthError):
     """HTTP 401 from the Accounting API: the access token expired or was revoked. The connector
     refreshes once and retries; callers see it as the AuthError it is."""
+
+
+class StaleObject(Rejected):
+    """Intuit's 5010 "Stale Object Error": something the write touched (an invoice) was saved by
+    someone else meanwhile. Unlike other refusals, the same request may succeed when sent again
+    (with the same requestid), so `transient` is True."""
+
+    transient = True
 
 # HTTP statuses that decide the error on their own, whatever the body says. python-quickbooks
 # drops the status (except 401), so the client reads it from the response.
@@ -45,4 +60,9 @@ FAULT_CODE_ERRORS: dict[int, type[ConnectorError]] = {
     3100: AuthError,  # ApplicationAuthorizationFailed
     3200: AuthError,  # AuthenticationFailed
     10000: VendorUnavailable,  # SystemFault "An application error has occurred": resubmit
+}
+
+# Refusals that carry Intuit's Detail like any Rejected, but deserve their own class.
+REJECTED_FAULTS: dict[int, type[Rejected]] = {
+    5010: StaleObject,  # Stale Object Error
 }

@@ -1,14 +1,29 @@
 """Pure functions: python-quickbooks objects (or anything shaped like them) -> Remit records.
 
-Read by attribute with defaults, because the SDK only sets the attributes present in the JSON.
+Read by attribute with defaults, because the SDK only sets the attributes present in the JSON
+(on top of some constructor defaults: an Invoice always has ExchangeRate 1). The other way,
+payment_request() builds the exact Payment body Remit sends.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
-from connectors.base import CompanyInfo, ConnectorError, Currency, LedgerAccount
+from connectors.base import (
+    CompanyInfo,
+    ConnectorError,
+    Currency,
+    Invoice,
+    LedgerAccount,
+    PaymentPosting,
+)
+from connectors.quickbooks import const
+
+# QuickBooks keeps amounts to the cent [verify for zero-decimal currencies such as JPY]; its JSON
+# drops trailing zeros (120.5), so amounts read back are given at least two decimals again.
+CENT = Decimal("0.01")
 
 
 def company_info(info: Any, preferences: Any) -> CompanyInfo:
@@ -67,3 +82,85 @@ def ledger_account(account: Any, home_currency: str | None = None) -> LedgerAcco
         currency=currency,
         active=bool(getattr(account, "Active", True)),
     )
+
+
+def invoice(found: Any, home_currency: str) -> Invoice:
+    """Invoice -> Invoice record. A foreign invoice keeps its ExchangeRate (home units per
+    invoice unit); a home one has none (python-quickbooks' Invoice says 1 even when Intuit sent
+    nothing, so the rate alone cannot tell them apart)."""
+    customer = found.CustomerRef
+    total, balance = amount(found.TotalAmt), amount(found.Balance)
+    currency = getattr(getattr(found, "CurrencyRef", None), "value", None) or home_currency
+    rate = getattr(found, "ExchangeRate", None)
+    foreign = currency != home_currency and rate is not None
+    return Invoice(
+        id=str(found.Id), number=getattr(found, "DocNumber", None) or None,
+        customer_id=str(customer.value), customer_name=getattr(customer, "name", "") or "",
+        currency=currency, total=total, balance=balance,
+        status=invoice_status(found, total, balance),
+        exchange_rate=Decimal(str(rate)) if foreign else None,
+    )
+
+
+def invoice_status(found: Any, total: Decimal, balance: Decimal) -> str:
+    """"void", "paid" or "open". Intuit has no void flag on Invoice: a voided invoice is zeroed
+    and noted "Voided" [verify], or carries the entity status "Voided" (IntuitEntity.status)."""
+    if getattr(found, "status", None) == "Voided" or (
+            getattr(found, "PrivateNote", None) == "Voided" and total == 0):
+        return "void"
+    return "open" if balance > 0 else "paid"
+
+
+def amount(value: Any) -> Decimal:
+    """A QuickBooks amount (Decimal with use_decimal, an int for whole numbers) to the cent."""
+    found = Decimal(str(value))
+    exponent = found.as_tuple().exponent
+    return found if isinstance(exponent, int) and exponent <= -2 else found.quantize(CENT)
+
+
+def payment_request(posting: PaymentPosting) -> dict:
+    """PaymentPosting -> the Payment create body, exactly these fields (reference §2.5): no
+    ExchangeRate unless given, ARAccountRef only when chosen, no empty texts. Amounts stay the
+    Decimals given. Raises ValueError for a posting QuickBooks must not receive."""
+    check_posting(posting)
+    fields: dict = {"CustomerRef": {"value": posting.customer_id},
+                    "TotalAmt": _plain(posting.amount), "CurrencyRef": {"value": posting.currency}}
+    if posting.exchange_rate is not None:
+        fields["ExchangeRate"] = _plain(posting.exchange_rate)
+    fields["DepositToAccountRef"] = {"value": posting.deposit_account_id}
+    if posting.receivable_account_id:
+        fields["ARAccountRef"] = {"value": posting.receivable_account_id}
+    fields["TxnDate"] = posting.paid_on.isoformat()
+    if posting.reference:
+        fields["PaymentRefNum"] = posting.reference
+    if posting.memo:
+        fields["PrivateNote"] = posting.memo
+    fields["Line"] = [{"Amount": _plain(application.amount),
+                       "LinkedTxn": [{"TxnId": application.invoice_id, "TxnType": "Invoice"}]}
+                      for application in posting.applications]
+    return fields
+
+
+def check_posting(posting: PaymentPosting) -> None:
+    """What QuickBooks would refuse, or silently turn into something else (a payment larger
+    than its lines becomes customer credit), refused before any call."""
+    key = posting.idempotency_key
+    if not key or len(key) > const.REQUEST_ID_LIMIT:
+        raise ValueError(f"idempotency_key must be 1 to {const.REQUEST_ID_LIMIT} characters "
+                         f"(QuickBooks' requestid), not {len(key)}")
+    for name, text, limit in (("reference", posting.reference, const.PAYMENT_REF_LIMIT),
+                              ("memo", posting.memo, const.PRIVATE_NOTE_LIMIT)):
+        if len(text) > limit:
+            raise ValueError(f"{name} is {len(text)} characters; QuickBooks keeps {limit}")
+    if not posting.applications or any(a.amount <= 0 for a in posting.applications):
+        raise ValueError("a payment must apply a positive amount to at least one invoice")
+    if sum(a.amount for a in posting.applications) != posting.amount:
+        raise ValueError("the payment amount must equal the sum of its invoice applications")
+    if posting.exchange_rate is not None and posting.exchange_rate <= 0:
+        raise ValueError("an exchange rate must be positive")
+
+
+def _plain(value: Decimal) -> Decimal:
+    """The same value written without an exponent (1E+2 -> 100): python-quickbooks sends a
+    Decimal as its str()."""
+    return Decimal(format(value, "f"))

@@ -10,17 +10,22 @@ xero-python traps fixed here (reference §5):
 - the SDK refreshes tokens on its own when it thinks they expire (§5.2): its token getter gets
   no refresh token and an expiry an hour away, so it never tries; connectors refresh through
   their TokenKeeper instead.
+- the SDK writes every Decimal as a binary float (§5.9: `float(value)`, then `json.dumps`):
+  amounts and rates are checked to survive that exactly before anything is sent.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import TypeVar
 
 import urllib3
-from xero_python.accounting import AccountingApi
+from xero_python.accounting import Account, AccountingApi, Invoice, Payment, Payments
 from xero_python.api_client import ApiClient, Configuration
 from xero_python.api_client.oauth2 import OAuth2Token
 from xero_python.exceptions import ApiException, HTTPStatusException, OAuth2Error
@@ -35,6 +40,22 @@ T = TypeVar("T")
 class AccessTokenRejected(AuthError):
     """HTTP 401: the access token expired or was revoked. Connectors refresh once and retry;
     anywhere else it is an ordinary AuthError."""
+
+
+class NotFound(Rejected):
+    """HTTP 404: Xero has no object with that id (never existed, or deleted)."""
+
+
+@dataclass(frozen=True)
+class NewPayment:
+    """One Xero Payment to create: a customer payment applied to one sales invoice."""
+
+    invoice_id: str
+    account_id: str  # the bank or payments-enabled account the money went to
+    amount: Decimal  # in the invoice's currency
+    paid_on: date
+    reference: str
+    currency_rate: Decimal | None = None  # Xero's CurrencyRate (foreign units per base unit)
 
 
 class XeroClient:
@@ -69,6 +90,28 @@ class XeroClient:
         answer = self._call(access_token, lambda: self._accounting.get_accounts(
             tenant_id, _request_timeout=self._timeout))
         return list(answer.accounts or [])
+
+    def account(self, access_token: str, tenant_id: str, account_id: str):
+        """GET /api.xro/2.0/Accounts/{AccountID} -> the Account model; NotFound when unknown."""
+        answer = self._call(access_token, lambda: self._accounting.get_account(
+            tenant_id, account_id, _request_timeout=self._timeout))
+        return _only(answer.accounts, "account")
+
+    def invoice(self, access_token: str, tenant_id: str, invoice_id: str):
+        """GET /api.xro/2.0/Invoices/{InvoiceID} -> the Invoice model; NotFound when unknown."""
+        answer = self._call(access_token, lambda: self._accounting.get_invoice(
+            tenant_id, invoice_id, _request_timeout=self._timeout))
+        return _only(answer.invoices, "invoice")
+
+    def create_payments(self, access_token: str, tenant_id: str,
+                        payments: Sequence[NewPayment], idempotency_key: str) -> list:
+        """PUT /api.xro/2.0/Payments?summarizeErrors=true with an Idempotency-Key: every payment
+        is recorded, or none and Xero answers 400 (Rejected). The Payment models, in order."""
+        body = Payments(payments=[_payment_model(payment) for payment in payments])
+        answer = self._call(access_token, lambda: self._accounting.create_payments(
+            tenant_id, body, summarize_errors=True, idempotency_key=idempotency_key,
+            _request_timeout=self._timeout))
+        return list(answer.payments or [])
 
     def connections(self, access_token: str) -> list:
         """GET /Connections -> Connection models (no tenant header: bearer only)."""
@@ -108,6 +151,34 @@ def _api_client(client_id: str, token_getter: Callable[[], dict]) -> ApiClient:
     return api_client
 
 
+def _payment_model(payment: NewPayment) -> Payment:
+    rate = payment.currency_rate
+    return Payment(invoice=Invoice(invoice_id=payment.invoice_id),
+                   account=Account(account_id=payment.account_id),
+                   amount=exact_on_the_wire(payment.amount), date=payment.paid_on,
+                   currency_rate=None if rate is None else exact_on_the_wire(rate),
+                   reference=payment.reference)
+
+
+def exact_on_the_wire(value: Decimal) -> Decimal:
+    """`value` if xero-python's float serialisation writes exactly it, else Rejected.
+
+    The SDK sends `json.dumps(float(value))`, i.e. the shortest decimal that reads back as the
+    same binary float: that equals `value` for every amount with up to 15 significant digits
+    (any 2-place amount below 10^13); beyond, it may not, and Xero would record another
+    amount without a word (tests/connectors/xero/test_payment_mapping.py)."""
+    if not value.is_finite() or Decimal(repr(float(value))) != value:
+        raise Rejected(f"Xero cannot be sent {value} exactly: xero-python writes numbers as "
+                       "binary floats.", f"{value} has too many digits for Xero.")
+    return value
+
+
+def _only(found: list | None, what: str):
+    if not found:  # an empty envelope: treat as Xero's 404
+        raise NotFound(f"Xero answered no {what} for that id.")
+    return found[0]
+
+
 def _refuse_sdk_refresh(token: dict) -> None:
     raise AuthError("xero-python tried to store a token it refreshed; Remit refreshes itself.")
 
@@ -136,6 +207,8 @@ def _status_error(exc: HTTPStatusException) -> ConnectorError:
                            _retry_after(response.getheader("Retry-After")))
     if status >= 500:
         return VendorUnavailable(f"Xero is unavailable (HTTP {status}).")
+    if status == 404:
+        return NotFound("Xero has no object with that id (HTTP 404).", "Not found in Xero.")
     body = _json_body(response)
     if body.get("error") == "invalid_grant":
         return AuthError("Xero refused the grant (invalid_grant): reconnect needed.")

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from connectors.base import CompanyInfo, Currency, LedgerAccount, OAuthClient, TokenKeeper
+from connectors.base import (
+    CompanyInfo,
+    Currency,
+    Invoice,
+    LedgerAccount,
+    LedgerWrite,
+    OAuthClient,
+    PaymentPosting,
+    Rejected,
+    TokenKeeper,
+)
 from connectors.xero import transformers
-from connectors.xero.client import XeroClient
+from connectors.xero.client import NewPayment, NotFound, XeroClient
 from connectors.xero.const import API_BASE, DEFAULT_TIMEOUT
 from connectors.xero.rules import RULES
 from connectors.xero.session import TokenSession
@@ -21,15 +31,18 @@ class XeroConnector:
     `tokens` (a TokenKeeper). Every method raises ConnectorError subclasses.
 
     The Organisation is read at most once per instance (its base currency prices every
-    non-bank account), so build a connector per job or request, not per process.
+    non-bank account), so build a connector per job or request, not per process. Pass
+    `base_currency` when it is known (the company's home currency) and no call reads it.
     """
 
     def __init__(self, tenant_id: str, tokens: TokenKeeper, client: OAuthClient,
-                 api_base: str = API_BASE, timeout: float = DEFAULT_TIMEOUT) -> None:
+                 api_base: str = API_BASE, timeout: float = DEFAULT_TIMEOUT,
+                 base_currency: str | None = None) -> None:
         self.tenant_id = tenant_id
         self._session = TokenSession(tokens, client, timeout)
         self._xero = XeroClient(client.client_id, api_base, timeout)
         self._organisation: Any = None
+        self._base_currency = base_currency
 
     def company_info(self) -> CompanyInfo:
         """Two reads: Organisation (name, base currency, country) and Currencies."""
@@ -40,7 +53,7 @@ class XeroConnector:
 
     def accounts(self) -> list[LedgerAccount]:
         """The whole chart (active and archived) in one read: /Accounts is not paged."""
-        base = transformers.base_currency(self._organisation_model())
+        base = self._base()
         models = self._session.run(lambda token: self._xero.accounts(token, self.tenant_id))
         return [transformers.ledger_account(model, base) for model in models]
 
@@ -51,6 +64,50 @@ class XeroConnector:
         return [account for account in self.accounts()
                 if RULES.is_receivable(account, currency)]
 
+    def account(self, account_id: str) -> LedgerAccount | None:
+        """One read (GET /Accounts/{id}); a second for the Organisation only when the account
+        is not a BANK account and the base currency was not given. None when Xero has no such
+        account (404) or it is DELETED; archived ones come back inactive."""
+        try:
+            model = self._session.run(
+                lambda token: self._xero.account(token, self.tenant_id, account_id))
+        except NotFound:
+            return None
+        if transformers.is_deleted(model):
+            return None
+        return transformers.ledger_account(model, transformers.own_currency(model)
+                                           or self._base())
+
+    def invoice(self, invoice_id: str) -> Invoice:
+        """One read (plus the Organisation's when the base currency was not given: it tells a
+        foreign invoice, whose exchange_rate is then set). Rejected when Xero has no such
+        invoice, when it is not a sales invoice, or when it is not approved yet (DRAFT,
+        SUBMITTED: Xero takes no payment on those)."""
+        try:
+            model = self._session.run(
+                lambda token: self._xero.invoice(token, self.tenant_id, invoice_id))
+        except NotFound:
+            raise Rejected(f"Xero has no invoice {invoice_id} (HTTP 404).",
+                           f"Invoice {invoice_id} no longer exists in Xero.") from None
+        return transformers.invoice(model, self._base())
+
+    def record_payment(self, posting: PaymentPosting) -> LedgerWrite:
+        """One write: PUT /Payments with one Xero Payment per invoice application (Xero pays
+        one document per Payment), summarizeErrors=true so either all are recorded or none,
+        and `posting.idempotency_key` as the Idempotency-Key so a retry records nothing new.
+        Xero has no field for `posting.memo` and one AR account, so `memo` and
+        `receivable_account_id` are not sent. A ValidationException is Rejected with every
+        message in `detail`."""
+        payments = _new_payments(posting)
+        created = self._session.run(lambda token: self._xero.create_payments(
+            token, self.tenant_id, payments, posting.idempotency_key))
+        return transformers.ledger_write(created)
+
+    def _base(self) -> str:
+        if self._base_currency is None:
+            self._base_currency = transformers.base_currency(self._organisation_model())
+        return self._base_currency
+
     def _organisation_model(self) -> Any:
         if self._organisation is None:
             self._organisation = self._session.run(
@@ -59,3 +116,18 @@ class XeroConnector:
 
     def _currency_models(self) -> list[Any]:
         return self._session.run(lambda token: self._xero.currencies(token, self.tenant_id))
+
+
+def _new_payments(posting: PaymentPosting) -> list[NewPayment]:
+    """The posting as Xero Payments, refused before any call when it cannot be right."""
+    if not posting.applications:
+        raise Rejected("A payment with no invoice cannot be recorded in Xero.",
+                       "The payment is applied to no invoice.")
+    if sum(a.amount for a in posting.applications) != posting.amount:
+        raise Rejected("The invoice applications do not add up to the payment amount.",
+                       f"{posting.amount} received, applications differ.")
+    rate = transformers.currency_rate(posting.exchange_rate)
+    return [NewPayment(invoice_id=application.invoice_id,
+                       account_id=posting.deposit_account_id, amount=application.amount,
+                       paid_on=posting.paid_on, reference=posting.reference, currency_rate=rate)
+            for application in posting.applications]

@@ -4,6 +4,7 @@ the scopes Remit asks for, and token timings. Reference: ../shared/reference/xer
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 API_BASE = "https://api.xero.com"  # connections live here; the Accounting API below it
 ACCOUNTING_PATH = "/api.xro/2.0"
@@ -20,3 +21,4 @@ SCOPES = ("openid profile email offline_access accounting.settings.read accounti
 REFRESH_AHEAD = timedelta(seconds=120)  # refresh an access token this close to its expiry
 REFRESH_TOKEN_LIFETIME = timedelta(days=60)  # rolling: each rotation starts a new 60 days
 DEFAULT_TIMEOUT = 30.0  # seconds, connect and read each
+CURRENCY_RATE_PLACES = Decimal("0.000001")  # Xero keeps CurrencyRate to 6 places (reference §2.4)

@@ -6,9 +6,25 @@ plain strings for others (Status, SystemAccount, BankAccountType); `_text` reads
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from typing import Any
 
-from connectors.base import CompanyInfo, ConnectorError, Currency, LedgerAccount
+from connectors.base import (
+    CompanyInfo,
+    ConnectorError,
+    Currency,
+    Invoice,
+    LedgerAccount,
+    LedgerWrite,
+    Rejected,
+)
+from connectors.xero.const import CURRENCY_RATE_PLACES
+
+RATE_DIGITS = 15  # significant digits of a home-per-foreign rate: inverting it back is exact
+
+# Xero invoice Status -> Remit's. DRAFT and SUBMITTED (not yet approved) are absent: Xero takes
+# no payment against them, so invoice() refuses them rather than offer a payment.
+INVOICE_STATUSES = {"AUTHORISED": "open", "PAID": "paid", "VOIDED": "void", "DELETED": "void"}
 
 
 def company_info(organisation: Any, currencies: list[Any]) -> CompanyInfo:
@@ -49,6 +65,78 @@ def ledger_account(account: Any, base: str) -> LedgerAccount:
         payments_enabled=bool(getattr(account, "enable_payments_to_account", False)),
         system_account=_text(getattr(account, "system_account", None)) or None,
     )
+
+
+def own_currency(account: Any) -> str | None:
+    """The currency a BANK account carries itself; None for the others (base currency)."""
+    if _text(account.type) != "BANK":
+        return None
+    return _text(getattr(account, "currency_code", None)) or None
+
+
+def is_deleted(account: Any) -> bool:
+    return _text(account.status) == "DELETED"
+
+
+def invoice(model: Any, base: str) -> Invoice:
+    """A sales invoice (ACCREC) with what is still due. Amounts stay the Decimals xero-python
+    read (`parse_float=Decimal`): the places Xero wrote, never through float. A foreign invoice
+    (not in `base`) carries its rate the contract's way round (home_per_foreign)."""
+    number = model.invoice_number or str(model.invoice_id)
+    kind, status = _text(model.type), _text(model.status)
+    if kind != "ACCREC":
+        raise Rejected(f"Xero document {number} is not a sales invoice ({kind}).",
+                       f"{number} is not a sales invoice.")
+    if status not in INVOICE_STATUSES:
+        raise Rejected(f"Xero invoice {number} is {status}: not approved, it takes no payment.",
+                       f"Invoice {number} is not approved yet in Xero.")
+    contact, currency = model.contact, _text(model.currency_code) or ""
+    return Invoice(
+        id=str(model.invoice_id), number=model.invoice_number or None,
+        customer_id=str(contact.contact_id), customer_name=contact.name or "",
+        currency=currency, total=_money(model.total, "Total"),
+        balance=_money(model.amount_due, "AmountDue"), status=INVOICE_STATUSES[status],
+        exchange_rate=None if currency == base else home_per_foreign(model.currency_rate),
+    )
+
+
+def ledger_write(payments: list[Any]) -> LedgerWrite:
+    """The PaymentIDs Xero created, in the order sent. Any element with validation errors (Xero
+    answers them beside the created ones when it does not summarise) is a refusal."""
+    messages = [error.message for payment in payments if payment.has_validation_errors
+                for error in payment.validation_errors or []]
+    if messages or not payments:
+        raise Rejected("Xero refused the payment.",
+                       "; ".join(messages) or "Xero recorded no payment.")
+    return LedgerWrite("Payment", tuple(str(payment.payment_id) for payment in payments))
+
+
+def home_per_foreign(currency_rate: Decimal | None) -> Decimal | None:
+    """Xero's CurrencyRate counts foreign units per base unit (1 GBP = 1.183221 EUR is 1.183221
+    on a EUR invoice of a GBP organisation); Remit's contract counts home units per foreign
+    unit, as QuickBooks does. Kept to RATE_DIGITS so that currency_rate() gives Xero's back."""
+    if not currency_rate:
+        return None
+    with localcontext() as context:
+        context.prec = RATE_DIGITS
+        return 1 / currency_rate
+
+
+def currency_rate(home_per_foreign_rate: Decimal | None) -> Decimal | None:
+    """Remit's rate (home units per foreign unit) as Xero's CurrencyRate, 6 places as Xero
+    keeps it (reference §2.4)."""
+    if home_per_foreign_rate is None:
+        return None
+    if home_per_foreign_rate <= 0:
+        raise Rejected(f"Exchange rate {home_per_foreign_rate} is not positive.",
+                       "The exchange rate must be positive.")
+    return (1 / home_per_foreign_rate).quantize(CURRENCY_RATE_PLACES, ROUND_HALF_EVEN)
+
+
+def _money(value: Any, field: str) -> Decimal:
+    if not isinstance(value, Decimal):
+        raise ConnectorError(f"Xero's invoice carries no readable {field}.")
+    return value
 
 
 def _text(value: Any) -> str | None:

@@ -65,6 +65,15 @@ class StripeApi:
         """POST {connect}/oauth/deauthorize: client_id + stripe_user_id."""
         return self._call(lambda client: client.oauth.deauthorize({"stripe_user_id": account_id}))
 
+    def create_checkout_session(self, account_id: str, params: dict,
+                                idempotency_key: str) -> dict:
+        """POST /v1/checkout/sessions as the connected account (`Stripe-Account`), with the
+        caller's Idempotency-Key instead of the SDK's random one, so a retry finds the first
+        session (reference §2.1, §2.6)."""
+        options: stripe.RequestOptions = {"stripe_account": account_id,
+                                          "idempotency_key": idempotency_key}
+        return self._call(lambda client: client.v1.checkout.sessions.create(params, options))
+
     def _call(self, operation: Callable[[stripe.StripeClient], stripe.StripeObject]) -> dict:
         with requests.Session() as session:
             client = stripe.StripeClient(
@@ -92,6 +101,10 @@ def translate(exc: stripe.StripeError) -> GatewayError:
                                 f"(HTTP {status}, {_reference(exc)}).")
     if status >= 500 or isinstance(exc, stripe.APIError):
         return http_failure(max(status, 500), exc.headers)
+    if isinstance(exc, stripe.IdempotencyError):
+        return GatewayRejected(f"Stripe refused the idempotency key: it was first used with "
+                               f"other parameters (HTTP {status}, {_reference(exc)}).",
+                               detail=redact(exc.user_message or ""))
     if isinstance(exc, stripe.InvalidRequestError):
         return GatewayRejected(f"Stripe rejected the request (HTTP {status}, {_reference(exc)}).",
                                detail=redact(exc.user_message or ""))

@@ -9,8 +9,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from gateways.base import AccountProfile, ConnectedAccount, GatewayUnavailable, Landing
-from gateways.stripe import client, oauth
+from gateways.base import (
+    AccountProfile,
+    CheckoutRequest,
+    CheckoutSession,
+    ConnectedAccount,
+    GatewayUnavailable,
+    Landing,
+    MoneyMovement,
+)
+from gateways.stripe import checkout, client, events, oauth
 from gateways.stripe.const import (
     API_BASE,
     AUTHORIZE_PATH,
@@ -73,6 +81,16 @@ class StripeGateway:
     def verify_event(self, payload: bytes, signature_header: str | None, secret: str | None,
                      tolerance: int = WEBHOOK_TOLERANCE) -> dict:
         return client.verify_event(payload, signature_header, secret, tolerance)
+
+    def create_checkout(self, request: CheckoutRequest) -> CheckoutSession:
+        """POST /v1/checkout/sessions as the connected account: a direct charge (checkout.py)."""
+        answer = self._api.create_checkout_session(_checked(request.account_id),
+                                                   checkout.session_params(request),
+                                                   request.idempotency_key)
+        return checkout.checkout_session(answer)
+
+    def movements(self, event: dict) -> list[MoneyMovement]:
+        return events.movements(event)
 
 
 def profile(account: Mapping, spec: Mapping, *, livemode: bool) -> AccountProfile:

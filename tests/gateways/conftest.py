@@ -12,6 +12,7 @@ import re
 import pytest
 
 import sandbox
+from sandbox.hosts import HOSTS
 from tests.connectors.conftest import (
     REDACTED,
     SECRET_FIELDS,
@@ -21,10 +22,13 @@ from tests.connectors.conftest import (
     sandbox_root,
 )
 
-# Request headers that are noise or identify the machine, not the call: the SDK's random
-# Idempotency-Key per POST, its User-Agent pair (Python version, an AI-agent marker when one is
-# detected in the environment). Never matched on anyway.
-NOISE_HEADERS = ["idempotency-key", "user-agent", "x-stripe-client-user-agent"]
+# Request headers that are noise or identify the machine, not the call: the SDK's User-Agent
+# pair (Python version, an AI-agent marker when one is detected in the environment). Never
+# matched on anyway.
+NOISE_HEADERS = ["user-agent", "x-stripe-client-user-agent"]
+# stripe-python's own Idempotency-Key, random per POST (`_generate_idempotency_key`): noise. A
+# key Remit chose is part of the call (a retry must resend it), so it is kept.
+SDK_IDEMPOTENCY_KEY = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 # Answer fields that are credentials, beyond the shared ones.
 CREDENTIAL_FIELDS = (*SECRET_FIELDS, "stripe_publishable_key")
 # Codes, keys and tokens echoed inside a text (`Authorization code does not exist: ac_…`).
@@ -38,12 +42,18 @@ def _sandbox_from_its_seed():
         sandbox.reset()
 
 
+def explicit_idempotency_key(key, value, request):
+    """vcrpy header filter: keep a caller's Idempotency-Key, drop the SDK's random one."""
+    return None if SDK_IDEMPOTENCY_KEY.fullmatch(value or "") else value
+
+
 def as_gateway_response(response):
     """The shared clean-up (server headers, reason phrases, token fields), then every other
-    credential in the body: the publishable key, and codes or keys echoed in messages."""
+    credential in the body (the publishable key, codes or keys echoed in messages), and sandbox
+    URLs in the body (a Checkout Session's page) back to the gateway's real hosts."""
     response = as_vendor_response(response)
     body = response["body"]["string"]
-    scrubbed = scrub_credentials(body)
+    scrubbed = real_hosts_in(scrub_credentials(body))
     if scrubbed != body:
         response["body"]["string"] = scrubbed
         headers = response["headers"]
@@ -67,14 +77,26 @@ def scrub_credentials(body: bytes) -> bytes:
     return ECHOED_CREDENTIAL.sub(lambda match: f"{match.group(1)}_{REDACTED}", text).encode()
 
 
+def real_hosts_in(body: bytes) -> bytes:
+    """`<sandbox root>/stripe/checkout/c/pay/cs_…` → `https://checkout.stripe.com/c/pay/cs_…`,
+    as the vendor would have written it; unchanged outside a sandbox recording."""
+    root = sandbox_root()
+    if not root or not isinstance(body, bytes):
+        return body
+    for origin, prefix in HOSTS.items():
+        body = body.replace((root.rstrip("/") + prefix).encode(), origin.encode())
+    return body
+
+
 @pytest.fixture
 def vcr_config() -> dict:
     """Gateways extend it in their conftest (`def vcr_config(vcr_config): ...`)."""
     return {
-        "filter_headers": ["authorization", "cookie", *NOISE_HEADERS],
+        "filter_headers": ["authorization", "cookie", *NOISE_HEADERS,
+                           ("idempotency-key", explicit_idempotency_key)],
         "filter_post_data_parameters": [(name, REDACTED) for name in SECRET_PARAMETERS],
         # Host and scheme too: a replay must go to the gateway's real host, as production would.
-        # Never headers: Stripe's Idempotency-Key is random per request (reference §5.3).
+        # Never headers: the SDK's Idempotency-Key is random per request (reference §5.3).
         "match_on": ["method", "scheme", "host", "path", "query", "body"],
         "decode_compressed_response": True,
         "before_record_request": as_vendor_request,

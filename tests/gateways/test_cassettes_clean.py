@@ -11,11 +11,12 @@ import re
 from pathlib import Path
 
 import pytest
+import stripe._api_requestor as requestor
 import yaml
 
 import sandbox.stripe as stripe_sandbox
 from tests.connectors.test_cassettes_clean import SECRET_HEADERS, leaks
-from tests.gateways.conftest import scrub_credentials
+from tests.gateways.conftest import explicit_idempotency_key, scrub_credentials
 
 CASSETTES = sorted(Path(__file__).parent.glob("*/cassettes/**/*.yaml"))
 STRIPE_PATTERNS = [
@@ -70,3 +71,11 @@ def test_the_scrubber_removes_what_the_leak_check_looks_for():
     for body in (token, error):
         assert stripe_leaks(scrub_credentials(body).decode()) == []
     assert b"acct_1RemitSandboxUS01" in scrub_credentials(token)  # ids are not secrets
+
+
+def test_only_the_sdks_random_idempotency_keys_are_dropped():
+    """stripe-python's own key (random per POST) is noise; the caller's is part of the call."""
+    random_key = requestor._generate_idempotency_key()
+    assert explicit_idempotency_key("Idempotency-Key", random_key, None) is None
+    assert explicit_idempotency_key("Idempotency-Key", "remit-checkout-1", None) == (
+        "remit-checkout-1")

@@ -2,7 +2,8 @@
 
 - replay: Intuit's real URLs, placeholder tokens (vcrpy answers; Authorization is not matched).
 - sandbox: the stand-in's URLs; each keeper holds a real sandbox grant (`issue_tokens`), and
-  `qbo.expire_access_tokens()`, `revoke_all()`, `force_next()`, `create_invoice()` drive it.
+  `qbo.expire_access_tokens()`, `revoke_all()`, `force_next()`, `create_invoice()`,
+  `receive_payment()` drive it.
 - live: Intuit's sandbox company, QBO_LIVE_ACCESS_TOKEN for QBO_LIVE_REALM_ID; its realm id is
   rewritten to the seeded one in recorded URLs. Only `@pytest.mark.live` tests run live.
 """
@@ -13,6 +14,7 @@ import dataclasses
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -63,11 +65,12 @@ class QuickBooksTarget:
         return MemoryTokenKeeper(dataclasses.replace(tokens, expires_at=expires_at))
 
     def connector(self, realm: str, keeper: MemoryTokenKeeper | None = None,
-                  page_size: int = const.MAX_PAGE_SIZE) -> QuickBooksConnector:
+                  page_size: int = const.MAX_PAGE_SIZE,
+                  home_currency: str | None = None) -> QuickBooksConnector:
         called = os.environ["QBO_LIVE_REALM_ID"] if self.mode == "live" else realm
         return QuickBooksConnector(called, keeper or self.keeper(realm), self.client,
                                    vendor_url(const.SANDBOX_API_BASE), timeout=10.0,
-                                   page_size=page_size)
+                                   page_size=page_size, home_currency=home_currency)
 
     # Sandbox controls. On replay the cassette already holds their effect; live runs never get
     # here (only tests marked `live` run live, and they use none).
@@ -83,9 +86,18 @@ class QuickBooksTarget:
         if self.mode == "sandbox":
             qbo_sandbox.force_next(answer)
 
-    def create_invoice(self, realm: str, currency: str) -> None:
+    def create_invoice(self, realm: str, currency: str, amount: str = "100.00",
+                       expected_id: str | None = None) -> None:
+        """Save an invoice in QuickBooks. A test that uses the new invoice's Id names it as
+        `expected_id` (replays cannot ask the sandbox); recording checks it."""
         if self.mode == "sandbox":
-            qbo_sandbox.create_invoice(realm, currency)
+            created = qbo_sandbox.create_invoice(realm, currency, Decimal(amount))
+            assert expected_id in (None, created["Id"]), f"the sandbox made {created['Id']}"
+
+    def receive_payment(self, realm: str, invoice_id: str) -> None:
+        """A bookkeeper records the customer's payment of the whole balance in QuickBooks."""
+        if self.mode == "sandbox":
+            qbo_sandbox.receive_payment(realm, invoice_id)
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ simple-content element such as ReferenceType becomes {"value": ..., <attributes>
 checked as an IntuitResponse: every key must be declared for its complex type (including what
 it inherits through xs:extension), enum values must be listed, and built-in types must have
 their JSON kind (xs:boolean a bool, xs:int an integer, xs:decimal a number, xs:string a string,
-xs:date / xs:dateTime ISO 8601 text).
+xs:date / xs:dateTime ISO 8601 text). Request bodies python-quickbooks sends are checked too
+(`check_request`), where an xs:decimal may be a numeric string: the SDK writes Decimals so.
 """
 
 from __future__ import annotations
@@ -43,8 +44,16 @@ BUILTIN_KINDS: dict[str, tuple[str, Callable[[object], bool]]] = {
     "xs:dateTime": ("an xs:dateTime", lambda value: isinstance(value, str)
                     and _DATE_TIME.fullmatch(value) is not None),
 }
+_DECIMAL_TEXT = re.compile(r"-?\d+(\.\d+)?")
+# What python-quickbooks sends: a Decimal as its str() (mixins.DecimalEncoder).
+REQUEST_KINDS = {**BUILTIN_KINDS, "xs:decimal": (
+    "a number or numeric string", lambda value: _number(value) or (
+        isinstance(value, str) and _DECIMAL_TEXT.fullmatch(value) is not None))}
 # Fields typed xs:string whose documentation names the enumeration they take values from.
 DOCUMENTED_ENUMS = {("Account", "AccountSubType"): "AccountSubTypeEnum"}
+# Fields typed xs:string that name an entity (LinkedTxn.TxnType: "Invoice", "Payment", ...):
+# checked against the IntuitObject elements of IntuitRestServiceDef.xsd.
+ENTITY_NAMED = {("LinkedTxn", "TxnType")}
 
 
 class Schema:
@@ -67,8 +76,19 @@ class Schema:
     def check(self, body: dict) -> list[str]:
         """Problems found in one API answer, each naming its JSON path; [] when clean."""
         problems: list[str] = []
-        self._check_value(body, self.complex["IntuitResponse"], "$", problems)
+        self._check_value(body, self.complex["IntuitResponse"], "$", problems, BUILTIN_KINDS)
         return problems
+
+    def check_request(self, entity: str, body: dict) -> list[str]:
+        """Problems in a create/update body for `entity` (e.g. "Payment") as the SDK sends it."""
+        problems: list[str] = []
+        self._check_value(body, self.complex[entity], "$", problems, REQUEST_KINDS)
+        return problems
+
+    def entity_names(self) -> set[str]:
+        """Every entity the API serves (the IntuitObject substitution group)."""
+        return {name for name, node in self.elements.items()
+                if node.get("substitutionGroup") == "IntuitObject"}
 
     def fields(self, type_node: ET.Element) -> dict[str, ET.Element | str]:
         """Key -> declaration (element/attribute node, or a type name for simple content)."""
@@ -130,37 +150,40 @@ class Schema:
             name = declaration.get("type", "xs:string")
         return self.complex.get(name) or self.simple.get(name) or name
 
-    def _check_value(self, value, type_node, path: str, problems: list[str]) -> None:
+    def _check_value(self, value, type_node, path: str, problems: list[str], kinds) -> None:
         if isinstance(value, list):
             for position, item in enumerate(value):
-                self._check_value(item, type_node, f"{path}[{position}]", problems)
+                self._check_value(item, type_node, f"{path}[{position}]", problems, kinds)
         elif isinstance(type_node, str):
-            self._check_builtin(value, type_node, path, problems)
+            self._check_builtin(value, kinds.get(type_node), path, problems)
         elif type_node.tag == f"{XS}simpleType":
             allowed = self.enumeration(type_node)
             if allowed and value not in allowed:
                 problems.append(f"{path}: {value!r} not in {sorted(allowed)}")
-            self._check_builtin(value, self.builtin_base(type_node) or "", path, problems)
+            base = kinds.get(self.builtin_base(type_node) or "")
+            self._check_builtin(value, base, path, problems)
         elif not isinstance(value, dict):
             problems.append(f"{path}: expected an object, got {value!r}")
         else:
-            self._check_object(value, type_node, path, problems)
+            self._check_object(value, type_node, path, problems, kinds)
 
     def _check_object(self, value: dict, type_node: ET.Element, path: str,
-                      problems: list[str]) -> None:
+                      problems: list[str], kinds) -> None:
         declared = self.fields(type_node)
         label = type_node.get("name", "(inline type)")
         for key, item in value.items():
             if key not in declared:
                 problems.append(f"{path}.{key}: not declared in {label}")
             elif item is not None:
-                self._check_value(item, self._type_of(declared[key]), f"{path}.{key}", problems)
+                self._check_value(item, self._type_of(declared[key]), f"{path}.{key}",
+                                  problems, kinds)
             enum_name = DOCUMENTED_ENUMS.get((label, key))
             if enum_name and item not in self.enumeration(self.simple[enum_name]):
                 problems.append(f"{path}.{key}: {item!r} is not an {enum_name} value")
+            if (label, key) in ENTITY_NAMED and item not in self.entity_names():
+                problems.append(f"{path}.{key}: {item!r} names no QuickBooks entity")
 
     @staticmethod
-    def _check_builtin(value, type_name: str, path: str, problems: list[str]) -> None:
-        kind = BUILTIN_KINDS.get(type_name)
+    def _check_builtin(value, kind, path: str, problems: list[str]) -> None:
         if kind is not None and not kind[1](value):
             problems.append(f"{path}: {value!r} is not {kind[0]}")

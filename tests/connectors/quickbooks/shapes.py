@@ -4,12 +4,15 @@
 - Accounting API data-service bodies: Intuit's XSDs (../shared/specs/quickbooks, schema.py).
 - API gateway 401/403 bodies (lowercase `fault`): their documented shape (reference §3.2).
 - OAuth token endpoint and revocation: Intuit's documented token and error bodies (§1.4, §1.5).
+- Invoices and payments also add up: 0 <= Balance <= TotalAmt, and a Payment's TotalAmt is its
+  lines plus UnappliedAmt (§2.5).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -50,7 +53,33 @@ def problems(schema: Schema, url: str, status: int, content_type: str, text: str
     body = json.loads(text)
     if "fault" in body:
         return gateway_problems(status, body)
-    return schema.check(body)
+    return schema.check(body) + money_problems(json.loads(text, parse_float=Decimal))
+
+
+def money_problems(body: dict) -> list[str]:
+    """Invoices and payments (single or in a query page) whose amounts do not add up."""
+    page = body.get("QueryResponse") or {}
+    found = []
+    for entity in ("Invoice", "Payment"):
+        rows = page.get(entity, []) + ([body[entity]] if entity in body else [])
+        found += [f"{entity} {row.get('Id')}: {problem}" for row in rows
+                  for problem in _sums(entity, row)]
+    return found
+
+
+def _sums(entity: str, row: dict) -> list[str]:
+    total = _exact(row["TotalAmt"])
+    if entity == "Invoice" and not 0 <= _exact(row["Balance"]) <= total:
+        return [f"Balance {row['Balance']} outside 0..TotalAmt {total}"]
+    if entity == "Payment":
+        applied = sum(_exact(line["Amount"]) for line in row.get("Line", []))
+        if applied + _exact(row.get("UnappliedAmt", 0)) != total:
+            return [f"lines {applied} + UnappliedAmt != TotalAmt {total}"]
+    return []
+
+
+def _exact(value: object) -> Decimal:
+    return Decimal(str(value))
 
 
 def gateway_problems(status: int, body: dict) -> list[str]:

@@ -5,13 +5,14 @@ are checked the same way in tests/sandbox/test_quickbooks_sandbox.py.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 import yaml
 
 from tests.connectors.quickbooks.schema import Schema
-from tests.connectors.quickbooks.shapes import load_schema, problems
+from tests.connectors.quickbooks.shapes import load_schema, money_problems, problems
 
 CASSETTES = sorted((Path(__file__).parent / "cassettes").rglob("*.yaml"))
 INTUIT_HOSTS = {"sandbox-quickbooks.api.intuit.com", "oauth.platform.intuit.com",
@@ -21,6 +22,18 @@ INTUIT_HOSTS = {"sandbox-quickbooks.api.intuit.com", "oauth.platform.intuit.com"
 @pytest.fixture(scope="module")
 def schema() -> Schema:
     return load_schema()
+
+
+def sent_entities(cassette: Path) -> list[tuple[str, dict]]:
+    """(entity, JSON body) of every create request recorded (POST /company/{realm}/<entity>)."""
+    interactions = yaml.safe_load(cassette.read_text())["interactions"]
+    found = []
+    for item in interactions:
+        request = item["request"]
+        path = request["uri"].split("?")[0].split("/")
+        if request["method"] == "POST" and path[-3] == "company" and path[-1] != "query":
+            found.append((path[-1].capitalize(), json.loads(request["body"])))
+    return found
 
 
 def recorded(cassette: Path) -> list[tuple[str, int, str, str]]:
@@ -48,13 +61,55 @@ def test_cassettes_only_talk_to_intuit(cassette):
     assert hosts <= INTUIT_HOSTS
 
 
+@pytest.mark.parametrize("cassette", CASSETTES, ids=lambda path: path.stem)
+def test_what_the_sdk_sent_is_declared_in_the_xsd(schema, cassette):
+    for entity, body in sent_entities(cassette):
+        assert schema.check_request(entity, body) == [], entity
+
+
 def test_cassettes_cover_the_answers_checked():
     """Guards against a vacuous pass: the shapes above must include these bodies."""
     texts = " ".join(text for path in CASSETTES for *_, text in recorded(path))
     for key in ('"CompanyInfo"', '"Preferences"', '"Account"', '"CompanyCurrency"',
                 '"QueryResponse": {}', '"Fault"', '"fault"', '"x_refresh_token_expires_in"',
-                '"invalid_grant"'):
+                '"invalid_grant"', '"Invoice"', '"Payment"', '"LinkedTxn"', '"code": "5010"',
+                '"code": "610"', '"code": "6000"'):
         assert key in texts
+    assert sum(len(sent_entities(path)) for path in CASSETTES) >= 10  # Payment creates
+
+
+def test_the_checks_catch_bad_invoices_and_payments(schema):
+    invoice = {"Id": "130", "TotalAmt": 250.0, "Balance": 300.0, "Void": True,
+               "LinkedTxn": [{"TxnId": "201", "TxnType": "ReceivePayments"}]}
+    payment = {"Id": "201", "TotalAmt": 100.0, "UnappliedAmt": 0.0, "ExchangeRate": "1.08",
+               "Line": [{"Amount": 90.0, "LinkedTxn": [{"TxnId": 130, "TxnType": "Invoice"}]}]}
+    body = {"QueryResponse": {"Invoice": [invoice]}, "Payment": payment,
+            "time": "2026-01-20T11:02:13.000-08:00"}
+
+    assert sorted(schema.check(body)) == [
+        "$.Payment.ExchangeRate: '1.08' is not a number",
+        "$.Payment.Line[0].LinkedTxn[0].TxnId: 130 is not a string",
+        "$.QueryResponse.Invoice[0].LinkedTxn[0].TxnType: 'ReceivePayments' names no "
+        "QuickBooks entity",
+        "$.QueryResponse.Invoice[0].Void: not declared in Invoice",
+    ]
+    assert money_problems(body) == [
+        "Invoice 130: Balance 300.0 outside 0..TotalAmt 250.0",
+        "Payment 201: lines 90.0 + UnappliedAmt != TotalAmt 100.0",
+    ]
+
+
+def test_the_request_check_allows_the_sdks_decimal_strings_only(schema):
+    sent = {"TotalAmt": "250.00", "ExchangeRate": "1.0856", "TxnDate": "2026-01-20",
+            "Line": [{"Amount": "ten", "LinkedTxn": [{"TxnId": "130", "TxnType": "Invoice",
+                                                      "TxnLineId": 0}]}],
+            "CustomerRef": {"value": "1", "name": ""}, "Sparse": False}
+
+    assert sorted(schema.check_request("Payment", sent)) == [
+        "$.Line[0].Amount: 'ten' is not a number or numeric string",
+        "$.Line[0].LinkedTxn[0].TxnLineId: 0 is not a string",
+        "$.Sparse: not declared in Payment",
+    ]
 
 
 def test_the_schema_check_catches_what_intuit_would_not_send(schema):

@@ -49,9 +49,9 @@ class XeroTarget:
     client: OAuthClient
     tenants: dict[str, str] = field(default_factory=dict)  # seeded tenant -> tenant to call
 
-    def connector(self, tenant: str = UK_ORG) -> XeroConnector:
+    def connector(self, tenant: str = UK_ORG, base_currency: str | None = None) -> XeroConnector:
         return XeroConnector(self.tenants.get(tenant, tenant), self.keeper, self.client,
-                             vendor_url(API_BASE), TIMEOUT)
+                             vendor_url(API_BASE), TIMEOUT, base_currency)
 
     def connections(self) -> XeroConnections:
         return XeroConnections(self.keeper, self.client, vendor_url(API_BASE), TIMEOUT)

@@ -10,10 +10,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from sandbox.xero_seed import INVOICE_IDS
 from tests.connectors.xero.spec import SPECS, XeroSpec
 
 CASSETTES = sorted((Path(__file__).parent / "cassettes").rglob("*.yaml"))
 ACCOUNTS = "https://api.xero.com/api.xro/2.0/Accounts"
+UNKNOWN = "00000000-0000-0000-0000-000000000000"
+CLEARING = "b4620d84-ab5f-5ca4-b72d-991005e726d9"
 HEADERS = {"content-type": "application/json; charset=utf-8", "xero-correlation-id": "a",
            "x-daylimit-remaining": "4999", "x-minlimit-remaining": "59",
            "x-appminlimit-remaining": "9999"}
@@ -41,7 +44,7 @@ def recorded(cassette: Path):
 
 
 def test_there_are_xero_cassettes():
-    assert len(CASSETTES) >= 16
+    assert len(CASSETTES) >= 31
 
 
 @pytest.mark.parametrize("cassette", CASSETTES, ids=lambda path: path.stem)
@@ -59,7 +62,10 @@ def test_cassettes_cover_every_answer_kind():
                      ("POST", "token", 200), ("POST", "token", 400), ("DELETE", "", 204),
                      ("GET", "Currencies", 401), ("GET", "Currencies", 403),
                      ("GET", "Organisation", 429), ("GET", "Organisation", 503),
-                     ("GET", "Currencies", 400)]:
+                     ("GET", "Currencies", 400), ("GET", INVOICE_IDS["INV-0001"], 200),
+                     ("GET", UNKNOWN, 404), ("GET", CLEARING, 200), ("PUT", "Payments", 200),
+                     ("PUT", "Payments", 400), ("PUT", "Payments", 401),
+                     ("PUT", "Payments", 429), ("PUT", "Payments", 503)]:
         assert expected in seen
 
 

@@ -7,7 +7,11 @@ test uses a real loopback server, since what it proves lives inside urllib3.
 from __future__ import annotations
 
 import json
+import re
 import threading
+from datetime import date
+from decimal import Decimal
+from urllib.parse import urlsplit
 
 import pytest
 import urllib3
@@ -17,12 +21,26 @@ from xero_python.exceptions import HTTPStatusException
 from xero_python.rest import RESTResponse
 
 from connectors.base import AuthError, RateLimited, Rejected, VendorUnavailable
-from connectors.xero.client import AccessTokenRejected, XeroClient, translate
+from connectors.xero.client import (
+    AccessTokenRejected,
+    NewPayment,
+    NotFound,
+    XeroClient,
+    translate,
+)
 from tests.connectors.xero.conftest import UK_ORG
 
 ORGANISATION = {"Organisations": [{"Name": "A", "BaseCurrency": "GBP"}]}
-ANSWERS = {"/Organisation": ORGANISATION, "/Currencies": {"Currencies": []},
-           "/Accounts": {"Accounts": []}, "/Connections": []}
+ANSWERS = {  # path pattern (anchored at the end) -> body; DELETE answers 204
+    r"/Organisation": ORGANISATION, r"/Currencies": {"Currencies": []},
+    r"/Accounts": {"Accounts": []}, r"/Connections": [],
+    r"/Accounts/[^/]+": {"Accounts": [{"AccountID": "a", "Name": "Bank", "Type": "BANK"}]},
+    r"/Invoices/[^/]+": {"Invoices": [{"InvoiceID": "i", "Type": "ACCREC"}]},
+    r"/Payments": {"Payments": [{"PaymentID": "p", "HasValidationErrors": False}]},
+}
+PAYMENT = NewPayment(invoice_id="i", account_id="a", amount=Decimal("120.50"),
+                     paid_on=date(2026, 3, 9), reference="ch_1",
+                     currency_rate=Decimal("1.183221"))
 
 
 class RecordingPool:
@@ -34,9 +52,10 @@ class RecordingPool:
 
     def request(self, method, url, **kwargs):
         self.calls.append({"method": method, "url": url, **kwargs})
-        path = "/" + url.rsplit("/", 1)[-1] if method == "GET" else ""
-        body = json.dumps(ANSWERS[path]).encode() if path else b""
-        return urllib3.HTTPResponse(body=body, status=200 if path else 204,
+        path = urlsplit(url).path
+        found = [body for pattern, body in ANSWERS.items() if re.search(pattern + "$", path)]
+        body = json.dumps(found[-1]).encode() if method != "DELETE" else b""
+        return urllib3.HTTPResponse(body=body, status=200 if body else 204,
                                     headers={"Content-Type": "application/json"})
 
 
@@ -52,6 +71,9 @@ def every_call(client: XeroClient, token: str) -> None:
     client.accounts(token, UK_ORG)
     client.connections(token)
     client.delete_connection(token, "7cb59f93-2964-421d-bb5e-a0f7a4572a44")
+    client.account(token, UK_ORG, "a")
+    client.invoice(token, UK_ORG, "i")
+    client.create_payments(token, UK_ORG, [PAYMENT], "remit-1-payment-ch_1")
 
 
 def test_every_call_has_a_connect_and_a_read_timeout():
@@ -59,7 +81,7 @@ def test_every_call_has_a_connect_and_a_read_timeout():
 
     every_call(recorded_client(pool, timeout=7.0), "token")
 
-    assert len(pool.calls) == 5
+    assert len(pool.calls) == 8
     for call in pool.calls:
         assert (call["timeout"].connect_timeout, call["timeout"].read_timeout) == (7.0, 7.0)
 
@@ -127,7 +149,8 @@ def status_error(status: int, body: str | dict = "", **headers: str) -> HTTPStat
      RateLimited, "day limit"),
     (status_error(502, "<html>bad gateway</html>"), VendorUnavailable, "HTTP 502"),
     (status_error(400, {"error": "invalid_grant"}), AuthError, "invalid_grant"),
-    (status_error(404, ""), Rejected, "HTTP 404"),
+    (status_error(404, "The resource you're looking for cannot be found"), NotFound,
+     "HTTP 404"),
     (ValueError("'FOOBAR' is not a valid AccountType"), VendorUnavailable, "FOOBAR"),
     (urllib3.exceptions.ReadTimeoutError(None, "/", "read timed out"), VendorUnavailable,
      "ReadTimeoutError"),

@@ -1,6 +1,7 @@
 """Every Stripe cassette checked against Stripe's own descriptions (shapes.py): the answers are
-Stripe-shaped, the requests went to Stripe's real hosts over HTTPS, and stripe-python pinned
-the API version Remit pins. Plus proof the checker catches what Stripe would not send.
+Stripe-shaped, the requests went to Stripe's real hosts over HTTPS, stripe-python pinned the
+API version Remit pins, and Checkout Sessions were created as the connected account with
+Remit's idempotency key. Plus proof the checker catches what Stripe would not send.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pytest
 import yaml
 
 from gateways.stripe.const import API_VERSION
+from tests.gateways.conftest import SDK_IDEMPOTENCY_KEY
 from tests.gateways.stripe import shapes
 
 CASSETTES = sorted((Path(__file__).parent / "cassettes").rglob("*.yaml"))
@@ -44,6 +46,20 @@ def test_requests_went_to_stripe_with_the_pinned_version(cassette):
         sdk_call = url.path != "/oauth/token"  # the exchange goes through Authlib
         if sdk_call:
             assert request["headers"]["Stripe-Version"] == [API_VERSION]
+
+
+def test_checkout_sessions_are_direct_charges_with_remits_idempotency_key():
+    """Read from the cassette files, since vcrpy never matches on headers: every Checkout
+    Session create acted as a connected account and carried the key Remit chose, not one
+    stripe-python made up (which would defeat a retry)."""
+    creates = [item["request"] for cassette in CASSETTES for item in interactions(cassette)
+               if item["request"]["uri"] == "https://api.stripe.com/v1/checkout/sessions"]
+    assert len(creates) >= 6
+    for request in creates:
+        headers = {name.lower(): value for name, value in request["headers"].items()}
+        assert headers["stripe-account"][0].startswith("acct_")
+        key = headers["idempotency-key"][0]
+        assert key.startswith("remit-") and not SDK_IDEMPOTENCY_KEY.fullmatch(key)
 
 
 def test_the_checker_accepts_a_fixture_and_refuses_unknown_keys():

@@ -1,0 +1,110 @@
+"""Connect events → money movements (reference §4.1, §4.3). Pure: no HTTP, no clock.
+
+One card payment through Checkout brings several events, in no guaranteed order and possibly
+more than once: `charge.succeeded`, `payment_intent.succeeded`, `checkout.session.completed`,
+and later `charge.updated` (when the balance transaction arrives, reference §2.2). Each gives
+the same movement, keyed by the PaymentIntent id (`source_id`), the one id all of them carry;
+the add-on records the first and recognises the others by that key. Only the charge events
+know the charge id.
+
+Remit's metadata (set by the add-on at checkout, copied to the PaymentIntent and its Charge):
+
+| key | value |
+|---|---|
+| `remit_company` | the add-on's company id |
+| `remit_gateway` | the add-on's gateway id |
+| `remit_invoices` | comma-separated ledger invoice ids |
+| `remit_amounts` | comma-separated Decimal strings in major units, same order as the invoices |
+
+Movements are produced whether or not the metadata has these keys (a payment made in Stripe
+directly has none): the add-on decides what to do with it. Stripe limits a metadata value to
+500 characters, which bounds how many invoices one payment can name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+
+from gateways.base import CURRENCY, MoneyMovement
+
+
+def movements(event: Mapping) -> list[MoneyMovement]:
+    """The payment an event records, as at most one movement; [] for any other event, an
+    unpaid or uncaptured one, or one that is not about a connected account (no `account`).
+    ValueError when a payment event lacks a field it needs."""
+    read = READERS.get(event.get("type", ""))
+    account_id = event.get("account")
+    if read is None or not isinstance(account_id, str) or not account_id:
+        return []
+    found = read((event.get("data") or {}).get("object") or {}, event)
+    return [found] if found is not None else []
+
+
+def _session(session: Mapping, event: Mapping) -> MoneyMovement | None:
+    """A completed Checkout Session, once paid: async methods complete it unpaid first."""
+    if session.get("payment_status") != "paid" or session.get("mode") != "payment":
+        return None
+    return _movement(event, source_id=_id(session.get("payment_intent"), "payment_intent"),
+                     charge_id=None, paid=session, amount=session.get("amount_total"),
+                     occurred=event.get("created"))
+
+
+def _intent(intent: Mapping, event: Mapping) -> MoneyMovement | None:
+    if intent.get("status") != "succeeded":
+        return None
+    charge = intent.get("latest_charge")
+    return _movement(event, source_id=_id(intent.get("id"), "id"),
+                     charge_id=_id(charge, "latest_charge") if charge else None, paid=intent,
+                     amount=intent.get("amount_received"), occurred=event.get("created"))
+
+
+def _charge(charge: Mapping, event: Mapping) -> MoneyMovement | None:
+    """A succeeded, captured charge. Its own `created` dates it: `charge.updated` may come
+    hours after the payment. A charge without a PaymentIntent (the legacy Charges API) is
+    keyed by its own id."""
+    if charge.get("status") != "succeeded" or charge.get("paid") is not True \
+            or charge.get("captured") is not True:
+        return None
+    charge_id = _id(charge.get("id"), "id")
+    intent = charge.get("payment_intent")
+    return _movement(event, source_id=_id(intent, "payment_intent") if intent else charge_id,
+                     charge_id=charge_id, paid=charge, amount=charge.get("amount_captured"),
+                     occurred=charge.get("created"))
+
+
+def _movement(event: Mapping, *, source_id: str, charge_id: str | None, paid: Mapping,
+              amount: object, occurred: object) -> MoneyMovement | None:
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
+        raise ValueError(f"{event.get('type')} {event.get('id')}: no whole minor-unit amount")
+    if amount == 0:
+        return None  # nothing moved
+    currency = str(paid.get("currency") or "").upper()
+    if not CURRENCY.fullmatch(currency):
+        raise ValueError(f"{event.get('type')} {event.get('id')}: no currency")
+    if isinstance(occurred, bool) or not isinstance(occurred, int):
+        raise ValueError(f"{event.get('type')} {event.get('id')}: no creation time")
+    metadata = paid.get("metadata") or {}
+    return MoneyMovement(
+        kind="payment", source_id=source_id, charge_id=charge_id, account_id=event["account"],
+        livemode=event.get("livemode") is True, currency=currency, amount_minor=amount,
+        metadata={str(key): str(value) for key, value in metadata.items()},
+        occurred_at=datetime.fromtimestamp(occurred, tz=UTC))
+
+
+def _id(value: object, field: str) -> str:
+    """An object id, whether Stripe sent it as a string or expanded the object."""
+    if isinstance(value, Mapping):
+        value = value.get("id")
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"the event's object has no {field}")
+    return value
+
+
+READERS: dict[str, Callable[[Mapping, Mapping], MoneyMovement | None]] = {
+    "checkout.session.completed": _session,
+    "checkout.session.async_payment_succeeded": _session,
+    "payment_intent.succeeded": _intent,
+    "charge.succeeded": _charge,
+    "charge.updated": _charge,
+}
