@@ -59,15 +59,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from addon.activity.views import bp as activity_bp
     from addon.auth.clients import init_app as init_oauth
     from addon.auth.views import bp as auth_bp
     from addon.gateways import configure, connect, views  # noqa: F401  (attach routes)
     from addon.gateways.blueprint import bp as gateways_bp
     from addon.home.views import bp as home_bp
+    from addon.pay.views import bp as pay_bp
     from addon.webhooks.views import bp as webhooks_bp
 
     init_oauth(app)
-    for blueprint in (home_bp, auth_bp, gateways_bp, webhooks_bp):
+    for blueprint in (home_bp, auth_bp, gateways_bp, webhooks_bp, pay_bp, activity_bp):
         app.register_blueprint(blueprint)
 
 

@@ -6,11 +6,11 @@ from flask import Flask
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 
-def combined_app(app: Flask):
+def combined_app(app: Flask, addon_url: str | None = None):
     if not app.config["SANDBOX_MODE"]:
         return app
     import sandbox
 
-    # The Stripe stand-in posts Connect events (e.g. a deauthorization) back to the add-on.
-    stand_ins = sandbox.create_app({"REMIT_ADDON_URL": app.config["BASE_URL"]})
+    # The Stripe stand-in posts Connect events (payments, deauthorizations) back to the add-on.
+    stand_ins = sandbox.create_app({"REMIT_ADDON_URL": addon_url or app.config["BASE_URL"]})
     return DispatcherMiddleware(app, {"/sandbox": stand_ins})

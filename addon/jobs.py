@@ -17,9 +17,12 @@ from addon.models import (
     ConnectionStatus,
     GatewayEvent,
     PlatformConnection,
+    Posting,
     WorkStatus,
     utcnow,
 )
+from addon.posting import limits
+from addon.posting.runner import post
 from addon.queue import app_periodic_task, app_task
 from addon.webhooks.processing import process_event
 
@@ -33,7 +36,21 @@ def refresh_ledger_task(company_id: int) -> bool:
 @app_task()
 def process_event_task(event_row_id: int) -> str:
     """Apply one stored gateway event; a redelivered or already-done event changes nothing."""
-    return process_event(event_row_id).value
+    status, to_post = process_event(event_row_id)
+    for posting_id in to_post:
+        post_payment_task(posting_id)
+    return status.value
+
+
+@app_task()
+def post_payment_task(posting_id: int) -> str:
+    """Write one payment to the ledger within the company's call budget; throttling waits
+    Retry-After, outages back off."""
+    posting = db.session.get(Posting, posting_id)
+    if posting is None:
+        return WorkStatus.IGNORED.value
+    limits.acquire(db.session.get(Company, posting.company_id))
+    return post(posting_id).value
 
 
 @app_periodic_task(crontab(minute="*/5"))
@@ -46,7 +63,12 @@ def sweep_pending_events() -> int:
     event_ids = list(db.session.scalars(query))
     for event_id in event_ids:
         process_event_task(event_id)
-    return len(event_ids)
+    postings = select(Posting.id).where(Posting.status == WorkStatus.PENDING,
+                                        Posting.updated_at < stale)
+    posting_ids = list(db.session.scalars(postings))
+    for posting_id in posting_ids:  # including those that waited for a reconnection
+        post_payment_task(posting_id)
+    return len(event_ids) + len(posting_ids)
 
 
 @app_periodic_task(crontab(minute="17", hour="*/6"))

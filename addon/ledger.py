@@ -20,17 +20,20 @@ def connector_for(company: Company) -> Connector:
     if company.connection_id is None or company.disconnected_at is not None:
         raise AuthError("This company is disconnected; reconnect it first.")
     return build_connector(company.platform, company.external_id,
-                           DatabaseTokenKeeper(company.connection_id))
+                           DatabaseTokenKeeper(company.connection_id), company.home_currency)
 
 
-def build_connector(platform: Platform, external_id: str, tokens: TokenKeeper) -> Connector:
+def build_connector(platform: Platform, external_id: str, tokens: TokenKeeper,
+                    home_currency: str | None = None) -> Connector:
     details = vendor(platform)
     timeout = current_app.config["HTTP_TIMEOUT"]
     if platform is Platform.QUICKBOOKS:
         return quickbooks.QuickBooksConnector(
-            external_id, tokens, details.client, details.api_base, timeout
+            external_id, tokens, details.client, details.api_base, timeout,
+            home_currency=home_currency,
         )
-    return xero.XeroConnector(external_id, tokens, details.client, details.api_base, timeout)
+    return xero.XeroConnector(external_id, tokens, details.client, details.api_base, timeout,
+                              base_currency=home_currency)
 
 
 def xero_connections(tokens: TokenKeeper) -> xero.XeroConnections:

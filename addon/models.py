@@ -330,6 +330,7 @@ class Posting(Timestamped, db.Model):
         _enum(WorkStatus, "posting_status"), default=WorkStatus.PENDING, index=True
     )
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the gateway payment, as seen
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
     posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -14,6 +14,7 @@ from werkzeug.serving import make_server
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 OUTPUT_DIR = REPO_ROOT / "test-output"
+SANDBOX_APPS: list = []  # the stand-ins' app, so a live server can say where events go
 TEST_KEYS = (Fernet.generate_key().decode(), Fernet.generate_key().decode())
 
 
@@ -45,7 +46,8 @@ def sandbox_url():
     """The vendor stand-ins on a loopback port, as `make run` serves them under /sandbox."""
     import sandbox
 
-    server = make_server("127.0.0.1", 0, sandbox.create_app(), threaded=True)
+    SANDBOX_APPS.append(sandbox.create_app())
+    server = make_server("127.0.0.1", 0, SANDBOX_APPS[-1], threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
@@ -89,8 +91,10 @@ def make_app(database_url, sandbox_url):
 def app(migrated_app):
     import sandbox
     from addon.extensions import db
+    from addon.queue import huey
 
     sandbox.reset()
+    huey.storage.flush_all()  # in-memory queue, results and rate-limit counters start empty
     with migrated_app.app_context():
         yield migrated_app
         db.session.remove()

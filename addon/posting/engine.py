@@ -14,9 +14,8 @@ from decimal import Decimal, InvalidOperation
 
 from addon import money
 from connectors.base import InvoiceApplication, PaymentPosting
+from gateways.base import METADATA_AMOUNTS, METADATA_INVOICES
 
-METADATA_INVOICES = "remit_invoices"  # comma-separated ledger invoice ids
-METADATA_AMOUNTS = "remit_amounts"  # comma-separated amounts, same order
 QBO_REFERENCE_LIMIT = 21  # PaymentRefNum
 
 
@@ -51,6 +50,7 @@ def idempotency_key(company_id: int, kind: str, source_id: str) -> str:
 
 def applications(payment: Payment) -> tuple[InvoiceApplication, ...]:
     """The invoices a payment settles, from the metadata Remit put on the Checkout Session."""
+    # Stripe caps a metadata value at 500 characters, which bounds the invoices per payment.
     ids = [part.strip() for part in payment.metadata.get(METADATA_INVOICES, "").split(",")]
     amounts = [part.strip() for part in payment.metadata.get(METADATA_AMOUNTS, "").split(",")]
     if not any(ids):

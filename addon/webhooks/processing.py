@@ -7,7 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from addon.extensions import db
+from addon.gateways.registry import kind
 from addon.models import Gateway, GatewayAudit, GatewayEvent, GatewayStatus, WorkStatus, utcnow
+from addon.posting.runner import claim_postings
 
 
 def store_event(source: str, event: dict) -> tuple[GatewayEvent, bool]:
@@ -27,21 +29,31 @@ def store_event(source: str, event: dict) -> tuple[GatewayEvent, bool]:
     return row, True
 
 
-def process_event(event_row_id: int) -> WorkStatus:
+def process_event(event_row_id: int) -> tuple[WorkStatus, list[int]]:
+    """Apply one event; returns its status and the postings it asks to write to the ledger."""
     row = db.session.get(GatewayEvent, event_row_id)
     if row is None or row.status in (WorkStatus.DONE, WorkStatus.IGNORED):
-        return row.status if row else WorkStatus.IGNORED
+        return (row.status if row else WorkStatus.IGNORED), []
+    row.attempts += 1
+    to_post: list[int] = []
     handler = HANDLERS.get(row.event_type)
     gateways = _gateways_for(row)
-    row.attempts += 1
-    if handler is None or not gateways:
-        row.status = WorkStatus.IGNORED
-    else:
+    if handler is not None and gateways:
         handler(row, gateways)
         row.status = WorkStatus.DONE
+    else:
+        try:
+            movements = kind(row.source).build().movements(row.payload)
+        except ValueError as malformed:  # an event lacking what a payment needs
+            row.status, row.last_error = WorkStatus.FAILED, str(malformed)
+            db.session.commit()
+            return row.status, []
+        postings = claim_postings(row, movements)
+        to_post = [p.id for p in postings if p.status is WorkStatus.PENDING]
+        row.status = WorkStatus.DONE if postings else WorkStatus.IGNORED
     row.processed_at = utcnow()
     db.session.commit()
-    return row.status
+    return row.status, to_post
 
 
 def _deauthorized(row: GatewayEvent, gateways: list[Gateway]) -> None:

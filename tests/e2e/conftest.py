@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import threading
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from addon.devserver import combined_app
-from tests.conftest import OUTPUT_DIR
+from tests.conftest import OUTPUT_DIR, SANDBOX_APPS
 
 CHROMIUM = Path(os.environ.get("REMIT_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -50,10 +51,16 @@ def chromium():
 @pytest.fixture
 def live_server(app):
     """The add-on (and /sandbox) on a free loopback port, for as long as one test runs."""
-    server = make_server("127.0.0.1", 0, combined_app(app), threaded=True)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    server = make_server("127.0.0.1", port, combined_app(app, addon_url=base), threaded=True)
+    for stand_ins in SANDBOX_APPS:  # Stripe's Checkout posts its events to this add-on
+        stand_ins.config["REMIT_ADDON_URL"] = base
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield base
     server.shutdown()
     thread.join()
 

@@ -1,0 +1,1 @@
+"""What Remit recorded, what failed and why; Retry and Ignore."""

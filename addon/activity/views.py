@@ -1,0 +1,64 @@
+"""The activity page: every payment Remit saw for the company, what it wrote to the ledger and,
+when something failed, why — with Retry and Ignore. It also makes pay-now links."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from addon.current import company_for_user, current_company, login_required
+from addon.extensions import db
+from addon.jobs import post_payment_task
+from addon.models import Company, Platform, Posting, WorkStatus
+from addon.pay.views import pay_link
+
+bp = Blueprint("activity", __name__)
+LEDGER_PAYMENT_URLS = {
+    # [verify] the platforms' deep-link formats for a received payment.
+    Platform.QUICKBOOKS: "https://app.qbo.intuit.com/app/recvpayment?txnId={id}",
+    Platform.XERO: "https://go.xero.com/Bank/ViewTransaction.aspx?paymentID={id}",
+}
+
+
+@bp.get("/activity")
+@login_required
+def activity():
+    company = current_company() or abort(404)
+    postings = list(db.session.scalars(
+        select(Posting).where(Posting.company_id == company.id)
+        .order_by(Posting.created_at.desc()).limit(200)))
+    link = None
+    invoice_id = request.args.get("invoice", "").strip()
+    if invoice_id:
+        link = pay_link(company.id, invoice_id)
+    return render_template("activity/activity.html", company=company, postings=postings,
+                           WorkStatus=WorkStatus, ledger_url=lambda p: _ledger_url(company, p),
+                           pay_link=link, invoice_id=invoice_id)
+
+
+@bp.post("/activity/postings/<int:posting_id>/<action>")
+@login_required
+def act(posting_id: int, action: str):
+    posting = db.session.get(Posting, posting_id) or abort(404)
+    company_for_user(posting.company_id)
+    if action not in ("retry", "ignore") or posting.status is WorkStatus.DONE:
+        abort(400)
+    posting.status = WorkStatus.PENDING if action == "retry" else WorkStatus.IGNORED
+    posting.error = None
+    db.session.commit()
+    if action == "retry":
+        post_payment_task(posting.id)
+        flash(_("Remit is recording this payment again."), "success")
+    else:
+        flash(_("This payment will not be recorded by Remit."), "success")
+    return redirect(url_for("activity.activity"))
+
+
+def _ledger_url(company: Company, posting: Posting) -> str | None:
+    if not posting.ledger_object_id:
+        return None
+    first = posting.ledger_object_id.split(",")[0]
+    if current_app.config["SANDBOX_MODE"]:
+        return f"{current_app.config['SANDBOX_URL']}/{company.platform.value}/"
+    return LEDGER_PAYMENT_URLS[company.platform].format(id=first)

@@ -1,0 +1,1 @@
+"""Pay-now pages: a signed link per invoice, paid through Stripe Checkout."""

@@ -1,0 +1,33 @@
+"""Per-company budget of ledger calls, shared by every worker through the queue's storage
+(Redis or SQLite counters): QuickBooks allows 500 requests a minute per company, Xero 60.
+
+A posting makes about CALLS_PER_POSTING calls (two account checks, the invoice read, the
+payment write, now and then a token refresh), so the budget is counted in postings. Over
+budget, the task is retried when the minute's window resets; nothing is lost.
+"""
+
+from __future__ import annotations
+
+from addon.models import Company, Platform
+from addon.queue import huey
+
+CALLS_PER_MINUTE = {Platform.QUICKBOOKS: 500, Platform.XERO: 60}
+CALLS_PER_POSTING = 5
+WINDOW_SECONDS = 60
+
+
+def postings_per_minute(platform: Platform) -> int:
+    return max(1, CALLS_PER_MINUTE[platform] // CALLS_PER_POSTING)
+
+
+def limiter(company: Company):
+    return huey.rate_limit(f"ledger-{company.id}", postings_per_minute(company.platform),
+                           WINDOW_SECONDS)
+
+
+def acquire(company: Company) -> None:
+    """Take one posting from the company's budget, or raise RateLimitExceeded (retry later)."""
+    limiter(company).acquire()
+
+
+

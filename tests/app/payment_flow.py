@@ -1,0 +1,55 @@
+"""Pay a ledger invoice through Remit's pay-now page and the sandbox's Stripe Checkout."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import sandbox.stripe
+from addon.extensions import db
+from addon.models import Company, Gateway
+from addon.pay.views import pay_link
+from tests.app.oauth_flow import connect
+from tests.app.stripe_flow import connect_stripe
+
+
+def company_with_stripe(client, platform="quickbooks", mapping=None) -> Company:
+    """A connected company with an active Stripe gateway for its home currency."""
+    connect(client, platform)
+    if platform == "xero":  # the two demo organisations: keep the UK one
+        from tests.app.test_connect_xero import UK, choose
+
+        choose(client, UK)
+    connect_stripe(client)
+    gateway = db.session.query(Gateway).one()
+    form = {"description": "Stripe.com", "action": "save", **(mapping or {
+        "currency": "USD", "deposit-USD": "4", "receivable-USD": "84"})}
+    answer = client.post(f"/settings/gateways/{gateway.id}", data=form)
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    return gateway.company
+
+
+def link_path(company: Company, invoice_id: str) -> str:
+    return urlsplit(pay_link(company.id, invoice_id)).path
+
+
+def checkout(client, path: str, amount: str) -> str:
+    """Press Pay on the pay-now page; the Checkout Session id Remit created."""
+    answer = client.post(path, data={"amount": amount})
+    assert answer.status_code == 303, answer.get_data(as_text=True)
+    return urlsplit(answer.headers["Location"]).path.rsplit("/", 1)[-1]
+
+
+def pay_and_deliver(client, session_id: str) -> list:
+    """The customer pays with the test card; Stripe's signed events reach Remit's webhook."""
+    sandbox.stripe.pay(session_id, sandbox.stripe.SUCCEEDING_CARD)
+    deliveries = sandbox.stripe.last_events()
+    for delivery in deliveries:
+        answer = client.post("/webhooks/stripe", data=delivery.payload, headers=delivery.headers)
+        assert answer.status_code == 200, answer.get_data(as_text=True)
+    return deliveries
+
+
+def deliver_again(client, deliveries) -> None:
+    for delivery in deliveries:
+        assert client.post("/webhooks/stripe", data=delivery.payload,
+                           headers=delivery.headers).status_code == 200
