@@ -167,3 +167,26 @@ def test_pages_may_be_framed_by_quickbooks_and_xero_only(client, make_app):
     answer = production.test_client().post("/language", data={"language": "fr"})
     cookie = answer.headers["Set-Cookie"]
     assert "Secure" in cookie and "SameSite=None" in cookie
+
+
+def test_an_old_signature_is_refused(client):
+    import hashlib
+    import hmac
+
+    payload = json.dumps(deauthorized("acct_x", "evt_old"))
+    stamp = int(time.time()) - 301  # beyond Stripe's 300-second tolerance
+    digest = hmac.new(sandbox.stripe.SANDBOX_STRIPE_WEBHOOK_SECRET.encode(),
+                      f"{stamp}.{payload}".encode(), hashlib.sha256).hexdigest()
+    answer = client.post("/webhooks/stripe", data=payload,
+                         headers={"Stripe-Signature": f"t={stamp},v1={digest}"})
+    assert answer.status_code == 400
+    assert db.session.scalar(select(func.count()).select_from(GatewayEvent)) == 0
+
+
+def test_without_a_configured_secret_every_event_is_refused(make_app):
+    app = make_app(STRIPE_CLIENT_ID="ca_real", STRIPE_SECRET_KEY="sk_test_real",
+                   STRIPE_WEBHOOK_SECRET=None)
+    assert not app.config["SANDBOX_MODE"]
+    payload, headers = signed_event(deauthorized("acct_x", "evt_nosecret"))
+    assert app.test_client().post("/webhooks/stripe", data=payload,
+                                  headers=headers).status_code == 400

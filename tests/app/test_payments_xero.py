@@ -1,0 +1,38 @@
+"""A customer pays a Xero invoice: one Xero payment into the mapped account, recorded once."""
+
+from sqlalchemy import select
+
+import sandbox.xero
+from addon.accounts import cached_accounts
+from addon.extensions import db
+from addon.ledger import connector_for
+from addon.models import Gateway, Posting, WorkStatus
+from tests.app.oauth_flow import connect
+from tests.app.payment_flow import checkout, deliver_again, link_path, pay_and_deliver
+from tests.app.stripe_flow import connect_stripe
+from tests.app.test_connect_xero import UK, choose
+
+
+def test_a_xero_invoice_payment_is_recorded_once(client):
+    connect(client, "xero")
+    choose(client, UK)
+    connect_stripe(client)
+    gateway = db.session.scalars(select(Gateway)).one()
+    company = gateway.company
+    clearing = next(a.id for a in cached_accounts(company) if a.name == "Stripe Clearing")
+    saved = client.post(f"/settings/gateways/{gateway.id}", data={
+        "description": "Stripe.com", "action": "save", "currency": "GBP",
+        "deposit-GBP": clearing})
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+
+    invoice_id = sandbox.xero.INVOICE_IDS["INV-0001"]
+    page = client.get(link_path(company, invoice_id)).get_data(as_text=True)
+    assert "City Limousines" in page and "250.00 GBP" in page
+    deliveries = pay_and_deliver(client, checkout(client, link_path(company, invoice_id),
+                                                  "100.00"))
+    (posting,) = db.session.scalars(select(Posting)).all()
+    assert posting.status is WorkStatus.DONE, posting.error
+    deliver_again(client, deliveries)
+    db.session.expire_all()
+    assert str(connector_for(company).invoice(invoice_id).balance) == "150.00"
+    assert len(db.session.scalars(select(Posting)).all()) == 1
