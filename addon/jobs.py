@@ -49,8 +49,10 @@ def post_payment_task(posting_id: int) -> str:
     posting = db.session.get(Posting, posting_id)
     if posting is None:
         return WorkStatus.IGNORED.value
-    limits.acquire(db.session.get(Company, posting.company_id))
-    return post(posting_id).value
+    company = db.session.get(Company, posting.company_id)
+    with limits.one_at_a_time(company):
+        limits.acquire(company)
+        return post(posting_id).value
 
 
 @app_periodic_task(crontab(minute="*/5"))

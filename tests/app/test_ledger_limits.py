@@ -37,3 +37,19 @@ def test_budgets_are_per_company(xero_company):
         limits.acquire(xero_company)
     limits.acquire(other)  # its own budget
     limits.limiter(other).reset()
+
+
+def test_one_posting_at_a_time_per_company(xero_company):
+    from huey.exceptions import TaskLockedException
+
+    from addon.jobs import post_payment_task
+    from addon.models import Posting
+
+    posting = Posting(company_id=xero_company.id, kind="payment", source_id="pi_locked",
+                      amount_minor=100, currency="GBP", idempotency_key="rp-locked")
+    db.session.add(posting)
+    db.session.commit()
+    with limits.one_at_a_time(xero_company), pytest.raises(TaskLockedException):
+        post_payment_task.call_local(posting.id)
+    db.session.expire_all()
+    assert posting.attempts == 0  # nothing was tried while another worker held the company
