@@ -201,6 +201,11 @@ class Connector(Protocol):
         """One account, read fresh (re-validation just before a write); None when deleted."""
         ...
 
+    def accounts_by_id(self, account_ids: list[str]) -> dict[str, LedgerAccount]:
+        """Several accounts read fresh in as few calls as the platform allows; missing ones
+        are absent from the answer."""
+        ...
+
     def invoice(self, invoice_id: str) -> Invoice:
         """One invoice with its balance due; Rejected when it does not exist."""
         ...

@@ -19,6 +19,7 @@ CURRENCY = re.compile(r"[A-Z]{3}")
 METADATA_COMPANY = "remit_company"  # the add-on's company id
 METADATA_GATEWAY = "remit_gateway"  # the add-on's gateway id
 METADATA_INVOICES = "remit_invoices"  # comma-separated ledger invoice ids
+METADATA_CUSTOMER = "remit_customer"  # the ledger customer the invoices belong to
 METADATA_AMOUNTS = "remit_amounts"  # comma-separated Decimal strings, same order as invoices
 
 

@@ -29,6 +29,7 @@ from connectors.base import ConnectorError, Invoice
 from gateways.base import (
     METADATA_AMOUNTS,
     METADATA_COMPANY,
+    METADATA_CUSTOMER,
     METADATA_GATEWAY,
     METADATA_INVOICES,
     CheckoutRequest,
@@ -84,7 +85,8 @@ def _checkout(token: str, company: Company, gateway: Gateway, invoice: Invoice):
             description=_("Invoice %(number)s", number=invoice.number or invoice.id),
             customer_email=None,
             metadata={METADATA_COMPANY: str(company.id), METADATA_GATEWAY: str(gateway.id),
-                      METADATA_INVOICES: invoice.id, METADATA_AMOUNTS: str(amount)},
+                      METADATA_INVOICES: invoice.id, METADATA_AMOUNTS: str(amount),
+                      METADATA_CUSTOMER: invoice.customer_id},
             success_url=url_for("pay.thanks", token=token, _external=True),
             cancel_url=url_for("pay.invoice_page", token=token, _external=True),
             idempotency_key=f"remit-checkout-{uuid.uuid4()}",

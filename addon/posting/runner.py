@@ -29,6 +29,7 @@ from addon.models import (
 )
 from addon.posting import engine
 from connectors.base import AuthError, Connector, RateLimited, Rejected, VendorUnavailable
+from gateways.base import METADATA_CUSTOMER
 
 log = logging.getLogger(__name__)
 WAITING_FOR_RECONNECT = "Waiting for the ledger to be reconnected."
@@ -100,41 +101,49 @@ def post(posting_id: int) -> WorkStatus:
 
 
 def _plan(posting: Posting, gateway: Gateway, connector: Connector):
-    """Re-validate the mapped accounts and the invoices just before writing; never guess."""
+    """Re-validate the mapped accounts just before writing (one read), and read the invoices
+    only when needed: for a foreign currency's rate, or when the payment names no customer."""
     payment = engine.Payment(**{k: v for k, v in posting.payload.items() if k != "paid_on"})
     row = db.session.scalar(select(GatewayCurrency).where(
         GatewayCurrency.gateway_id == gateway.id, GatewayCurrency.currency == posting.currency))
     mapping = (engine.Mapping(row.deposit_account_id, row.receivable_account_id)
                if row is not None else None)
     if mapping is not None:
-        _check_account(connector, mapping.deposit_account_id, posting.currency, "deposit")
-        if mapping.receivable_account_id:
-            _check_account(connector, mapping.receivable_account_id, None, "receivable")
+        _check_accounts(connector, mapping, posting.currency)
     applied = engine.applications(payment)
-    invoices = [connector.invoice(a.invoice_id) for a in applied]
-    # No "amount <= balance due" check here: after a crash that followed a successful write the
-    # invoice already shows this payment, and the retry must still reach the ledger, which
-    # returns the original payment for the same idempotency key (and refuses real overpayments).
-    for invoice in invoices:
-        if invoice.currency != posting.currency:
-            raise engine.PostingRefused(f"Invoice {invoice.number} is in {invoice.currency}, "
-                                        f"the payment in {posting.currency}.")
+    customer = payment.metadata.get(METADATA_CUSTOMER)
+    rate = None
+    if posting.currency != gateway.company.home_currency or not customer:
+        invoices = [connector.invoice(a.invoice_id) for a in applied]
+        # No "amount <= balance due" check: after a crash that followed a successful write the
+        # invoice already shows this payment, and the retry must still reach the ledger, which
+        # returns the original payment for the same key (and refuses real overpayments).
+        for invoice in invoices:
+            if invoice.currency != posting.currency:
+                raise engine.PostingRefused(f"Invoice {invoice.number} is in "
+                                            f"{invoice.currency}, the payment in "
+                                            f"{posting.currency}.")
+        customer, rate = customer or invoices[0].customer_id, invoices[0].exchange_rate
     return engine.payment_posting(
         company_id=gateway.company_id, home_currency=gateway.company.home_currency,
-        payment=payment, mapping=mapping, customer_id=invoices[0].customer_id,
-        paid_on=date.fromisoformat(posting.payload["paid_on"]),
-        exchange_rate=invoices[0].exchange_rate,
+        payment=payment, mapping=mapping, customer_id=customer,
+        paid_on=date.fromisoformat(posting.payload["paid_on"]), exchange_rate=rate,
     )
 
 
-def _check_account(connector: Connector, account_id: str, currency: str | None, role: str):
-    account = connector.account(account_id)
-    if account is None or not account.active:
-        raise engine.PostingRefused(f"The {role} account {account_id} no longer exists or is "
-                                    "inactive in the ledger. Edit the gateway's accounts.")
-    if currency and account.currency and account.currency != currency:
-        raise engine.PostingRefused(f"The {role} account {account.name} is in "
-                                    f"{account.currency}, not {currency}.")
+def _check_accounts(connector: Connector, mapping: engine.Mapping, currency: str) -> None:
+    roles = {"deposit": mapping.deposit_account_id}
+    if mapping.receivable_account_id:
+        roles["receivable"] = mapping.receivable_account_id
+    found = connector.accounts_by_id(list(roles.values()))
+    for role, account_id in roles.items():
+        account = found.get(account_id)
+        if account is None or not account.active:
+            raise engine.PostingRefused(f"The {role} account {account_id} no longer exists or "
+                                        "is inactive in the ledger. Edit the gateway's accounts.")
+        if account.currency and account.currency != currency:
+            raise engine.PostingRefused(f"The {role} account {account.name} is in "
+                                        f"{account.currency}, not {currency}.")
 
 
 def _finish(posting: Posting, status: WorkStatus, error: str | None) -> WorkStatus:

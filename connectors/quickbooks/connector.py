@@ -98,6 +98,15 @@ class QuickBooksConnector:
             return None
         return transformers.ledger_account(found, self._home_currency_unless([found]))
 
+    def accounts_by_id(self, account_ids: list[str]) -> dict[str, LedgerAccount]:
+        """Several accounts, inactive ones included, in one query (the re-validation before a
+        write); ids QuickBooks does not have are absent from the answer."""
+        wanted = sorted({i for i in account_ids if _is_intuit_id(i)}, key=int)
+        if not wanted:
+            return {}
+        where = "Id IN ({}) AND {}".format(", ".join(f"'{i}'" for i in wanted), EVERY_ACCOUNT)
+        return {account.id: account for account in self._ledger_accounts(where)}
+
     def invoice(self, invoice_id: str) -> Invoice:
         """One invoice with its balance due, and its exchange rate when foreign (which takes the
         home currency: given to the constructor, or read once). Rejected when QuickBooks has no

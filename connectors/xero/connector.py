@@ -78,6 +78,12 @@ class XeroConnector:
         return transformers.ledger_account(model, transformers.own_currency(model)
                                            or self._base())
 
+    def accounts_by_id(self, account_ids: list[str]) -> dict[str, LedgerAccount]:
+        """The accounts that still exist, read one by one (a Xero payment names only its deposit
+        account: the receivable is the organisation's single AR account)."""
+        found = {i: self.account(i) for i in dict.fromkeys(account_ids)}
+        return {i: account for i, account in found.items() if account is not None}
+
     def invoice(self, invoice_id: str) -> Invoice:
         """One read (plus the Organisation's when the base currency was not given: it tells a
         foreign invoice, whose exchange_rate is then set). Rejected when Xero has no such

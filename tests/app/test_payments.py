@@ -162,3 +162,22 @@ def test_twenty_concurrent_deliveries_of_one_event_post_once(client, company, ap
     assert db.session.scalar(select(func.count()).select_from(GatewayEvent)) == len(deliveries)
     db.session.expire_all()
     assert str(balance(company)) == "240.00"
+
+
+def test_a_payment_costs_one_ledger_write_and_one_read(client, company, monkeypatch):
+    """The benchmark target: every ledger call the worker makes, counted at the transport."""
+    from connectors.quickbooks.transport import CallPolicyMixin
+
+    session_id = checkout(client, link_path(company, FIRST_INVOICE), "100.00")
+    calls = []
+    original = CallPolicyMixin.request
+
+    def counted(self, method, url, *args, **kwargs):
+        if "/v3/company/" in url:
+            calls.append((method, url.split("/v3/company/")[1].split("?")[0].split("/")[1]))
+        return original(self, method, url, *args, **kwargs)
+
+    monkeypatch.setattr(CallPolicyMixin, "request", counted)
+    deliveries = pay_and_deliver(client, session_id)
+    deliver_again(client, deliveries)
+    assert calls == [("POST", "query"), ("POST", "payment")]  # accounts re-read, then the write
