@@ -20,11 +20,8 @@ TYPES = ["charge.succeeded", "payment_intent.succeeded", "checkout.session.compl
 
 
 @pytest.fixture(autouse=True)
-def fresh_sandbox():
-    sandbox.reset()
+def us_account_connected(fresh_sandbox):
     stripe_sandbox.connect(US)
-    yield
-    sandbox.reset()
 
 
 def app_for(addon_url: str = "http://127.0.0.1:9"):

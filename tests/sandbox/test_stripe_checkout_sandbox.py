@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-import sandbox
 import sandbox.stripe as stripe_sandbox
 from sandbox.stripe_wire import nested_form
 from tests.gateways.stripe import shapes
@@ -29,16 +28,8 @@ FORM = {
 
 
 @pytest.fixture(autouse=True)
-def fresh_sandbox():
-    sandbox.reset()
+def us_account_connected(fresh_sandbox):
     stripe_sandbox.connect(US)
-    yield
-    sandbox.reset()
-
-
-@pytest.fixture
-def client():
-    return sandbox.create_app().test_client()
 
 
 def headers(account: str | None = US, key: str | None = "remit-k-1") -> dict:

@@ -10,7 +10,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-import sandbox
 import sandbox.stripe as stripe_sandbox
 from sandbox import stripe_state
 from sandbox.oauth import ISSUED_TOKEN
@@ -25,17 +24,6 @@ BEARER = {"Authorization": f"Bearer {KEY}"}
 US, FR = stripe_sandbox.US_ACCOUNT, stripe_sandbox.FR_ACCOUNT
 REAL_KEY = re.compile(r"\b(?:sk|rk|pk)_(?:live|test)_\w{8,}")
 
-
-@pytest.fixture(autouse=True)
-def fresh_sandbox():
-    sandbox.reset()
-    yield
-    sandbox.reset()
-
-
-@pytest.fixture
-def client():
-    return sandbox.create_app().test_client()
 
 
 def authorize_query(**overrides) -> dict:

@@ -20,17 +20,6 @@ US, FR = stripe_sandbox.US_ACCOUNT, stripe_sandbox.FR_ACCOUNT
 SECRET = stripe_sandbox.SANDBOX_STRIPE_WEBHOOK_SECRET
 
 
-@pytest.fixture(autouse=True)
-def fresh_sandbox():
-    sandbox.reset()
-    yield
-    sandbox.reset()
-
-
-@pytest.fixture
-def client():
-    return sandbox.create_app().test_client()
-
 
 def shaped(response) -> dict:
     assert shapes.problems(response.json) == [], response.json

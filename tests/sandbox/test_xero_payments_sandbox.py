@@ -25,17 +25,6 @@ UNKNOWN = "00000000-0000-0000-0000-000000000000"
 PAYMENTS = f"{ACCOUNTING}/Payments"
 
 
-@pytest.fixture(autouse=True)
-def fresh_sandbox():
-    sandbox.reset()
-    yield
-    sandbox.reset()
-
-
-@pytest.fixture
-def client():
-    return sandbox.create_app().test_client()
-
 
 @pytest.fixture
 def uk():

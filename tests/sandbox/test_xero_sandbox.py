@@ -11,7 +11,6 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
-import sandbox
 import sandbox.xero as xero
 from sandbox.hosts import to_real
 from sandbox.oauth import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
@@ -25,17 +24,6 @@ TOKEN = "/xero/identity/connect/token"
 ACCOUNTING = "/xero/api/api.xro/2.0"
 BASIC = (SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET)
 
-
-@pytest.fixture(autouse=True)
-def fresh_sandbox():
-    sandbox.reset()
-    yield
-    sandbox.reset()
-
-
-@pytest.fixture
-def client():
-    return sandbox.create_app().test_client()
 
 
 def authorize_query(**overrides) -> dict:

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
-import sandbox
 import sandbox.xero as xero
 from sandbox import xero_api
 from sandbox.oauth import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
@@ -16,17 +14,6 @@ from tests.sandbox.test_xero_sandbox import ACCOUNTING, AUTHORIZE, CALLBACK, TOK
 
 SCOPE = "openid profile email offline_access accounting.settings.read"
 
-
-@pytest.fixture(autouse=True)
-def fresh_sandbox():
-    sandbox.reset()
-    yield
-    sandbox.reset()
-
-
-@pytest.fixture
-def client():
-    return sandbox.create_app().test_client()
 
 
 def test_console_lists_connections_and_its_buttons_work(client):
