@@ -71,6 +71,11 @@ class Platform(enum.StrEnum):
     QUICKBOOKS = "quickbooks"
     XERO = "xero"
 
+    @property
+    def display_name(self) -> str:
+        """The product's own name, as its owner spells it (Intuit's review checks this)."""
+        return {"quickbooks": "QuickBooks", "xero": "Xero"}[self.value]
+
 
 class ConnectionStatus(enum.StrEnum):
     ACTIVE = "active"

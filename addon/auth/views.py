@@ -28,7 +28,6 @@ from connectors.base import ConnectorError, RateLimited, VendorUnavailable
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
-PLATFORM_NAMES = {Platform.QUICKBOOKS: "QuickBooks", Platform.XERO: "Xero"}
 
 
 def _platform(value: str) -> Platform:
@@ -143,7 +142,7 @@ def _signed_in(user_id: int, companies):
 @login_required
 def disconnect_company(company_id: int):
     company = company_for_user(company_id)
-    name = PLATFORM_NAMES[company.platform]
+    name = company.platform.display_name
     try:
         disconnect(company)
     except ConnectorError:
@@ -159,7 +158,7 @@ def disconnect_company(company_id: int):
 def quickbooks_disconnected():
     """Intuit's Disconnect URL: the user disconnected Remit inside QuickBooks."""
     return render_template("auth/disconnected.html", platform=Platform.QUICKBOOKS,
-                           platform_name=PLATFORM_NAMES[Platform.QUICKBOOKS])
+                           platform_name=Platform.QUICKBOOKS.display_name)
 
 
 @bp.post("/signout")
@@ -174,4 +173,4 @@ def sign_out():
 def _failure(platform: Platform, reason: str):
     status = 502 if reason == "platform_error" else 400
     return render_template("auth/error.html", reason=reason, platform=platform,
-                           platform_name=PLATFORM_NAMES[platform]), status
+                           platform_name=platform.display_name), status
