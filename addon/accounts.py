@@ -4,6 +4,7 @@ hours; every page reads accounts from here, making no platform call."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 
@@ -79,11 +80,20 @@ def cached_accounts(company: Company) -> list[LedgerAccount]:
     ]
 
 
-def deposit_choices(company: Company, currency: str) -> list[LedgerAccount]:
-    rules = RULES[company.platform]
-    return [a for a in cached_accounts(company) if rules.is_deposit(a, currency)]
+@dataclass(frozen=True)
+class CurrencyAccounts:
+    """The accounts the role rules allow for one currency, from the cached chart."""
+
+    code: str
+    deposit: list[LedgerAccount]
+    receivable: list[LedgerAccount]
 
 
-def receivable_choices(company: Company, currency: str) -> list[LedgerAccount]:
-    rules = RULES[company.platform]
-    return [a for a in cached_accounts(company) if rules.is_receivable(a, currency)]
+def accounts_by_currency(company: Company, currencies: list[str]) -> dict[str, CurrencyAccounts]:
+    """Deposit and receivable choices per currency, reading the cache once."""
+    accounts, rules = cached_accounts(company), RULES[company.platform]
+    return {
+        code: CurrencyAccounts(code, [a for a in accounts if rules.is_deposit(a, code)],
+                               [a for a in accounts if rules.is_receivable(a, code)])
+        for code in currencies
+    }

@@ -9,19 +9,11 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from addon.accounts import cached_accounts
-from addon.ledger import RULES
+from addon.accounts import CurrencyAccounts, accounts_by_currency, cached_accounts
 from addon.models import Company, Gateway, GatewayAudit, GatewayCurrency, Platform
 from connectors.base import LedgerAccount
 
 MAX_DESCRIPTION = 255
-
-
-@dataclass(frozen=True)
-class CurrencyOptions:
-    code: str
-    deposit: list[LedgerAccount]
-    receivable: list[LedgerAccount]
 
 
 @dataclass
@@ -37,16 +29,8 @@ def offered_currencies(company: Company, gateway: Gateway) -> list[str]:
     return sorted(set(company.currencies) & set(gateway.account_currencies))
 
 
-def options(company: Company, gateway: Gateway) -> dict[str, CurrencyOptions]:
-    accounts, rules = cached_accounts(company), RULES[company.platform]
-    return {
-        code: CurrencyOptions(
-            code,
-            [a for a in accounts if rules.is_deposit(a, code)],
-            [a for a in accounts if rules.is_receivable(a, code)],
-        )
-        for code in offered_currencies(company, gateway)
-    }
+def options(company: Company, gateway: Gateway) -> dict[str, CurrencyAccounts]:
+    return accounts_by_currency(company, offered_currencies(company, gateway))
 
 
 def current_setup(gateway: Gateway) -> GatewaySetup:

@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from addon.accounts import deposit_choices, receivable_choices, refresh_ledger
+from addon.accounts import accounts_by_currency, refresh_ledger
 from addon.current import companies_of_user, company_for_user, current_company, login_required
 from addon.gateways.blueprint import bp
 from addon.gateways.registry import KINDS
 from addon.models import Company, ConnectionStatus, Gateway, GatewayStatus
-from connectors.base import LedgerAccount, RateLimited, VendorUnavailable
-
-
-@dataclass(frozen=True)
-class CurrencyAccounts:
-    code: str
-    deposit: list[LedgerAccount]
-    receivable: list[LedgerAccount]
+from connectors.base import RateLimited, VendorUnavailable
 
 
 @bp.get("/settings/gateways")
@@ -30,7 +21,8 @@ def settings():
         return redirect(url_for("home.index"))
     return render_template(
         "gateways/settings.html", company=company, companies=companies_of_user(),
-        currencies=currency_accounts(company), ConnectionStatus=ConnectionStatus,
+        currencies=accounts_by_currency(company, company.currencies).values(),
+        ConnectionStatus=ConnectionStatus,
         gateways=visible_gateways(company), kinds=list(KINDS.values()), kinds_by_key=KINDS,
         GatewayStatus=GatewayStatus,
     )
@@ -77,9 +69,3 @@ def refresh_accounts():
 def visible_gateways(company: Company) -> list[Gateway]:
     return [g for g in company.gateways if g.status is not GatewayStatus.ARCHIVED]
 
-
-def currency_accounts(company: Company) -> list[CurrencyAccounts]:
-    return [
-        CurrencyAccounts(code, deposit_choices(company, code), receivable_choices(company, code))
-        for code in company.currencies
-    ]
