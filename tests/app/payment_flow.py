@@ -12,17 +12,14 @@ from tests.app.oauth_flow import connect
 from tests.app.stripe_flow import connect_stripe
 
 
-def company_with_stripe(client, platform="quickbooks", mapping=None) -> Company:
-    """A connected company with an active Stripe gateway for its home currency."""
-    connect(client, platform)
-    if platform == "xero":  # the two demo organisations: keep the UK one
-        from tests.app.test_connect_xero import UK, choose
-
-        choose(client, UK)
+def company_with_stripe(client) -> Company:
+    """The sandbox's US QuickBooks company with an active Stripe gateway for USD
+    (Undeposited Funds, Accounts Receivable)."""
+    connect(client, "quickbooks")
     connect_stripe(client)
     gateway = db.session.query(Gateway).one()
-    form = {"description": "Stripe.com", "action": "save", **(mapping or {
-        "currency": "USD", "deposit-USD": "4", "receivable-USD": "84"})}
+    form = {"description": "Stripe.com", "action": "save", "currency": "USD",
+            "deposit-USD": "4", "receivable-USD": "84"}
     answer = client.post(f"/settings/gateways/{gateway.id}", data=form)
     assert answer.status_code == 302, answer.get_data(as_text=True)
     return gateway.company
