@@ -36,3 +36,30 @@ def test_a_xero_invoice_payment_is_recorded_once(client):
     db.session.expire_all()
     assert str(connector_for(company).invoice(invoice_id).balance) == "150.00"
     assert len(db.session.scalars(select(Posting)).all()) == 1
+
+
+def test_a_xero_payment_costs_one_read_and_one_write(client, monkeypatch):
+    """Every Xero API call the worker makes for one payment (and its redeliveries), counted
+    where xero-python sends them: urllib3."""
+    from urllib3 import PoolManager
+
+    connect(client, "xero")
+    choose(client, UK)
+    connect_stripe(client)
+    gateway = db.session.scalars(select(Gateway)).one()
+    clearing = next(a.id for a in cached_accounts(gateway.company) if a.name == "Stripe Clearing")
+    client.post(f"/settings/gateways/{gateway.id}", data={
+        "description": "Stripe.com", "action": "save", "currency": "GBP", "deposit-GBP": clearing})
+    invoice_id = sandbox.xero.INVOICE_IDS["INV-0001"]
+    session_id = checkout(client, link_path(gateway.company, invoice_id), "100.00")
+    calls = []
+    original = PoolManager.request
+
+    def counted(self, method, url, *args, **kwargs):
+        if "/api.xro/2.0/" in url:
+            calls.append((method, url.split("/api.xro/2.0/")[1].split("?")[0].split("/")[0]))
+        return original(self, method, url, *args, **kwargs)
+
+    monkeypatch.setattr(PoolManager, "request", counted)
+    deliver_again(client, pay_and_deliver(client, session_id))
+    assert calls == [("GET", "Accounts"), ("PUT", "Payments")]
