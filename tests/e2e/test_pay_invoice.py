@@ -16,9 +16,13 @@ def test_paying_an_invoice_is_recorded_in_quickbooks(chromium, live_server, scre
     page.goto(live_server + "/")
     page.get_by_role("link", name="Connect to QuickBooks").click()
     page.get_by_role("button", name="Approve").click()
+    # Waiting for the URL also waits for the load event, after which remit.js has turned the
+    # Add new gateway link into a dialog (clicked earlier, it opens the no-script page).
+    page.wait_for_url(re.compile(r"/settings/gateways$"))
     page.get_by_role("link", name="Add new gateway").click()
     page.get_by_role("dialog").get_by_role("button", name="Connect to Stripe").click()
     page.get_by_role("button", name="Connect my Stripe account").click()
+    page.wait_for_url(re.compile(r"/settings/gateways/\d+$"))
     page.get_by_label("USD", exact=True).check()
     pick(page, "Deposit account", "USD", "Undeposited Funds · Other Current Asset")
     pick(page, "Accounts-receivable account", "USD", "Accounts Receivable (A/R)")
