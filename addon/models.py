@@ -98,6 +98,9 @@ class WorkStatus(enum.StrEnum):
     DONE = "done"
     FAILED = "failed"
     IGNORED = "ignored"
+    # A payment on a connected account that names no Remit gateway of this company (a shop
+    # sale, a Payment Link, a subscription): kept for a person to apply, never posted or retried.
+    UNMATCHED = "unmatched"
 
 
 class Timestamped:
@@ -226,6 +229,7 @@ class Gateway(Timestamped, db.Model):
     livemode: Mapped[bool] = mapped_column(Boolean, default=False)
     connected_via: Mapped[str] = mapped_column(String(32), default="oauth")
     credentials: Mapped[str | None] = mapped_column(EncryptedText)  # JSON, encrypted
+    scope: Mapped[str | None] = mapped_column(String(64))  # as granted by the Connect OAuth
     account_country: Mapped[str | None] = mapped_column(String(2))
     account_default_currency: Mapped[str | None] = mapped_column(String(3))
     account_currencies: Mapped[list[str]] = mapped_column(JSON, default=list)  # it can accept
@@ -328,13 +332,18 @@ class Posting(Timestamped, db.Model):
     event_id: Mapped[int | None] = mapped_column(ForeignKey("gateway_event.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32))  # "payment", later "fee", "refund", "payout"
     source_id: Mapped[str] = mapped_column(String(255))  # e.g. the Stripe charge id
-    ledger_object_id: Mapped[str | None] = mapped_column(String(64))
+    ledger_object_id: Mapped[str | None] = mapped_column(String(255))  # comma-separated ids
     amount_minor: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
     status: Mapped[WorkStatus] = mapped_column(
         _enum(WorkStatus, "posting_status"), default=WorkStatus.PENDING, index=True
     )
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    # Attempt generation: network retries reuse the key; a Retry after a definitive refusal
+    # starts a new generation, hence a new key (the vendors replay the refusal for an old one).
+    generation: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # What was paid beyond the invoices' balance, kept as the customer's credit in the ledger.
+    credit_minor: Mapped[int | None] = mapped_column(BigInteger)
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the gateway payment, as seen
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
@@ -347,3 +356,21 @@ class Posting(Timestamped, db.Model):
     @amount.setter
     def amount(self, value: Decimal) -> None:
         self.amount_minor = money.to_minor(value, self.currency)
+
+
+class CheckoutSession(Timestamped, db.Model):
+    """A hosted payment page Remit opened for an invoice: kept so that opening or completing
+    one can expire the invoice's other open pages (no second charge from an old tab)."""
+
+    __tablename__ = "checkout_session"
+    __table_args__ = (UniqueConstraint("gateway_id", "session_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"), index=True)
+    gateway_id: Mapped[int] = mapped_column(ForeignKey("gateway.id"))
+    invoice_id: Mapped[str] = mapped_column(String(64), index=True)
+    session_id: Mapped[str] = mapped_column(String(255))  # cs_…
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open, complete, expired
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
