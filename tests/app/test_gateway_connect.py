@@ -12,6 +12,7 @@ from addon.extensions import db
 from addon.models import Gateway, GatewayEvent, GatewayStatus, Platform, User, WorkStatus
 from tests.app.oauth_flow import connect, with_params
 from tests.app.stripe_flow import CREATE, DENY, connect_stripe, stripe_callback
+from tests.conftest import real_mode
 
 
 @pytest.fixture
@@ -163,7 +164,7 @@ def test_another_companys_gateway_is_out_of_reach(signed_in, app):
 def test_pages_may_be_framed_by_quickbooks_and_xero_only(client, make_app):
     policy = client.get("/").headers["Content-Security-Policy"]
     assert policy == "frame-ancestors 'self' https://*.intuit.com https://*.xero.com"
-    production = make_app(ENV="production")
+    production = make_app(**real_mode(ENV="production"))
     answer = production.test_client().post("/language", data={"language": "fr"})
     cookie = answer.headers["Set-Cookie"]
     assert "Secure" in cookie and "SameSite=None" in cookie
@@ -184,8 +185,7 @@ def test_an_old_signature_is_refused(client):
 
 
 def test_without_a_configured_secret_every_event_is_refused(make_app):
-    app = make_app(STRIPE_CLIENT_ID="ca_real", STRIPE_SECRET_KEY="sk_test_real",
-                   STRIPE_WEBHOOK_SECRET=None)
+    app = make_app(**real_mode(STRIPE_WEBHOOK_SECRET=None))
     assert not app.config["SANDBOX_MODE"]
     payload, headers = signed_event(deauthorized("acct_x", "evt_nosecret"))
     assert app.test_client().post("/webhooks/stripe", data=payload,
