@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 
 from addon.crypto import EncryptedText, rotate
 from addon.extensions import db
+from addon.settings import VENDOR_CREDENTIALS
 
 remit_cli = AppGroup("remit", help="Remit operations.")
 
@@ -63,6 +64,9 @@ def serve(host: str, port: int) -> None:
     click.echo(f"Remit is running: open http://{host}:{port}/")
     if app.config["SANDBOX_MODE"]:
         click.echo(f"Sandbox mode: vendor stand-ins answer at http://{host}:{port}/sandbox/")
+    elif not any(app.config.get(name) for name in VENDOR_CREDENTIALS):
+        click.echo("No vendor credentials: for sandbox mode run "
+                   "`flask --app addon.devserver remit serve` (what `make run` does).")
     run_simple(host, port, combined_app(app), threaded=True, use_reloader=False)
 
 

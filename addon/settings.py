@@ -144,8 +144,8 @@ def _refuse_incomplete_production(values: dict[str, Any]) -> None:
             missing += [PREFIX + name for name in pair if not values.get(name)]
     if not any(all(values.get(name) for name in pair) for pair in LEDGER_APPS):
         problems.append("it needs at least one ledger platform's app credentials ("
-                        + " or ".join(" and ".join(PREFIX + n for n in pair)
-                                      for pair in LEDGER_APPS) + ")")
+                        + ", or ".join(" with ".join(PREFIX + n for n in pair)
+                                       for pair in LEDGER_APPS) + ")")
     if values.get("BASE_URL") and not str(values["BASE_URL"]).startswith("https://"):
         problems.append(f"{PREFIX}BASE_URL must be an https:// URL")
     if values.get(VENDOR_HOSTS):
