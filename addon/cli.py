@@ -46,8 +46,9 @@ def encrypted_columns() -> list[tuple[sa.Table, sa.Column]]:
 def worker(workers: int) -> None:
     """Run a Huey consumer: it executes queued tasks and the periodic sweep."""
     from addon import jobs  # noqa: F401  (registers the tasks)
-    from addon.queue import huey
+    from addon.queue import huey, run_tasks_in
 
+    run_tasks_in(current_app._get_current_object())
     huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()
 
 
