@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 FLASK := $(BIN)/flask --app addon
+# The development stack: sandbox mode (the vendor stand-ins) unless vendor credentials are set.
+DEV_FLASK := $(BIN)/flask --app addon.devserver
 CATALOGS := $(wildcard addon/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
@@ -24,8 +26,8 @@ run: $(STAMP) translations
 	$(FLASK) db upgrade
 	@echo "Starting Remit, its sandbox and a worker. Stop with Ctrl-C."
 	@trap 'kill 0' INT TERM EXIT; \
-	  $(FLASK) remit worker & \
-	  $(FLASK) remit serve
+	  $(DEV_FLASK) remit worker & \
+	  $(DEV_FLASK) remit serve
 
 test: $(STAMP) translations
 	$(BIN)/pytest
@@ -34,7 +36,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 worker: $(STAMP) translations
-	$(FLASK) remit worker
+	$(DEV_FLASK) remit worker
 
 extract-messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o addon/translations/messages.pot --no-location --omit-header .

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, g, session
 from flask_babel import get_locale
@@ -89,12 +90,38 @@ def _register_request_hooks(app: Flask) -> None:
             "language_names": LANGUAGE_NAMES,
         }
 
-    frame_ancestors = " ".join(["'self'", *app.config["FRAME_ANCESTORS"].split()])
+    policy = content_security_policy(app)
 
     @app.after_request
     def security_headers(response):
-        response.headers.setdefault("Content-Security-Policy",
-                                    f"frame-ancestors {frame_ancestors}")
+        response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         return response
+
+
+# Where a form of Remit may lead, through its redirect: the platforms' consent pages, Stripe's
+# Connect and Checkout pages (browsers check `form-action` on every redirect of a submission).
+FORM_DESTINATIONS = ("https://appcenter.intuit.com", "https://login.xero.com",
+                     "https://connect.stripe.com", "https://checkout.stripe.com")
+
+
+def content_security_policy(app: Flask) -> str:
+    """Only Remit's own files run or load; forms go to Remit or the vendors' pages; only
+    QuickBooks and Xero (FRAME_ANCESTORS) may frame it. `form-action` does not fall back on
+    `default-src`, hence its own list, moved onto the stand-ins in sandbox mode."""
+    from addon.vendors import relocate
+
+    def origin(url: str) -> str:
+        parts = urlsplit(relocate(url, app.config["VENDOR_HOSTS"]))
+        return f"{parts.scheme}://{parts.netloc}"
+
+    form_action = dict.fromkeys(["'self'", *(origin(url) for url in FORM_DESTINATIONS)])
+    frame_ancestors = ["'self'", *app.config["FRAME_ANCESTORS"].split()]
+    return "; ".join([
+        "default-src 'self'",
+        "base-uri 'self'",
+        "object-src 'none'",
+        "form-action " + " ".join(form_action),
+        "frame-ancestors " + " ".join(frame_ancestors),
+    ])

@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 
 from addon.crypto import EncryptedText, rotate
 from addon.extensions import db
+from addon.settings import VENDOR_CREDENTIALS
 
 remit_cli = AppGroup("remit", help="Remit operations.")
 
@@ -45,8 +46,9 @@ def encrypted_columns() -> list[tuple[sa.Table, sa.Column]]:
 def worker(workers: int) -> None:
     """Run a Huey consumer: it executes queued tasks and the periodic sweep."""
     from addon import jobs  # noqa: F401  (registers the tasks)
-    from addon.queue import huey
+    from addon.queue import huey, run_tasks_in
 
+    run_tasks_in(current_app._get_current_object())
     huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()
 
 
@@ -63,6 +65,9 @@ def serve(host: str, port: int) -> None:
     click.echo(f"Remit is running: open http://{host}:{port}/")
     if app.config["SANDBOX_MODE"]:
         click.echo(f"Sandbox mode: vendor stand-ins answer at http://{host}:{port}/sandbox/")
+    elif not any(app.config.get(name) for name in VENDOR_CREDENTIALS):
+        click.echo("No vendor credentials: for sandbox mode run "
+                   "`flask --app addon.devserver remit serve` (what `make run` does).")
     run_simple(host, port, combined_app(app), threaded=True, use_reloader=False)
 
 

@@ -50,6 +50,13 @@ def _app_for_worker() -> Flask:
     return _worker_app
 
 
+def run_tasks_in(app: Flask) -> None:
+    """The app this worker's tasks run in: the one `flask remit worker` loaded, so the
+    development stack's sandbox settings reach the tasks too."""
+    global _worker_app
+    _worker_app = app
+
+
 def in_app_context(function: Callable) -> Callable:
     """Run `function` inside the request's app context, or the worker's own app."""
 

@@ -1,7 +1,9 @@
 """Where each accounting platform answers, and with which app credentials.
 
-URLs are always the vendors' real ones; in sandbox mode they are moved onto the local stand-ins
-(sandbox/hosts.py), so sign-in, refresh and API calls follow one code path in both modes.
+URLs are always the vendors' real ones, and credentials always the plain settings. In sandbox
+mode the development stack (addon/devserver.py) hands in the stand-ins' credentials and a
+VENDOR_HOSTS map that `relocate` moves each URL by, so sign-in, refresh and API calls follow one
+code path in both modes and nothing here knows the sandbox.
 """
 
 from __future__ import annotations
@@ -13,8 +15,6 @@ from flask import current_app
 from addon.models import Platform
 from connectors.base import OAuthClient
 from connectors.quickbooks import oauth as quickbooks_oauth
-from sandbox.hosts import to_sandbox
-from sandbox.oauth import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
 
 INTUIT_DISCOVERY = {
     "sandbox": "https://developer.api.intuit.com/.well-known/openid_sandbox_configuration",
@@ -53,7 +53,7 @@ def vendor(platform: Platform) -> Vendor:
     config = current_app.config
     credentials = _credentials(platform)
     if platform is Platform.QUICKBOOKS:
-        environment = "sandbox" if config["SANDBOX_MODE"] else config["QUICKBOOKS_ENVIRONMENT"]
+        environment = config["QUICKBOOKS_ENVIRONMENT"]
         urls = {
             "token": "https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer",
             "revoke": "https://developer.api.intuit.com/v2/oauth2/tokens/revoke",
@@ -84,14 +84,23 @@ def vendor(platform: Platform) -> Vendor:
 
 
 def available_platforms() -> list[Platform]:
-    return [p for p in Platform if current_app.config["SANDBOX_MODE"] or _configured(p)]
+    return [p for p in Platform if _configured(p)]
 
 
 def located(url: str) -> str:
-    """The real URL, or its sandbox stand-in in sandbox mode."""
-    if current_app.config["SANDBOX_MODE"]:
-        return to_sandbox(url, current_app.config["SANDBOX_URL"])
-    return url
+    """The real URL, or its stand-in when the development stack handed some in."""
+    return relocate(url, current_app.config["VENDOR_HOSTS"])
+
+
+def relocate(url: str, hosts: dict[str, str]) -> str:
+    """`url` with its real origin swapped for the one `hosts` maps it to; unchanged when
+    `hosts` is empty. A vendor URL with no stand-in is an error, never a call to the real one."""
+    if not hosts:
+        return url
+    for origin, target in hosts.items():
+        if url == origin or url.startswith(origin + "/"):
+            return target.rstrip("/") + url[len(origin):]
+    raise ValueError(f"No stand-in for {url}")
 
 
 def _configured(platform: Platform) -> bool:
@@ -101,8 +110,6 @@ def _configured(platform: Platform) -> bool:
 
 
 def _credentials(platform: Platform) -> tuple[str, str]:
-    if current_app.config["SANDBOX_MODE"]:
-        return SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
     if not _configured(platform):
         raise PlatformNotConfigured(
             f"{platform.value} is not configured: set REMIT_{platform.value.upper()}_CLIENT_ID "

@@ -25,19 +25,13 @@ METADATA_AMOUNTS = "remit_amounts"  # comma-separated Decimal strings, same orde
 
 @dataclass(frozen=True)
 class ConnectedAccount:
-    """What one successful authorization-code exchange yields. `credentials` (tokens, the
-    publishable key) must be stored encrypted, so repr() never shows them."""
+    """What one successful authorization-code exchange yields: which account, in which mode, with
+    which scope. No tokens: every call uses the platform key on behalf of the account, so what
+    is never used is never handed over or stored."""
 
     account_id: str
     livemode: bool
     scope: str
-    credentials: dict[str, str]
-
-    def __repr__(self) -> str:
-        return (f"ConnectedAccount(account_id={self.account_id!r}, livemode={self.livemode!r}, "
-                f"scope={self.scope!r}, credentials=<{len(self.credentials)} hidden>)")
-
-    __str__ = __repr__
 
 
 @dataclass(frozen=True)

@@ -19,17 +19,34 @@ TEST_KEYS = (Fernet.generate_key().decode(), Fernet.generate_key().decode())
 
 
 def base_config(database_url: str, sandbox_url: str = "http://127.0.0.1:9/unused") -> dict:
+    """Tests run in sandbox mode: the stand-ins' credentials and hosts are handed in the way the
+    development server hands them in (addon/devserver.py), whatever the environment says."""
+    from addon.devserver import sandbox_settings
+
     return {
-        "SANDBOX_URL": sandbox_url,
         "ENV": "testing",
+        "BASE_URL": "http://127.0.0.1:5000",
         "SECRET_KEY": "test-secret-key",
         "ENCRYPTION_KEYS": TEST_KEYS[0],
         "DATABASE_URL": database_url,
         "HUEY_IMMEDIATE": True,
         "WTF_CSRF_ENABLED": False,
-        "QUICKBOOKS_CLIENT_ID": None,
-        "XERO_CLIENT_ID": None,
-        "STRIPE_CLIENT_ID": None,
+        **sandbox_settings(sandbox_url),
+    }
+
+
+def real_mode(**overrides) -> dict:
+    """make_app overrides for a deployment against the real vendors: no stand-ins, every
+    credential set (made-up values; nothing in the suite reaches a vendor)."""
+    return {
+        "VENDOR_HOSTS": {},
+        "BASE_URL": "https://remit.example.com",
+        "QUICKBOOKS_ENVIRONMENT": None,
+        "QUICKBOOKS_CLIENT_ID": "qb-client-id", "QUICKBOOKS_CLIENT_SECRET": "qb-client-secret",
+        "XERO_CLIENT_ID": "xero-client-id", "XERO_CLIENT_SECRET": "xero-client-secret",
+        "STRIPE_CLIENT_ID": "ca_remit", "STRIPE_SECRET_KEY": "sk_test_remit",
+        "STRIPE_WEBHOOK_SECRET": "whsec_remit",
+        **overrides,
     }
 
 

@@ -23,6 +23,7 @@ from addon.auth.signin import (
 from addon.current import companies_of_user, company_for_user, login_required, sign_in
 from addon.jobs import refresh_ledger_task
 from addon.models import Platform
+from addon.urls import public_url
 from addon.vendors import PlatformNotConfigured, vendor
 from connectors.base import ConnectorError, RateLimited, VendorUnavailable
 
@@ -50,7 +51,7 @@ def connect(platform: str):
         client = oauth_client(chosen)
     except PlatformNotConfigured:
         return _failure(chosen, "not_configured")
-    redirect_uri = url_for("auth.callback", platform=chosen.value, _external=True)
+    redirect_uri = public_url("auth.callback", platform=chosen.value)
     try:
         return client.authorize_redirect(redirect_uri)
     except requests.RequestException:

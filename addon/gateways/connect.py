@@ -5,7 +5,6 @@ single use and short-lived; a failed callback creates nothing."""
 from __future__ import annotations
 
 import contextlib
-import json
 import secrets
 import time
 
@@ -18,6 +17,7 @@ from addon.extensions import db
 from addon.gateways.blueprint import bp
 from addon.gateways.registry import GatewayNotConfigured, kind
 from addon.models import Company, Gateway, GatewayAudit, GatewayStatus
+from addon.urls import public_url
 from gateways.base import AccountProfile, ConnectedAccount, ConnectRefused, GatewayError
 
 PENDING = "gateway_connect"
@@ -48,7 +48,7 @@ def start_connect(kind_key: str):
                         "gateway_id": reconnecting, "expires": time.time() + STATE_LIFETIME}
     landing = request.args.get("landing") if request.args.get("landing") in LANDINGS else "login"
     return redirect(provider.authorize_url(
-        redirect_uri=url_for("gateways.connect_callback", kind_key=kind_key, _external=True),
+        redirect_uri=public_url("gateways.connect_callback", kind_key=kind_key),
         state=state, landing=landing, prefill=_prefill(company),
     ))
 
@@ -132,7 +132,8 @@ def _attach(company: Company, kind_key: str, connected: ConnectedAccount,
         db.session.add(gateway)
         change = "connected"
     gateway.account_id, gateway.livemode = connected.account_id, connected.livemode
-    gateway.credentials = json.dumps(connected.credentials)
+    gateway.scope = connected.scope
+    gateway.credentials = None  # calls use the platform key with Stripe-Account: no tokens kept
     gateway.account_name = profile.display_name
     gateway.account_country = profile.country
     gateway.account_default_currency = profile.default_currency

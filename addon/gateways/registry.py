@@ -34,18 +34,11 @@ def _stripe() -> GatewayProvider:
     from gateways.stripe import StripeGateway
 
     config = current_app.config
-    if config["SANDBOX_MODE"]:
-        import sandbox.stripe
-
-        client_id = sandbox.stripe.SANDBOX_STRIPE_CLIENT_ID
-        secret_key = sandbox.stripe.SANDBOX_STRIPE_SECRET_KEY
-    elif config.get("STRIPE_CLIENT_ID") and config.get("STRIPE_SECRET_KEY"):
-        client_id, secret_key = config["STRIPE_CLIENT_ID"], config["STRIPE_SECRET_KEY"]
-    else:
+    if not (config.get("STRIPE_CLIENT_ID") and config.get("STRIPE_SECRET_KEY")):
         raise GatewayNotConfigured("Set REMIT_STRIPE_CLIENT_ID and REMIT_STRIPE_SECRET_KEY.")
     return StripeGateway(
-        client_id=client_id,
-        secret_key=secret_key,
+        client_id=config["STRIPE_CLIENT_ID"],
+        secret_key=config["STRIPE_SECRET_KEY"],
         connect_base=located("https://connect.stripe.com"),
         api_base=located("https://api.stripe.com"),
         timeout=config["HTTP_TIMEOUT"],
@@ -53,11 +46,7 @@ def _stripe() -> GatewayProvider:
 
 
 def _stripe_webhook_secret() -> str | None:
-    if current_app.config["SANDBOX_MODE"]:
-        import sandbox.stripe
-
-        return sandbox.stripe.SANDBOX_STRIPE_WEBHOOK_SECRET
-    return current_app.config.get("STRIPE_WEBHOOK_SECRET")
+    return current_app.config.get("STRIPE_WEBHOOK_SECRET") or None
 
 
 KINDS: dict[str, GatewayKind] = {

@@ -20,8 +20,6 @@ from gateways.base import ConnectedAccount, GatewayUnavailable
 from gateways.stripe.client import http_failure, oauth_refusal
 from gateways.stripe.const import LANDINGS, PREFILL_KEYS, SCOPE
 
-CREDENTIAL_FIELDS = ("access_token", "refresh_token", "stripe_publishable_key")
-
 
 def authorize_url(endpoint: str, client_id: str, *, redirect_uri: str, state: str,
                   landing: str, prefill: Mapping[str, str]) -> str:
@@ -82,13 +80,14 @@ def exchange_code(endpoint: str, client_id: str, secret_key: str, code: str,
 
 def connected_account(token: Mapping) -> ConnectedAccount:
     """Stripe's token answer (reference §1.5, §6) as a ConnectedAccount. Real answers carry
-    `livemode` as a boolean; stripe-python's own test stub sends the string "false"."""
+    `livemode` as a boolean; stripe-python's own test stub sends the string "false". The
+    account's own tokens and publishable key are dropped here: Remit acts with the platform key
+    and `Stripe-Account`, so they would only be a secret to guard."""
     account_id = token.get("stripe_user_id")
     if not isinstance(account_id, str) or not account_id.startswith("acct_"):
         raise GatewayUnavailable("Stripe's token answer named no connected account.")
-    credentials = {field: str(token[field]) for field in CREDENTIAL_FIELDS if token.get(field)}
     return ConnectedAccount(account_id=account_id, livemode=token.get("livemode") in (True, "true"),
-                            scope=str(token.get("scope") or ""), credentials=credentials)
+                            scope=str(token.get("scope") or ""))
 
 
 def _refuse_http_failures(response: requests.Response) -> requests.Response:

@@ -3,6 +3,7 @@ half-created), one account per company, removal, and the account owner disconnec
 
 import json
 import time
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import func, select
@@ -12,6 +13,7 @@ from addon.extensions import db
 from addon.models import Gateway, GatewayEvent, GatewayStatus, Platform, User, WorkStatus
 from tests.app.oauth_flow import connect, with_params
 from tests.app.stripe_flow import CREATE, DENY, connect_stripe, stripe_callback
+from tests.conftest import real_mode
 
 
 @pytest.fixture
@@ -160,13 +162,31 @@ def test_another_companys_gateway_is_out_of_reach(signed_in, app):
     assert gateway.status is GatewayStatus.NEEDS_SETUP and gateway.description == ""
 
 
+def directives(answer) -> dict[str, str]:
+    policy = answer.headers["Content-Security-Policy"]
+    return dict(part.strip().split(" ", 1) for part in policy.split(";"))
+
+
 def test_pages_may_be_framed_by_quickbooks_and_xero_only(client, make_app):
-    policy = client.get("/").headers["Content-Security-Policy"]
-    assert policy == "frame-ancestors 'self' https://*.intuit.com https://*.xero.com"
-    production = make_app(ENV="production")
+    policy = directives(client.get("/"))
+    assert policy["frame-ancestors"] == "'self' https://*.intuit.com https://*.xero.com"
+    assert policy["default-src"] == "'self'"
+    production = make_app(**real_mode(ENV="production"))
     answer = production.test_client().post("/language", data={"language": "fr"})
     cookie = answer.headers["Set-Cookie"]
     assert "Secure" in cookie and "SameSite=None" in cookie
+
+
+def test_forms_may_lead_only_to_remit_and_the_vendors_pages(client, make_app, app):
+    """form-action is checked on each redirect of a submission: Connect and Checkout are
+    reached through Remit's forms, at the vendors' or, in sandbox mode, at the stand-ins'."""
+    stand_ins = urlsplit(app.config["SANDBOX_URL"])
+    assert directives(client.get("/"))["form-action"] == (
+        f"'self' {stand_ins.scheme}://{stand_ins.netloc}")
+    real = make_app(**real_mode()).test_client().get("/")
+    assert directives(real)["form-action"] == (
+        "'self' https://appcenter.intuit.com https://login.xero.com "
+        "https://connect.stripe.com https://checkout.stripe.com")
 
 
 def test_an_old_signature_is_refused(client):
@@ -184,8 +204,7 @@ def test_an_old_signature_is_refused(client):
 
 
 def test_without_a_configured_secret_every_event_is_refused(make_app):
-    app = make_app(STRIPE_CLIENT_ID="ca_real", STRIPE_SECRET_KEY="sk_test_real",
-                   STRIPE_WEBHOOK_SECRET=None)
+    app = make_app(**real_mode(STRIPE_WEBHOOK_SECRET=None))
     assert not app.config["SANDBOX_MODE"]
     payload, headers = signed_event(deauthorized("acct_x", "evt_nosecret"))
     assert app.test_client().post("/webhooks/stripe", data=payload,

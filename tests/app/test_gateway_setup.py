@@ -37,8 +37,9 @@ def test_a_new_gateway_needs_setup_and_knows_its_stripe_account(gateway, client)
     assert gateway.status is GatewayStatus.NEEDS_SETUP
     assert gateway.account_id.startswith("acct_") and gateway.account_name
     assert {"USD", "EUR", "GBP"} <= set(gateway.account_currencies)
-    raw = db.session.execute(sa.text("SELECT credentials FROM gateway")).scalar()
-    assert "access_token" not in raw  # encrypted at rest
+    # the account's own tokens are never used (platform key + Stripe-Account): none is kept
+    raw = db.session.execute(sa.text("SELECT credentials, scope FROM gateway")).one()
+    assert raw == (None, "read_write")
     page = client.get(f"/settings/gateways/{gateway.id}").get_data(as_text=True)
     assert 'value="Stripe.com"' in page  # a sensible default description
     for code in ("USD", "EUR", "GBP"):

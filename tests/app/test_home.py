@@ -1,5 +1,6 @@
 from addon.extensions import db
 from addon.models import Platform, User
+from tests.conftest import real_mode
 
 
 def test_home_page_in_english_with_the_sandbox_banner(client):
@@ -45,7 +46,7 @@ def test_language_form_needs_a_csrf_token(make_app):
 
 
 def test_no_banner_once_vendor_credentials_are_configured(make_app):
-    app = make_app(QUICKBOOKS_CLIENT_ID="ABC")
+    app = make_app(**real_mode())
     html = app.test_client().get("/").get_data(as_text=True)
     assert "Sandbox mode." not in html
 

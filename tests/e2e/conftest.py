@@ -55,6 +55,7 @@ def live_server(app):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     base = f"http://127.0.0.1:{port}"
+    public_base, app.config["BASE_URL"] = app.config["BASE_URL"], base  # the URLs Remit hands out
     server = make_server("127.0.0.1", port, combined_app(app, addon_url=base), threaded=True)
     for stand_ins in SANDBOX_APPS:  # Stripe's Checkout posts its events to this add-on
         stand_ins.config["REMIT_ADDON_URL"] = base
@@ -63,6 +64,7 @@ def live_server(app):
     yield base
     server.shutdown()
     thread.join()
+    app.config["BASE_URL"] = public_base
 
 
 @pytest.fixture

@@ -5,6 +5,8 @@ deauthorize through stripe-python — replayed from cassettes recorded against t
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from gateways.base import ConnectRefused, GatewayAuthError
@@ -19,10 +21,10 @@ def test_code_exchange_connects_the_account(stripe_target, vcr):
     assert requests_made(vcr) == 1
     assert (connected.account_id, connected.livemode, connected.scope) == (
         US_ACCOUNT, False, "read_write")
-    # the deprecated per-account credentials Stripe still sends, for encrypted storage
-    assert set(connected.credentials) == {"access_token", "refresh_token",
-                                          "stripe_publishable_key"}
-    assert all(connected.credentials.values())
+    # the per-account tokens Stripe still sends are not handed to the add-on at all
+    assert {field.name for field in dataclasses.fields(connected)} == {
+        "account_id", "livemode", "scope"}
+    assert "sk_" not in repr(connected) and "rt_" not in repr(connected)
 
 
 @pytest.mark.vcr

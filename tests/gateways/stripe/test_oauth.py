@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from gateways.base import (
+    ConnectedAccount,
     ConnectRefused,
     GatewayAuthError,
     GatewayRateLimited,
@@ -86,8 +87,8 @@ def test_token_answer_becomes_a_connected_account():
 
     assert (connected.account_id, connected.livemode, connected.scope) == (
         "acct_1Abc", False, "read_write")
-    assert connected.credentials == {"access_token": "sk_test_x", "refresh_token": "rt_x",
-                                     "stripe_publishable_key": "pk_test_x"}
+    # Stripe's access and refresh tokens and publishable key are dropped, not passed on
+    assert connected == ConnectedAccount("acct_1Abc", False, "read_write")
     assert oauth.connected_account({**OK_TOKEN, "livemode": True}).livemode is True
     with pytest.raises(GatewayUnavailable):
         oauth.connected_account({"scope": "read_write"})
