@@ -12,7 +12,7 @@ import logging
 from datetime import date
 
 from huey.exceptions import RetryTask
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from addon.extensions import db
@@ -51,6 +51,7 @@ def claim_postings(row: GatewayEvent, movements) -> list[Posting]:
         gateway = _named_gateway(row.source, movement)
         if gateway is not None:
             claimed.append(_claim(gateway, row, movement))
+            _drop_unmatched_elsewhere(gateway, movement)
             continue
         claimed.extend(_claim(other, row, movement, WorkStatus.UNMATCHED)
                        for other in _gateways_on_account(row.source, movement))
@@ -187,6 +188,15 @@ def _payment_of(movement) -> dict:
             "account_id": movement.account_id, "currency": movement.currency.upper(),
             "amount_minor": movement.amount_minor, "metadata": dict(movement.metadata),
             "paid_on": movement.occurred_at.date().isoformat()}
+
+
+def _drop_unmatched_elsewhere(gateway: Gateway, movement) -> None:
+    """An earlier event of this payment without metadata showed it, unmatched, to every
+    company on the account; it is now known to be this company's, so the others forget it."""
+    db.session.execute(delete(Posting).where(
+        Posting.kind == "payment", Posting.source_id == movement.source_id,
+        Posting.status == WorkStatus.UNMATCHED, Posting.company_id != gateway.company_id))
+    db.session.commit()
 
 
 def _named_gateway(kind: str, movement) -> Gateway | None:

@@ -103,3 +103,18 @@ def test_a_eur_payment_posts_in_a_usd_quickbooks_company(client):
     (payment,) = sandbox.quickbooks_data.COMPANIES[company.external_id]["Payment"]
     assert payment["CurrencyRef"]["value"] == "EUR"
     assert Decimal(str(payment["ExchangeRate"])) == Decimal(str(invoice["ExchangeRate"]))
+
+
+def test_a_deposit_account_no_longer_in_the_currency_is_refused_before_writing(
+        client, xero_company):
+    """The platform's rules still guard the deposit account: a GBP bank for EUR is refused."""
+    gateway = xero_company.gateways[0]
+    row = next(r for r in gateway.currencies if r.currency == "EUR")
+    row.deposit_account_id = next(a.id for a in cached_accounts(xero_company)
+                                  if a.name == "Business Bank Account")
+    db.session.commit()
+    invoice_id = sandbox.xero.INVOICE_IDS["INV-0003"]
+    pay_and_deliver(client, checkout(client, link_path(xero_company, invoice_id), "100.00"))
+    (posting,) = db.session.scalars(select(Posting)).all()
+    assert posting.status is WorkStatus.FAILED and "EUR" in posting.error
+    assert recorded_in_xero(xero_company, "INV-0003") == []

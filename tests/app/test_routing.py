@@ -11,6 +11,8 @@ from sqlalchemy import select
 
 import sandbox.quickbooks
 import sandbox.stripe
+import sandbox.xero
+from addon.accounts import cached_accounts
 from addon.extensions import db
 from addon.jobs import sweep_pending_events
 from addon.ledger import connector_for
@@ -238,3 +240,61 @@ def test_removing_one_of_two_gateways_on_an_account_keeps_it_connected(client, s
         session["company_id"] = gb.id
     client.post(f"/settings/gateways/{_gateway(gb).id}/remove")
     assert account_id not in sandbox.stripe.connected_accounts()
+
+
+def test_an_event_without_metadata_arriving_first_does_not_hide_the_payment(client, shared):
+    """Stripe does not order events: should one of a Remit payment lack the metadata, the
+    payment is unmatched only until an event naming its gateway arrives."""
+    us, gb = shared
+    events = [json.loads(d.payload) for d in paid(checkout(client, link_path(us, INVOICE),
+                                                           "100.00"))]
+    first = copy.deepcopy(events[0])
+    first["id"] += "bare"
+    first["data"]["object"]["metadata"] = {}
+    send(client, first)
+    assert {p.status for p in postings(us) + postings(gb)} == {WorkStatus.UNMATCHED}
+    for event in events:
+        send(client, event)
+    assert [p.status for p in postings(us)] == [WorkStatus.DONE] and postings(gb) == []
+    assert balance(us) == "150.00"
+
+
+def test_a_quickbooks_company_and_a_xero_organisation_share_an_account(client, ledger_calls,
+                                                                       monkeypatch):
+    """Each platform's ledger hears only of its own company's payments, both paying at once."""
+    from urllib3 import PoolManager
+
+    from tests.app.test_connect_xero import UK, choose
+
+    us = _add_company(client, US, "USD")
+    connect(client, "xero")
+    choose(client, UK)
+    uk = db.session.scalar(select(Company).where(Company.name == UK))
+    connect_stripe(client)
+    assert _gateway(uk).account_id == _gateway(us).account_id
+    clearing = next(a.id for a in cached_accounts(uk) if a.name == "Stripe Clearing")
+    client.post(f"/settings/gateways/{_gateway(uk).id}", data={
+        "description": "Stripe.com", "action": "save", "currency": "GBP",
+        "deposit-GBP": clearing})
+    xero_calls = []
+    original = PoolManager.request
+
+    def counted(self, method, url, *args, **kwargs):
+        if "/api.xro/2.0/" in url:
+            xero_calls.append(method)
+        return original(self, method, url, *args, **kwargs)
+
+    monkeypatch.setattr(PoolManager, "request", counted)
+    xero_invoice = sandbox.xero.INVOICE_IDS["INV-0001"]
+    uk_events = paid(checkout(client, link_path(uk, xero_invoice), "50.00"))
+    us_events = paid(checkout(client, link_path(us, INVOICE), "100.00"))
+    ledger_calls.clear()
+    xero_calls.clear()  # the pay pages read their invoices
+    deliver(client, uk_events)
+    assert ledger_calls == [] and xero_calls == ["GET", "PUT"]
+    deliver(client, us_events + uk_events)
+    assert xero_calls == ["GET", "PUT"]  # the QuickBooks payment made no Xero call
+    assert [p.status for p in postings(uk)] == [WorkStatus.DONE]
+    assert [p.status for p in postings(us)] == [WorkStatus.DONE]
+    assert balance(us) == "150.00"
+    assert str(connector_for(uk).invoice(xero_invoice).balance) == "200.00"
