@@ -126,7 +126,8 @@ def remove(gateway_id: int):
     gateway = _gateway(gateway_id)
     if request.method == "GET":
         return render_template("gateways/remove.html", gateway=gateway,
-                               gateway_name=kind(gateway.kind).display_name)
+                               gateway_name=kind(gateway.kind).display_name,
+                               shared=_account_shared(gateway))
     shared = _account_shared(gateway)
     try:
         if gateway.disconnected_at is None and gateway.account_id and not shared:

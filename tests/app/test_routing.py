@@ -227,6 +227,8 @@ def test_removing_one_of_two_gateways_on_an_account_keeps_it_connected(client, s
     account_id = _gateway(us).account_id
     with client.session_transaction() as session:
         session["company_id"] = us.id
+    confirm = client.get(f"/settings/gateways/{_gateway(us).id}/remove").get_data(as_text=True)
+    assert "The account stays connected" in confirm
     answer = client.post(f"/settings/gateways/{_gateway(us).id}/remove", follow_redirects=True)
     assert account_id in sandbox.stripe.connected_accounts()
     assert "stays connected" in answer.get_data(as_text=True)
