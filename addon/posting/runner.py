@@ -53,9 +53,20 @@ def claim_postings(row: GatewayEvent, movements) -> list[Posting]:
             claimed.append(_claim(gateway, row, movement))
             _drop_unmatched_elsewhere(gateway, movement)
             continue
-        claimed.extend(_claim(other, row, movement, WorkStatus.UNMATCHED)
-                       for other in _gateways_on_account(row.source, movement))
+        claimed.extend(_claim_unmatched(row, movement))
     return claimed
+
+
+def _claim_unmatched(row: GatewayEvent, movement) -> list[Posting]:
+    """Unmatched rows for each company on the account, unless an event naming its gateway
+    already made the payment one company's (events arrive in any order)."""
+    matched = db.session.scalar(select(Posting).where(
+        Posting.kind == "payment", Posting.source_id == movement.source_id,
+        Posting.status != WorkStatus.UNMATCHED))
+    if matched is not None:
+        return [matched]
+    return [_claim(gateway, row, movement, WorkStatus.UNMATCHED)
+            for gateway in _gateways_on_account(row.source, movement)]
 
 
 def _claim(gateway: Gateway, row: GatewayEvent, movement,

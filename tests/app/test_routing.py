@@ -258,6 +258,9 @@ def test_an_event_without_metadata_arriving_first_does_not_hide_the_payment(clie
     for event in events:
         send(client, event)
     assert [p.status for p in postings(us)] == [WorkStatus.DONE] and postings(gb) == []
+    first["id"] += "-late"  # and one arriving after them
+    send(client, first)
+    assert [p.status for p in postings(us)] == [WorkStatus.DONE] and postings(gb) == []
     assert balance(us) == "150.00"
 
 
