@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from addon.extensions import db
 from addon.ledger import RULES, connector_for
 from addon.models import (
+    Company,
     ConnectionStatus,
     Gateway,
     GatewayCurrency,
@@ -167,7 +168,7 @@ def _plan(posting: Posting, gateway: Gateway, connector: Connector):
     )
 
 
-def _check_accounts(connector: Connector, company, mapping: engine.Mapping,
+def _check_accounts(connector: Connector, company: Company, mapping: engine.Mapping,
                     currency: str) -> None:
     """The mapped accounts, read live, must still play their role for this currency by the
     platform's own rules (the same ones the set-up page offered them by): Xero's single
