@@ -13,7 +13,7 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-UK_ORG = "28cd9a95-ca81-550d-b172-9b9faba366d0"  # multicurrency: GBP base, EUR and USD enabled
+UK_ORG = "28cd9a95-ca81-550d-b172-9b9faba366d0"  # multicurrency: GBP base; EUR, USD, JPY enabled
 FR_ORG = "69557752-3e8f-59a2-a0ac-662e854fce74"  # single currency: EUR only
 
 USER = {
@@ -26,7 +26,8 @@ USER = {
     "name": "Camille Martin",
 }
 
-CURRENCY_NAMES = {"GBP": "British Pound", "EUR": "Euro", "USD": "United States Dollar"}
+CURRENCY_NAMES = {"GBP": "British Pound", "EUR": "Euro", "USD": "United States Dollar",
+                  "JPY": "Japanese Yen"}
 
 # Sales invoices (ACCREC) by number; the UK org's are GBP unless said, the FR org's EUR.
 INVOICE_IDS = {
@@ -36,9 +37,12 @@ INVOICE_IDS = {
     "INV-0004": "82010454-dd28-5339-9f64-2181fe949c5e",  # City Limousines, PAID
     "INV-0005": "451191dc-bc36-50cf-8d90-940cc4726ce8",  # Bayside Club, DRAFT
     "INV-0006": "e647889b-2ae6-5eec-a9e8-a1414d2dd549",  # City Limousines, VOIDED
+    "INV-0007": "00890976-fce0-58cc-ad62-d73d73376cb5",  # Kyoto Cycle Works, JPY 36,000 due
     "FA-0001": "c66b076c-000f-546b-bc05-6356f948f301",  # FR org: Boulangerie Dupont, EUR
 }
 EUR_RATE = Decimal("1.183221")  # Xero's CurrencyRate: euros per pound (1 GBP = 1.183221 EUR)
+# Yen per pound. Xero writes every amount with 2 decimals, JPY ones included (36000.00).
+JPY_RATE = Decimal("191.254300")
 
 
 def ms_date(moment: datetime | str, offset: str = "+0000") -> str:
@@ -87,6 +91,8 @@ def _uk_accounts() -> list[dict]:
               "20304012345678"),
         _bank("9f01acb9-46e4-5b8e-bcfc-a2264f60de60", "091", "Euro Account", "EUR",
               "GB29NWBK60161331926819"),
+        _bank("1de02e28-64d8-511e-bba6-fcd40641d618", "093", "Yen Account", "JPY",
+              "JP0012345678901"),
         _bank("cc5d5d28-cfbb-5970-ab1d-afebd8ce4680", "092", "Old Savings Account", "GBP",
               "20304087654321", Status="ARCHIVED"),
         _account("b4620d84-ab5f-5ca4-b72d-991005e726d9", "615", "Stripe Clearing", "CURRENT",
@@ -135,6 +141,8 @@ BAYSIDE_CLUB = _contact("5f6b8d24-9b7f-5c19-8293-2209157f5f32", "Bayside Club",
                         "treasurer@baysideclub.example")
 ROTTERDAM_FIETSEN = _contact("429965e5-2785-5fd8-a09c-b6c3e790757b", "Rotterdam Fietsen B.V.",
                              "boekhouding@rotterdamfietsen.example", DefaultCurrency="EUR")
+KYOTO_CYCLES = _contact("94f69d90-0c83-5ec0-923a-d8aa106433fd", "Kyoto Cycle Works K.K.",
+                        "keiri@kyotocycles.example", DefaultCurrency="JPY")
 BOULANGERIE = _contact("c9c44214-3dbd-5922-9141-3ffce2b5be1c", "Boulangerie Dupont",
                        "compta@boulangerie-dupont.example")
 
@@ -190,6 +198,8 @@ def _uk_invoices() -> list[dict]:
         _invoice("INV-0005", BAYSIDE_CLUB, "60.00", "2026-03-06", ("Catering", "200"),
                  status="DRAFT"),
         _invoice("INV-0006", CITY_LIMOUSINES, "99.00", "2026-02-12", sales, status="VOIDED"),
+        _invoice("INV-0007", KYOTO_CYCLES, "36000.00", "2026-03-09",
+                 ("Fleet consultancy", "200"), currency="JPY", rate=JPY_RATE),
     ]
 
 
@@ -200,7 +210,7 @@ _SEED = {
             "SalesTaxBasis": "ACCRUALS", "SalesTaxPeriod": "QUARTERLY1",
             "Timezone": "GMTSTANDARDTIME", "TaxNumber": "GB123456789",
             "LineOfBusiness": "Software"}),
-        "Currencies": ["GBP", "EUR", "USD"],
+        "Currencies": ["GBP", "EUR", "USD", "JPY"],
         "Accounts": _uk_accounts(),
         "Invoices": _uk_invoices(),
         "Payments": [],

@@ -1,5 +1,6 @@
 """The activity page: every payment Remit saw for the company, what it wrote to the ledger and,
-when something failed, why — with Retry and Ignore. It also makes pay-now links."""
+when something failed, why — with Retry and Ignore. Payments Remit did not ask for (no Remit
+checkout) are listed as unmatched, without either. It also makes pay-now links."""
 
 from __future__ import annotations
 
@@ -42,8 +43,9 @@ def activity():
 def act(posting_id: int, action: str):
     posting = db.session.get(Posting, posting_id) or abort(404)
     company_for_user(posting.company_id)
-    if action not in ("retry", "ignore") or posting.status is WorkStatus.DONE:
-        abort(400)
+    if action not in ("retry", "ignore") or posting.status in (WorkStatus.DONE,
+                                                                WorkStatus.UNMATCHED):
+        abort(400)  # an unmatched payment names no invoice: there is nothing to post
     posting.status = WorkStatus.PENDING if action == "retry" else WorkStatus.IGNORED
     posting.error = None
     db.session.commit()

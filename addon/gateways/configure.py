@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy import func, select
 
 from addon.accounts import refresh_ledger
 from addon.current import company_for_user, login_required
@@ -111,15 +112,25 @@ def _refresh_accounts(company_id: int) -> None:
                 "try again in a minute."), "error")
 
 
+def _account_shared(gateway: Gateway) -> bool:
+    """Another gateway (of this or another company) still collects through the same account:
+    deauthorizing it would cut that one off too, so only this gateway is archived."""
+    return db.session.scalar(select(func.count()).select_from(Gateway).where(
+        Gateway.id != gateway.id, Gateway.kind == gateway.kind,
+        Gateway.account_id == gateway.account_id, Gateway.status != GatewayStatus.ARCHIVED)) > 0
+
+
 @bp.route("/settings/gateways/<int:gateway_id>/remove", methods=["GET", "POST"])
 @login_required
 def remove(gateway_id: int):
     gateway = _gateway(gateway_id)
     if request.method == "GET":
         return render_template("gateways/remove.html", gateway=gateway,
-                               gateway_name=kind(gateway.kind).display_name)
+                               gateway_name=kind(gateway.kind).display_name,
+                               shared=_account_shared(gateway))
+    shared = _account_shared(gateway)
     try:
-        if gateway.disconnected_at is None and gateway.account_id:
+        if gateway.disconnected_at is None and gateway.account_id and not shared:
             kind(gateway.kind).build().deauthorize(gateway.account_id)
     except GatewayAuthError:
         pass  # the account had already disconnected Remit
@@ -132,6 +143,11 @@ def remove(gateway_id: int):
     gateway.credentials = None  # history stays; the means to act on the account goes
     db.session.add(GatewayAudit(gateway=gateway, user_id=g.user.id, change="removed"))
     db.session.commit()
-    flash(_("%(name)s is removed and disconnected from its account. Its history is kept.",
-            name=gateway.description or gateway.account_name), "success")
+    name = gateway.description or gateway.account_name
+    if shared:
+        flash(_("%(name)s is removed. Its account stays connected: another gateway still uses "
+                "it. Its history is kept.", name=name), "success")
+    else:
+        flash(_("%(name)s is removed and disconnected from its account. Its history is kept.",
+                name=name), "success")
     return redirect(url_for("gateways.settings"))

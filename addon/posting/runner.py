@@ -12,12 +12,13 @@ import logging
 from datetime import date
 
 from huey.exceptions import RetryTask
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from addon.extensions import db
-from addon.ledger import connector_for
+from addon.ledger import RULES, connector_for
 from addon.models import (
+    Company,
     ConnectionStatus,
     Gateway,
     GatewayCurrency,
@@ -29,32 +30,56 @@ from addon.models import (
 )
 from addon.posting import engine
 from connectors.base import AuthError, Connector, RateLimited, Rejected, VendorUnavailable
-from gateways.base import METADATA_CUSTOMER
+from gateways.base import METADATA_COMPANY, METADATA_CUSTOMER, METADATA_GATEWAY
 
 log = logging.getLogger(__name__)
 WAITING_FOR_RECONNECT = "Waiting for the ledger to be reconnected."
+FINAL = (WorkStatus.DONE, WorkStatus.IGNORED, WorkStatus.UNMATCHED)  # never (re)posted
 
 
 def claim_postings(row: GatewayEvent, movements) -> list[Posting]:
-    """One posting row per payment movement of an event, created once whatever the deliveries."""
+    """One posting row per payment movement and company, created once whatever the deliveries.
+
+    A payment goes only to the gateway it names (Checkout metadata), and only when that
+    gateway's kind, account, mode and company match the event's: several companies may share
+    one Stripe account, and a payment is never guessed onto one of them. A payment naming no
+    such gateway (a shop sale, a Payment Link, another system's checkout) is recorded as
+    unmatched for every company collecting through that account: shown, never posted."""
     claimed = []
     for movement in movements:
-        gateway = _gateway_for(row.source, movement.account_id, movement.livemode)
-        if gateway is None or movement.kind != "payment":
+        if movement.kind != "payment":
             continue
-        claimed.append(_claim(gateway, row, movement))
+        gateway = _named_gateway(row.source, movement)
+        if gateway is not None:
+            claimed.append(_claim(gateway, row, movement))
+            _drop_unmatched_elsewhere(gateway, movement)
+            continue
+        claimed.extend(_claim_unmatched(row, movement))
     return claimed
 
 
-def _claim(gateway: Gateway, row: GatewayEvent, movement) -> Posting:
+def _claim_unmatched(row: GatewayEvent, movement) -> list[Posting]:
+    """Unmatched rows for each company on the account, unless an event naming its gateway
+    already made the payment one company's (events arrive in any order)."""
+    matched = db.session.scalar(select(Posting).where(
+        Posting.kind == "payment", Posting.source_id == movement.source_id,
+        Posting.status != WorkStatus.UNMATCHED))
+    if matched is not None:
+        return [matched]
+    return [_claim(gateway, row, movement, WorkStatus.UNMATCHED)
+            for gateway in _gateways_on_account(row.source, movement)]
+
+
+def _claim(gateway: Gateway, row: GatewayEvent, movement,
+           status: WorkStatus = WorkStatus.PENDING) -> Posting:
     key = engine.idempotency_key(gateway.company_id, "payment", movement.source_id)
     existing = _posting(gateway.company_id, movement.source_id)
     if existing is not None:
-        return existing
+        return _matched_later(existing, gateway, movement, status)
     posting = Posting(company_id=gateway.company_id, gateway_id=gateway.id, event_id=row.id,
                       kind="payment", source_id=movement.source_id,
                       amount_minor=movement.amount_minor, currency=movement.currency.upper(),
-                      status=WorkStatus.PENDING, idempotency_key=key)
+                      status=status, idempotency_key=key)
     try:
         with db.session.begin_nested():
             db.session.add(posting)
@@ -65,10 +90,21 @@ def _claim(gateway: Gateway, row: GatewayEvent, movement) -> Posting:
     return posting
 
 
+def _matched_later(existing: Posting, gateway: Gateway, movement,
+                   status: WorkStatus) -> Posting:
+    """An event of the payment that carried no metadata made it unmatched; a later event of
+    the same payment naming this company's gateway makes it a payment to post."""
+    if existing.status is WorkStatus.UNMATCHED and status is WorkStatus.PENDING:
+        existing.gateway_id, existing.payload = gateway.id, _payment_of(movement)
+        existing.status = WorkStatus.PENDING
+        db.session.commit()
+    return existing
+
+
 def post(posting_id: int) -> WorkStatus:
     """Write one claimed posting to the ledger (the task body); idempotent."""
     posting = db.session.get(Posting, posting_id, with_for_update=True)
-    if posting is None or posting.status in (WorkStatus.DONE, WorkStatus.IGNORED):
+    if posting is None or posting.status in FINAL:
         return posting.status if posting else WorkStatus.IGNORED
     gateway = db.session.get(Gateway, posting.gateway_id)
     company = gateway.company
@@ -101,16 +137,17 @@ def post(posting_id: int) -> WorkStatus:
 
 
 def _plan(posting: Posting, gateway: Gateway, connector: Connector):
-    """Re-validate the mapped accounts just before writing (one read), and read the invoices
+    """Parse what the payment names first (a malformed one fails with no ledger call), then
+    re-validate the mapped accounts just before writing (one read), and read the invoices
     only when needed: for a foreign currency's rate, or when the payment names no customer."""
     payment = engine.Payment(**{k: v for k, v in posting.payload.items() if k != "paid_on"})
+    applied = engine.applications(payment)
     row = db.session.scalar(select(GatewayCurrency).where(
         GatewayCurrency.gateway_id == gateway.id, GatewayCurrency.currency == posting.currency))
     mapping = (engine.Mapping(row.deposit_account_id, row.receivable_account_id)
                if row is not None else None)
     if mapping is not None:
-        _check_accounts(connector, mapping, posting.currency)
-    applied = engine.applications(payment)
+        _check_accounts(connector, gateway.company, mapping, posting.currency)
     customer = payment.metadata.get(METADATA_CUSTOMER)
     rate = None
     if posting.currency != gateway.company.home_currency or not customer:
@@ -131,19 +168,25 @@ def _plan(posting: Posting, gateway: Gateway, connector: Connector):
     )
 
 
-def _check_accounts(connector: Connector, mapping: engine.Mapping, currency: str) -> None:
-    roles = {"deposit": mapping.deposit_account_id}
+def _check_accounts(connector: Connector, company: Company, mapping: engine.Mapping,
+                    currency: str) -> None:
+    """The mapped accounts, read live, must still play their role for this currency by the
+    platform's own rules (the same ones the set-up page offered them by): Xero's single
+    receivable account, say, is reported in the base currency yet takes every currency."""
+    rules = RULES[company.platform]
+    roles = {"deposit": (mapping.deposit_account_id, rules.is_deposit)}
     if mapping.receivable_account_id:
-        roles["receivable"] = mapping.receivable_account_id
-    found = connector.accounts_by_id(list(roles.values()))
-    for role, account_id in roles.items():
+        roles["receivable"] = (mapping.receivable_account_id, rules.is_receivable)
+    found = connector.accounts_by_id([account_id for account_id, _rule in roles.values()])
+    for role, (account_id, fits) in roles.items():
         account = found.get(account_id)
         if account is None or not account.active:
             raise engine.PostingRefused(f"The {role} account {account_id} no longer exists or "
                                         "is inactive in the ledger. Edit the gateway's accounts.")
-        if account.currency and account.currency != currency:
-            raise engine.PostingRefused(f"The {role} account {account.name} is in "
-                                        f"{account.currency}, not {currency}.")
+        if not fits(account, currency):
+            raise engine.PostingRefused(f"The {role} account {account.name} can no longer take "
+                                        f"{currency} payments (is it still in {currency}?). "
+                                        "Edit the gateway's accounts.")
 
 
 def _finish(posting: Posting, status: WorkStatus, error: str | None) -> WorkStatus:
@@ -159,10 +202,49 @@ def _payment_of(movement) -> dict:
             "paid_on": movement.occurred_at.date().isoformat()}
 
 
-def _gateway_for(kind: str, account_id: str, livemode: bool) -> Gateway | None:
-    return db.session.scalar(select(Gateway).where(
-        Gateway.kind == kind, Gateway.account_id == account_id, Gateway.livemode == livemode,
-        Gateway.status == GatewayStatus.ACTIVE))
+def _drop_unmatched_elsewhere(gateway: Gateway, movement) -> None:
+    """An earlier event of this payment without metadata showed it, unmatched, to every
+    company on the account; it is now known to be this company's, so the others forget it."""
+    db.session.execute(delete(Posting).where(
+        Posting.kind == "payment", Posting.source_id == movement.source_id,
+        Posting.status == WorkStatus.UNMATCHED, Posting.company_id != gateway.company_id))
+    db.session.commit()
+
+
+def _named_gateway(kind: str, movement) -> Gateway | None:
+    """The active gateway the payment's metadata names, if it is of this kind, Stripe account,
+    mode and company; None otherwise (never another gateway of the same account)."""
+    gateway_id = _metadata_id(movement.metadata, METADATA_GATEWAY)
+    company_id = _metadata_id(movement.metadata, METADATA_COMPANY)
+    if gateway_id is None or company_id is None:
+        return None
+    gateway = db.session.get(Gateway, gateway_id)
+    if gateway is None or gateway.status is not GatewayStatus.ACTIVE:
+        return None
+    if (gateway.kind, gateway.account_id, gateway.livemode, gateway.company_id) != (
+            kind, movement.account_id, movement.livemode, company_id):
+        log.warning("Payment %s names gateway %s, which is not of its account, mode or "
+                    "company: recorded as unmatched.", movement.source_id, gateway_id)
+        return None
+    return gateway
+
+
+def _metadata_id(metadata: dict, key: str) -> int | None:
+    value = str(metadata.get(key) or "").strip()
+    return int(value) if value.isdigit() else None
+
+
+def _gateways_on_account(kind: str, movement) -> list[Gateway]:
+    """One connected gateway per company collecting through the movement's account and mode."""
+    gateways = db.session.scalars(select(Gateway).where(
+        Gateway.kind == kind, Gateway.account_id == movement.account_id,
+        Gateway.livemode == movement.livemode,
+        Gateway.status.in_((GatewayStatus.ACTIVE, GatewayStatus.NEEDS_SETUP)))
+        .order_by(Gateway.id))
+    per_company: dict[int, Gateway] = {}
+    for gateway in gateways:
+        per_company.setdefault(gateway.company_id, gateway)
+    return list(per_company.values())
 
 
 def _posting(company_id: int, source_id: str) -> Posting | None:

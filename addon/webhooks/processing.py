@@ -1,5 +1,6 @@
 """Stored gateway events and what each type changes. Events for no known gateway (another
-account, the other mode) are kept and marked ignored, never an error."""
+account, the other mode) are kept and marked ignored, never an error; payments that name no
+Remit gateway of their account are kept as unmatched (addon.posting.runner.claim_postings)."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ def store_event(source: str, event: dict) -> tuple[GatewayEvent, bool]:
 def process_event(event_row_id: int) -> tuple[WorkStatus, list[int]]:
     """Apply one event; returns its status and the postings it asks to write to the ledger."""
     row = db.session.get(GatewayEvent, event_row_id)
-    if row is None or row.status in (WorkStatus.DONE, WorkStatus.IGNORED):
+    if row is None or row.status in (WorkStatus.DONE, WorkStatus.IGNORED, WorkStatus.UNMATCHED):
         return (row.status if row else WorkStatus.IGNORED), []
     row.attempts += 1
     to_post: list[int] = []
@@ -50,10 +51,20 @@ def process_event(event_row_id: int) -> tuple[WorkStatus, list[int]]:
             return row.status, []
         postings = claim_postings(row, movements)
         to_post = [p.id for p in postings if p.status is WorkStatus.PENDING]
-        row.status = WorkStatus.DONE if postings else WorkStatus.IGNORED
+        row.status = _status_of(postings)
     row.processed_at = utcnow()
     db.session.commit()
     return row.status, to_post
+
+
+def _status_of(postings: list) -> WorkStatus:
+    """Ignored when the event concerns no company, unmatched when it only brought payments
+    Remit did not ask for, else done."""
+    if not postings:
+        return WorkStatus.IGNORED
+    if all(p.status is WorkStatus.UNMATCHED for p in postings):
+        return WorkStatus.UNMATCHED
+    return WorkStatus.DONE
 
 
 def _deauthorized(row: GatewayEvent, gateways: list[Gateway]) -> None:

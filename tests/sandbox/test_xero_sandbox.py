@@ -228,7 +228,7 @@ def test_where_filter_is_applied_or_refused(client):
 
     picker = names('Status=="ACTIVE" AND (Type=="BANK" OR EnablePaymentsToAccount==true)')
     assert [a["Name"] for a in picker.json["Accounts"]] == [
-        "Business Bank Account", "Euro Account", "Stripe Clearing"]
+        "Business Bank Account", "Euro Account", "Yen Account", "Stripe Clearing"]
     assert names("Name.Contains(\"Bank\")").json["Type"] == "QueryParseException"
 
 

@@ -36,12 +36,12 @@ def test_console_lists_connections_and_its_buttons_work(client):
 
 def test_reset_restores_the_seed_and_forgets_every_grant(client):
     token = xero.grant_tokens(SCOPE, [xero.UK_ORG])["access_token"]
-    xero_api._organisations[xero.UK_ORG]["Currencies"].append("JPY")
+    xero_api._organisations[xero.UK_ORG]["Currencies"].append("AUD")
     xero.force_next("429")
 
     client.post("/xero/controls/reset")
 
-    assert xero_api._organisations[xero.UK_ORG]["Currencies"] == ["GBP", "EUR", "USD"]
+    assert xero_api._organisations[xero.UK_ORG]["Currencies"] == ["GBP", "EUR", "USD", "JPY"]
     assert client.get("/xero/api/connections", headers=bearer(token)).status_code == 401
 
 
