@@ -115,6 +115,8 @@ class XeroConnector:
         `receivable_account_id` are not sent. A ValidationException is Rejected with every
         message in `detail`. The ids: the PaymentIDs, then the OverpaymentID."""
         payments = _new_payments(posting)
+        if posting.credit and posting.exchange_rate is not None:
+            self._check_credit_account(posting)
         ids: tuple[str, ...] = ()
         if payments:
             created = self._session.run(lambda token: self._xero.create_payments(
@@ -127,6 +129,17 @@ class XeroConnector:
                 posting.idempotency_key + OVERPAYMENT_KEY_SUFFIX))
             ids += (transformers.overpayment_id(answered),)
         return LedgerWrite("Payment", ids)
+
+    def _check_credit_account(self, posting: PaymentPosting) -> None:
+        """A bank transaction is in its account's currency, so a foreign payment's excess can
+        be an Overpayment only in an account of that currency: refused before the Payment is
+        written (one read, only for foreign credit), never half-recorded."""
+        account = self.account(posting.deposit_account_id)
+        if account is None or account.currency != posting.currency:
+            raise Rejected(
+                f"Xero books an overpayment in its account's currency, not {posting.currency}.",
+                f"{posting.credit} {posting.currency} paid beyond the invoice can be kept as "
+                f"credit only in a {posting.currency} account: map one for {posting.currency}.")
 
     def _base(self) -> str:
         if self._base_currency is None:

@@ -16,6 +16,8 @@ from sandbox.xero_seed import INVOICE_IDS
 from tests.connectors.xero.conftest import UK_ORG, requests_made
 from tests.connectors.xero.test_payments import BANK, CITY_LIMOUSINES, posting
 
+EURO_BANK = "9f01acb9-46e4-5b8e-bcfc-a2264f60de60"  # Euro account
+
 KEY = "rp-0f3c5a1e9d7b2c4a6e8f0a1b3c5d7e9f1a2b3c4d"
 
 
@@ -106,3 +108,38 @@ def test_applications_may_be_empty_only_when_all_is_credit(xero):
 
     with pytest.raises(Rejected):
         xero.connector(UK_ORG, base_currency="GBP").record_payment(nothing)
+
+
+@pytest.mark.vcr
+def test_foreign_credit_into_a_base_currency_account_is_refused_before_any_write(xero, vcr):
+    """A EUR excess cannot be a RECEIVE-OVERPAYMENT on the pound account (a bank transaction
+    is in its account's currency): one account read, no Payment left half-recorded."""
+    connector = xero.connector(UK_ORG, base_currency="GBP")
+    euros = dataclasses.replace(
+        posting(("INV-0003", "480.00"), key=KEY, currency="EUR", rate=Decimal("0.845150")),
+        amount=Decimal("500.00"), credit=Decimal("20.00"))
+
+    with pytest.raises(Rejected) as caught:
+        connector.record_payment(euros)
+
+    assert "EUR account" in caught.value.detail
+    assert "/Accounts/" in vcr.requests[0].uri and requests_made(vcr) == 1
+    assert connector.invoice(INVOICE_IDS["INV-0003"]).balance == Decimal("480.00")
+    assert all(request.method == "GET" for request in vcr.requests)
+
+
+@pytest.mark.vcr
+def test_foreign_credit_into_an_account_of_its_currency_is_an_overpayment_in_it(xero, vcr):
+    connector = xero.connector(UK_ORG, base_currency="GBP")
+    euros = dataclasses.replace(
+        posting(("INV-0003", "480.00"), key=KEY, currency="EUR", rate=Decimal("0.845150"),
+                account=EURO_BANK),
+        amount=Decimal("500.00"), credit=Decimal("20.00"))
+
+    written = connector.record_payment(euros)
+
+    assert len(written.object_ids) == 2 and requests_made(vcr) == 3  # account, two writes
+    sent = body(vcr, 2)["BankTransactions"][0]
+    assert (sent["CurrencyCode"], sent["LineItems"][0]["LineAmount"]) == ("EUR", 20.0)
+    assert sent["CurrencyRate"] == body(vcr, 1)["Payments"][0]["CurrencyRate"]  # the same rate
+    assert answer(vcr, 2)["BankTransactions"][0]["CurrencyCode"] == "EUR"
