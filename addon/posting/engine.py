@@ -1,6 +1,7 @@
 """Money movement -> ledger posting, as pure functions: no database, no network, no clock.
 
-A Stripe payment for one or more invoices becomes one PaymentPosting in the mapped accounts.
+A Stripe payment for one or more invoices becomes one PaymentPosting in the mapped accounts:
+each invoice takes what was paid for it up to its balance due, the rest is the customer's credit.
 Every check that can fail here fails before anything is written, with a reason a person can act
 on; the idempotency key depends only on what was paid, so a retry can never post twice.
 """
