@@ -78,7 +78,7 @@ class PaymentPosting:
     idempotency_key: str  # <= 50 characters (QuickBooks' requestid limit)
     customer_id: str
     currency: str
-    amount: Decimal  # total received, = sum of the applications
+    amount: Decimal  # total received, = sum of the applications + credit
     paid_on: date
     deposit_account_id: str
     receivable_account_id: str | None  # QuickBooks; Xero uses its single AR account
@@ -86,11 +86,15 @@ class PaymentPosting:
     reference: str  # shown in the ledger, e.g. the Stripe charge id (<= 21 chars for QBO)
     memo: str  # longer note with every Stripe id (QBO PrivateNote; Xero ignores it)
     exchange_rate: Decimal | None = None  # home units per foreign unit, when foreign
+    # What was paid beyond the invoices' balances due: kept as the customer's credit in the
+    # ledger (QuickBooks UnappliedAmt, a Xero Overpayment). Applications may then be empty.
+    credit: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)
 class LedgerWrite:
-    """What a write created in the ledger (one object, or one per invoice for Xero)."""
+    """What a write created in the ledger (one object, or one per invoice for Xero, plus its
+    Overpayment when part of the payment is kept as credit)."""
 
     object_type: str  # "Payment"
     object_ids: tuple[str, ...]
@@ -211,8 +215,9 @@ class Connector(Protocol):
         ...
 
     def record_payment(self, posting: PaymentPosting) -> LedgerWrite:
-        """Create the payment applied to its invoices, idempotently: sending the same
-        posting twice (same key) creates one payment in the ledger."""
+        """Create the payment applied to its invoices, and `posting.credit` as the customer's
+        credit, idempotently: sending the same posting twice (same key) creates one payment
+        (and one credit) in the ledger."""
         ...
 
 

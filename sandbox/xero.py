@@ -18,13 +18,21 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
-from sandbox import xero_api, xero_identity, xero_payments, xero_seed, xero_tenancy
+from sandbox import (
+    xero_api,
+    xero_identity,
+    xero_overpayments,
+    xero_payments,
+    xero_seed,
+    xero_tenancy,
+)
 from sandbox.oauth import SANDBOX_CLIENT_ID
 
 bp = Blueprint("xero", __name__)
 bp.register_blueprint(xero_identity.bp)
 bp.register_blueprint(xero_api.bp)
 bp.register_blueprint(xero_payments.bp)
+bp.register_blueprint(xero_overpayments.bp)
 
 force_next = xero_api.force_next
 SERVER = xero_tenancy.SERVER
@@ -39,6 +47,7 @@ def reset() -> None:
     xero_tenancy.reset()
     xero_api.reset()
     xero_payments.reset()
+    xero_overpayments.reset()
 
 
 def grant_tokens(scope: str, tenants: list[str]) -> dict:

@@ -214,6 +214,7 @@ _SEED = {
         "Accounts": _uk_accounts(),
         "Invoices": _uk_invoices(),
         "Payments": [],
+        "Overpayments": [],
     },
     FR_ORG: {
         "Organisation": _organisation(FR_ORG, "Remit Démo SARL", "GLOBAL", "EUR", "FR", {
@@ -226,6 +227,7 @@ _SEED = {
         "Invoices": [_invoice("FA-0001", BOULANGERIE, "1320.00", "2026-03-03",
                               ("Conseil en organisation", "706"), currency="EUR")],
         "Payments": [],
+        "Overpayments": [],
     },
 }
 

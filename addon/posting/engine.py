@@ -1,6 +1,7 @@
 """Money movement -> ledger posting, as pure functions: no database, no network, no clock.
 
-A Stripe payment for one or more invoices becomes one PaymentPosting in the mapped accounts.
+A Stripe payment for one or more invoices becomes one PaymentPosting in the mapped accounts:
+each invoice takes what was paid for it up to its balance due, the rest is the customer's credit.
 Every check that can fail here fails before anything is written, with a reason a person can act
 on; the idempotency key depends only on what was paid, so a retry can never post twice.
 """
@@ -8,9 +9,10 @@ on; the idempotency key depends only on what was paid, so a retry can never post
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping as Balances
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from addon import money
 from connectors.base import InvoiceApplication, PaymentPosting
@@ -68,16 +70,62 @@ def applications(payment: Payment) -> tuple[InvoiceApplication, ...]:
                                                                              strict=True))
 
 
+@dataclass(frozen=True)
+class Split:
+    """How one payment lands: the part applied to each invoice, the rest as customer credit.
+    Decided once per attempt generation and stored with the posting (as_payload), so a retry
+    after our own write sends the same request even though the invoice now shows our payment."""
+
+    applied: tuple[InvoiceApplication, ...]
+    credit: Decimal
+
+    def as_payload(self, currency: str) -> dict:
+        """Minor units (ints): JSON keeps them exactly."""
+        return {"applied": [[a.invoice_id, money.to_minor(a.amount, currency)]
+                            for a in self.applied],
+                "credit": money.to_minor(self.credit, currency)}
+
+    @classmethod
+    def from_payload(cls, stored: dict, currency: str) -> Split:
+        return cls(tuple(InvoiceApplication(invoice_id, money.from_minor(minor, currency))
+                         for invoice_id, minor in stored["applied"]),
+                   money.from_minor(stored["credit"], currency))
+
+
+def split(payment: Payment, balances: Balances[str, Decimal]) -> Split:
+    """Each invoice gets what was paid for it up to its balance due (`balances`, by invoice
+    id, read from the ledger just before writing); the excess becomes the customer's credit.
+    An invoice already paid (or void: nothing due) takes nothing, so all of it is credit.
+    Exact in the currency's exponent: never rounds up past a balance."""
+    places = Decimal(1).scaleb(-money.exponent(payment.currency))
+    due = {invoice_id: max(Decimal(0), balance) for invoice_id, balance in balances.items()}
+    applied, credit = [], Decimal(0).quantize(places)
+    for wanted in applications(payment):
+        if wanted.invoice_id not in due:
+            raise PostingRefused(f"The balance of invoice {wanted.invoice_id} is unknown.")
+        part = min(wanted.amount, due[wanted.invoice_id]).quantize(places, ROUND_DOWN)
+        due[wanted.invoice_id] -= part
+        credit += wanted.amount - part
+        if part > 0:
+            applied.append(InvoiceApplication(wanted.invoice_id, part))
+    return Split(tuple(applied), credit)
+
+
 def payment_posting(*, company_id: int, home_currency: str, payment: Payment,
                     mapping: Mapping | None, customer_id: str, paid_on: date,
-                    exchange_rate: Decimal | None = None) -> PaymentPosting:
+                    exchange_rate: Decimal | None = None,
+                    landing: Split | None = None) -> PaymentPosting:
+    """`landing` (from split()) says what goes to the invoices and what stays as credit;
+    without it every invoice takes its whole amount."""
     if mapping is None:
         raise PostingRefused(f"The gateway has no accounts set for {payment.currency}.")
     amount = money.from_minor(payment.amount_minor, payment.currency)
-    applied = applications(payment)
-    if sum(a.amount for a in applied) != amount:
+    wanted = applications(payment)
+    if sum(a.amount for a in wanted) != amount:
         raise PostingRefused(f"{amount} {payment.currency} was paid but the invoices add up to "
-                             f"{sum(a.amount for a in applied)}.")
+                             f"{sum(a.amount for a in wanted)}.")
+    landing = landing or Split(wanted, Decimal(0))
+    _check_landing(landing, wanted, amount)
     foreign = payment.currency != home_currency
     if foreign and exchange_rate is None:
         raise PostingRefused(f"A {payment.currency} payment needs an exchange rate to "
@@ -91,10 +139,23 @@ def payment_posting(*, company_id: int, home_currency: str, payment: Payment,
         paid_on=paid_on,
         deposit_account_id=mapping.deposit_account_id,
         receivable_account_id=mapping.receivable_account_id,
-        applications=applied,
+        applications=landing.applied,
         reference=reference[-QBO_REFERENCE_LIMIT:],
         memo=(f"Stripe payment {payment.source_id}"
               + (f", charge {payment.charge_id}" if payment.charge_id else "")
               + f", account {payment.account_id} (recorded by Remit)"),
         exchange_rate=exchange_rate if foreign else None,
+        credit=landing.credit,
     )
+
+
+def _check_landing(landing: Split, wanted: tuple[InvoiceApplication, ...],
+                   amount: Decimal) -> None:
+    """A stored split must still describe this payment: nothing applied beyond what was paid
+    for an invoice, and every cent either applied or credited."""
+    asked = {a.invoice_id: a.amount for a in wanted}
+    if (landing.credit < 0 or any(a.amount <= 0 or a.amount > asked.get(a.invoice_id, 0)
+                                  for a in landing.applied)
+            or sum(a.amount for a in landing.applied) + landing.credit != amount):
+        raise PostingRefused(f"The split of {amount} between invoices and customer credit "
+                             "does not match the payment.")

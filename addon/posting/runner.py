@@ -15,6 +15,7 @@ from huey.exceptions import RetryTask
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from addon import money
 from addon.extensions import db
 from addon.ledger import RULES, connector_for
 from addon.models import (
@@ -138,9 +139,11 @@ def post(posting_id: int) -> WorkStatus:
 
 def _plan(posting: Posting, gateway: Gateway, connector: Connector):
     """Parse what the payment names first (a malformed one fails with no ledger call), then
-    re-validate the mapped accounts just before writing (one read), and read the invoices
-    only when needed: for a foreign currency's rate, or when the payment names no customer."""
-    payment = engine.Payment(**{k: v for k, v in posting.payload.items() if k != "paid_on"})
+    re-validate the mapped accounts just before writing (one read) and read each invoice (one
+    read each): its balance due decides what is applied and what stays as credit, its customer
+    and rate fill what the payment does not say."""
+    payment = engine.Payment(**{k: v for k, v in posting.payload.items()
+                                if k not in ("paid_on", "split")})
     applied = engine.applications(payment)
     row = db.session.scalar(select(GatewayCurrency).where(
         GatewayCurrency.gateway_id == gateway.id, GatewayCurrency.currency == posting.currency))
@@ -148,24 +151,40 @@ def _plan(posting: Posting, gateway: Gateway, connector: Connector):
                if row is not None else None)
     if mapping is not None:
         _check_accounts(connector, gateway.company, mapping, posting.currency)
-    customer = payment.metadata.get(METADATA_CUSTOMER)
-    rate = None
-    if posting.currency != gateway.company.home_currency or not customer:
-        invoices = [connector.invoice(a.invoice_id) for a in applied]
-        # No "amount <= balance due" check: after a crash that followed a successful write the
-        # invoice already shows this payment, and the retry must still reach the ledger, which
-        # returns the original payment for the same key (and refuses real overpayments).
-        for invoice in invoices:
-            if invoice.currency != posting.currency:
-                raise engine.PostingRefused(f"Invoice {invoice.number} is in "
-                                            f"{invoice.currency}, the payment in "
-                                            f"{posting.currency}.")
-        customer, rate = customer or invoices[0].customer_id, invoices[0].exchange_rate
+    invoices = [connector.invoice(a.invoice_id) for a in applied]
+    for invoice in invoices:
+        if invoice.currency != posting.currency:
+            raise engine.PostingRefused(f"Invoice {invoice.number} is in "
+                                        f"{invoice.currency}, the payment in "
+                                        f"{posting.currency}.")
+    customer = payment.metadata.get(METADATA_CUSTOMER) or invoices[0].customer_id
+    balances = {a.invoice_id: invoice.balance for a, invoice in zip(applied, invoices,
+                                                                    strict=True)}
+    landing = _landing(posting, payment, balances)
     return engine.payment_posting(
         company_id=gateway.company_id, home_currency=gateway.company.home_currency,
         payment=payment, mapping=mapping, customer_id=customer,
-        paid_on=date.fromisoformat(posting.payload["paid_on"]), exchange_rate=rate,
+        paid_on=date.fromisoformat(posting.payload["paid_on"]),
+        exchange_rate=invoices[0].exchange_rate, landing=landing,
     )
+
+
+def _landing(posting: Posting, payment: engine.Payment, balances: dict) -> engine.Split:
+    """The split decided at this generation's first attempt, else one decided now from the
+    balances just read, stored (and committed) before the write. After a crash that followed
+    our own successful write, the invoice already shows our payment: recomputing would turn it
+    into credit and send another request under the same key, so the stored split is reused
+    and the ledger replays its original answer. A new generation (after a definitive refusal)
+    decides afresh."""
+    stored = (posting.payload or {}).get("split")
+    if stored and stored.get("generation") == posting.generation:
+        return engine.Split.from_payload(stored, posting.currency)
+    landing = engine.split(payment, balances)
+    posting.payload = {**posting.payload, "split": {
+        "generation": posting.generation, **landing.as_payload(posting.currency)}}
+    posting.credit_minor = money.to_minor(landing.credit, posting.currency) or None
+    db.session.commit()
+    return landing
 
 
 def _check_accounts(connector: Connector, company: Company, mapping: engine.Mapping,

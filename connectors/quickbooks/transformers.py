@@ -121,7 +121,9 @@ def amount(value: Any) -> Decimal:
 def payment_request(posting: PaymentPosting) -> dict:
     """PaymentPosting -> the Payment create body, exactly these fields (reference §2.5): no
     ExchangeRate unless given, ARAccountRef only when chosen, no empty texts. Amounts stay the
-    Decimals given. Raises ValueError for a posting QuickBooks must not receive."""
+    Decimals given. TotalAmt is what was paid; the lines apply only the applications, so
+    QuickBooks keeps `posting.credit` as UnappliedAmt (the customer's credit). Raises
+    ValueError for a posting QuickBooks must not receive."""
     check_posting(posting)
     fields: dict = {"CustomerRef": {"value": posting.customer_id},
                     "TotalAmt": _plain(posting.amount), "CurrencyRef": {"value": posting.currency}}
@@ -143,7 +145,8 @@ def payment_request(posting: PaymentPosting) -> dict:
 
 def check_posting(posting: PaymentPosting) -> None:
     """What QuickBooks would refuse, or silently turn into something else (a payment larger
-    than its lines becomes customer credit), refused before any call."""
+    than its lines becomes customer credit: allowed for exactly the declared credit), refused
+    before any call."""
     key = posting.idempotency_key
     if not key or len(key) > const.REQUEST_ID_LIMIT:
         raise ValueError(f"idempotency_key must be 1 to {const.REQUEST_ID_LIMIT} characters "
@@ -152,10 +155,13 @@ def check_posting(posting: PaymentPosting) -> None:
                               ("memo", posting.memo, const.PRIVATE_NOTE_LIMIT)):
         if len(text) > limit:
             raise ValueError(f"{name} is {len(text)} characters; QuickBooks keeps {limit}")
-    if not posting.applications or any(a.amount <= 0 for a in posting.applications):
-        raise ValueError("a payment must apply a positive amount to at least one invoice")
-    if sum(a.amount for a in posting.applications) != posting.amount:
-        raise ValueError("the payment amount must equal the sum of its invoice applications")
+    if any(a.amount <= 0 for a in posting.applications) or posting.credit < 0:
+        raise ValueError("applications must be positive and the credit not negative")
+    if not posting.applications and not posting.credit:
+        raise ValueError("a payment must apply a positive amount to an invoice or be credit")
+    if sum(a.amount for a in posting.applications) + posting.credit != posting.amount:
+        raise ValueError("the payment amount must equal its invoice applications plus the "
+                         "declared credit")
     if posting.exchange_rate is not None and posting.exchange_rate <= 0:
         raise ValueError("an exchange rate must be positive")
 

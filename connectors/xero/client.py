@@ -25,7 +25,19 @@ from decimal import Decimal
 from typing import TypeVar
 
 import urllib3
-from xero_python.accounting import Account, AccountingApi, Invoice, Payment, Payments
+from xero_python.accounting import (
+    Account,
+    AccountingApi,
+    BankTransaction,
+    BankTransactions,
+    Contact,
+    CurrencyCode,
+    Invoice,
+    LineAmountTypes,
+    LineItem,
+    Payment,
+    Payments,
+)
 from xero_python.api_client import ApiClient, Configuration
 from xero_python.api_client.oauth2 import OAuth2Token
 from xero_python.exceptions import ApiException, HTTPStatusException, OAuth2Error
@@ -56,6 +68,21 @@ class NewPayment:
     paid_on: date
     reference: str
     currency_rate: Decimal | None = None  # Xero's CurrencyRate (foreign units per base unit)
+
+
+@dataclass(frozen=True)
+class NewOverpayment:
+    """What a customer paid beyond their invoices, kept as their credit: a RECEIVE-OVERPAYMENT
+    bank transaction (reference §2.7) with Xero's one untaxed line, coded by Xero to AR."""
+
+    contact_id: str
+    account_id: str  # the bank account the money went to (its currency is the transaction's)
+    amount: Decimal
+    currency: str
+    paid_on: date
+    reference: str
+    description: str
+    currency_rate: Decimal | None = None  # Xero's CurrencyRate, for a foreign currency
 
 
 class XeroClient:
@@ -113,6 +140,16 @@ class XeroClient:
             _request_timeout=self._timeout))
         return list(answer.payments or [])
 
+    def create_overpayment(self, access_token: str, tenant_id: str,
+                           overpayment: NewOverpayment, idempotency_key: str) -> list:
+        """PUT /api.xro/2.0/BankTransactions?summarizeErrors=true with an Idempotency-Key: the
+        BankTransaction models answered (each carrying its OverpaymentID)."""
+        body = BankTransactions(bank_transactions=[_overpayment_model(overpayment)])
+        answer = self._call(access_token, lambda: self._accounting.create_bank_transactions(
+            tenant_id, body, summarize_errors=True, idempotency_key=idempotency_key,
+            _request_timeout=self._timeout))
+        return list(answer.bank_transactions or [])
+
     def connections(self, access_token: str) -> list:
         """GET /Connections -> Connection models (no tenant header: bearer only)."""
         return self._call(access_token, lambda: self._identity.get_connections(
@@ -158,6 +195,27 @@ def _payment_model(payment: NewPayment) -> Payment:
                    amount=exact_on_the_wire(payment.amount), date=payment.paid_on,
                    currency_rate=None if rate is None else exact_on_the_wire(rate),
                    reference=payment.reference)
+
+
+def _overpayment_model(overpayment: NewOverpayment) -> BankTransaction:
+    rate = overpayment.currency_rate
+    return BankTransaction(
+        type="RECEIVE-OVERPAYMENT", contact=Contact(contact_id=overpayment.contact_id),
+        bank_account=Account(account_id=overpayment.account_id), date=overpayment.paid_on,
+        reference=overpayment.reference, currency_code=_currency_code(overpayment.currency),
+        currency_rate=None if rate is None else exact_on_the_wire(rate),
+        line_amount_types=LineAmountTypes.NOTAX,
+        line_items=[LineItem(description=overpayment.description,
+                             line_amount=exact_on_the_wire(overpayment.amount))])
+
+
+def _currency_code(code: str) -> CurrencyCode:
+    """The SDK serialises only its own enum; a code it lacks is refused before any call."""
+    try:
+        return CurrencyCode(code)
+    except ValueError:
+        raise Rejected(f"xero-python knows no currency {code}.",
+                       f"Xero cannot be sent the currency {code}.") from None
 
 
 def exact_on_the_wire(value: Decimal) -> Decimal:

@@ -16,10 +16,13 @@ from connectors.base import (
     TokenKeeper,
 )
 from connectors.xero import transformers
-from connectors.xero.client import NewPayment, NotFound, XeroClient
+from connectors.xero.client import NewOverpayment, NewPayment, NotFound, XeroClient
 from connectors.xero.const import API_BASE, DEFAULT_TIMEOUT
 from connectors.xero.rules import RULES
 from connectors.xero.session import TokenSession
+
+OVERPAYMENT_KEY_SUFFIX = "-credit"  # the overpayment's Idempotency-Key: the posting's + this
+OVERPAYMENT_DESCRIPTION = "Paid beyond the invoice balance: customer credit (recorded by Remit)"
 
 
 class XeroConnector:
@@ -102,16 +105,41 @@ class XeroConnector:
         return transformers.invoice(model, self._base())
 
     def record_payment(self, posting: PaymentPosting) -> LedgerWrite:
-        """One write: PUT /Payments with one Xero Payment per invoice application (Xero pays
-        one document per Payment), summarizeErrors=true so either all are recorded or none,
-        and `posting.idempotency_key` as the Idempotency-Key so a retry records nothing new.
-        Xero has no field for `posting.memo` and one AR account, so `memo` and
+        """PUT /Payments with one Xero Payment per invoice application (Xero pays one document
+        per Payment), summarizeErrors=true so either all are recorded or none, and
+        `posting.idempotency_key` as the Idempotency-Key so a retry records nothing new. Then,
+        when part of the money is `posting.credit`, a second write: PUT /BankTransactions
+        RECEIVE-OVERPAYMENT for the invoices' contact under the key + OVERPAYMENT_KEY_SUFFIX,
+        so a retry after a crash between the two writes replays the first and makes the
+        second once. Xero has no field for `posting.memo` and one AR account, so `memo` and
         `receivable_account_id` are not sent. A ValidationException is Rejected with every
-        message in `detail`."""
+        message in `detail`. The ids: the PaymentIDs, then the OverpaymentID."""
         payments = _new_payments(posting)
-        created = self._session.run(lambda token: self._xero.create_payments(
-            token, self.tenant_id, payments, posting.idempotency_key))
-        return transformers.ledger_write(created)
+        if posting.credit and posting.exchange_rate is not None:
+            self._check_credit_account(posting)
+        ids: tuple[str, ...] = ()
+        if payments:
+            created = self._session.run(lambda token: self._xero.create_payments(
+                token, self.tenant_id, payments, posting.idempotency_key))
+            ids = transformers.ledger_write(created).object_ids
+        if posting.credit:
+            overpayment = _new_overpayment(posting)
+            answered = self._session.run(lambda token: self._xero.create_overpayment(
+                token, self.tenant_id, overpayment,
+                posting.idempotency_key + OVERPAYMENT_KEY_SUFFIX))
+            ids += (transformers.overpayment_id(answered),)
+        return LedgerWrite("Payment", ids)
+
+    def _check_credit_account(self, posting: PaymentPosting) -> None:
+        """A bank transaction is in its account's currency, so a foreign payment's excess can
+        be an Overpayment only in an account of that currency: refused before the Payment is
+        written (one read, only for foreign credit), never half-recorded."""
+        account = self.account(posting.deposit_account_id)
+        if account is None or account.currency != posting.currency:
+            raise Rejected(
+                f"Xero books an overpayment in its account's currency, not {posting.currency}.",
+                f"{posting.credit} {posting.currency} paid beyond the invoice can be kept as "
+                f"credit only in a {posting.currency} account: map one for {posting.currency}.")
 
     def _base(self) -> str:
         if self._base_currency is None:
@@ -130,14 +158,25 @@ class XeroConnector:
 
 def _new_payments(posting: PaymentPosting) -> list[NewPayment]:
     """The posting as Xero Payments, refused before any call when it cannot be right."""
-    if not posting.applications:
-        raise Rejected("A payment with no invoice cannot be recorded in Xero.",
+    if not posting.applications and not posting.credit:
+        raise Rejected("A payment with no invoice and no credit cannot be recorded in Xero.",
                        "The payment is applied to no invoice.")
-    if sum(a.amount for a in posting.applications) != posting.amount:
-        raise Rejected("The invoice applications do not add up to the payment amount.",
-                       f"{posting.amount} received, applications differ.")
+    if posting.credit < 0 or (sum(a.amount for a in posting.applications) + posting.credit
+                              != posting.amount):
+        raise Rejected("The invoice applications and the credit do not add up to the payment "
+                       "amount.", f"{posting.amount} received, applications differ.")
     rate = transformers.currency_rate(posting.exchange_rate)
     return [NewPayment(invoice_id=application.invoice_id,
                        account_id=posting.deposit_account_id, amount=application.amount,
                        paid_on=posting.paid_on, reference=posting.reference, currency_rate=rate)
             for application in posting.applications]
+
+
+def _new_overpayment(posting: PaymentPosting) -> NewOverpayment:
+    """The credit as Xero's Overpayment for the invoices' contact (`customer_id`), in the
+    payment's currency, into the same deposit account as the payment."""
+    return NewOverpayment(
+        contact_id=posting.customer_id, account_id=posting.deposit_account_id,
+        amount=posting.credit, currency=posting.currency, paid_on=posting.paid_on,
+        reference=posting.reference, description=OVERPAYMENT_DESCRIPTION,
+        currency_rate=transformers.currency_rate(posting.exchange_rate))

@@ -111,6 +111,18 @@ def ledger_write(payments: list[Any]) -> LedgerWrite:
     return LedgerWrite("Payment", tuple(str(payment.payment_id) for payment in payments))
 
 
+def overpayment_id(transactions: list[Any]) -> str:
+    """The OverpaymentID of the RECEIVE-OVERPAYMENT Xero created; a refusal otherwise."""
+    messages = [error.message for found in transactions
+                for error in getattr(found, "validation_errors", None) or []]
+    created = [found.overpayment_id for found in transactions
+               if getattr(found, "overpayment_id", None)]
+    if messages or len(created) != 1:
+        raise Rejected("Xero refused the overpayment.",
+                       "; ".join(messages) or "Xero recorded no overpayment.")
+    return str(created[0])
+
+
 def home_per_foreign(currency_rate: Decimal | None) -> Decimal | None:
     """Xero's CurrencyRate counts foreign units per base unit (1 GBP = 1.183221 EUR is 1.183221
     on a EUR invoice of a GBP organisation); Remit's contract counts home units per foreign

@@ -164,8 +164,10 @@ def test_twenty_concurrent_deliveries_of_one_event_post_once(client, company, ap
     assert str(balance(company)) == "240.00"
 
 
-def test_a_payment_costs_one_ledger_write_and_one_read(client, company, monkeypatch):
-    """The benchmark target: every ledger call the worker makes, counted at the transport."""
+def test_a_payment_costs_one_ledger_write_and_two_reads(client, company, monkeypatch):
+    """The benchmark target: every ledger call the worker makes, counted at the transport.
+    The invoice read gives the balance due that decides what is applied and what is kept as
+    customer credit (one read per invoice paid)."""
     from connectors.quickbooks.transport import CallPolicyMixin
 
     session_id = checkout(client, link_path(company, FIRST_INVOICE), "100.00")
@@ -180,4 +182,5 @@ def test_a_payment_costs_one_ledger_write_and_one_read(client, company, monkeypa
     monkeypatch.setattr(CallPolicyMixin, "request", counted)
     deliveries = pay_and_deliver(client, session_id)
     deliver_again(client, deliveries)
-    assert calls == [("POST", "query"), ("POST", "payment")]  # accounts re-read, then the write
+    # accounts re-read, the invoice's balance, then the write
+    assert calls == [("POST", "query"), ("GET", "invoice"), ("POST", "payment")]

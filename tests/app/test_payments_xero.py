@@ -38,9 +38,10 @@ def test_a_xero_invoice_payment_is_recorded_once(client):
     assert len(db.session.scalars(select(Posting)).all()) == 1
 
 
-def test_a_xero_payment_costs_one_read_and_one_write(client, monkeypatch):
+def test_a_xero_payment_costs_two_reads_and_one_write(client, monkeypatch):
     """Every Xero API call the worker makes for one payment (and its redeliveries), counted
-    where xero-python sends them: urllib3."""
+    where xero-python sends them: urllib3. The invoice read gives the balance due that decides
+    what is applied and what is kept as customer credit (one read per invoice paid)."""
     from urllib3 import PoolManager
 
     connect(client, "xero")
@@ -62,4 +63,4 @@ def test_a_xero_payment_costs_one_read_and_one_write(client, monkeypatch):
 
     monkeypatch.setattr(PoolManager, "request", counted)
     deliver_again(client, pay_and_deliver(client, session_id))
-    assert calls == [("GET", "Accounts"), ("PUT", "Payments")]
+    assert calls == [("GET", "Accounts"), ("GET", "Invoices"), ("PUT", "Payments")]

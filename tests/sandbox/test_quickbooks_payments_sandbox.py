@@ -108,6 +108,24 @@ def test_more_than_the_lines_is_kept_as_customer_credit(web, us):
     assert quickbooks_data.find(qbo.US_REALM, "Customer", "1")["Balance"] == Decimal("70.50")
 
 
+def test_a_payment_with_no_lines_is_all_customer_credit(web, us):
+    """What Remit sends for an invoice already paid: nothing applied, all unapplied."""
+    payment = pay(web, us, changed(TotalAmt="250.00", Line=[])).get_json()["Payment"]
+
+    assert (payment["TotalAmt"], payment["UnappliedAmt"], payment["Line"]) == (250.0, 250.0, [])
+    assert invoice("130")["Balance"] == Decimal("250.00")  # untouched
+    assert quickbooks_data.find(qbo.US_REALM, "Customer", "1")["Balance"] == Decimal("120.50")
+
+
+def test_a_line_above_the_balance_is_refused_even_with_credit_beside_it(web, us):
+    answer = pay(web, us, changed(TotalAmt="400.00", Line=[
+        {"Amount": "300.00", "LinkedTxn": [{"TxnId": "130", "TxnType": "Invoice"}]}]))
+
+    assert answer.status_code == 400
+    assert answer.get_json()["Fault"]["Error"][0]["code"] == "6000"
+    assert invoice("130")["Balance"] == Decimal("250.00")
+
+
 def test_a_single_currency_company_takes_no_currency_or_rate(web):
     gb = {"Authorization": "Bearer " + qbo.issue_tokens(qbo.SINGLE_CURRENCY_REALM)[
         "access_token"]}

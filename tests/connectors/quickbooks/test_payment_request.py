@@ -55,6 +55,25 @@ def test_amounts_are_sent_without_exponents():
     assert str(transformers.payment_request(whole)["TotalAmt"]) == "100"
 
 
+def test_a_declared_credit_is_paid_in_total_but_applied_only_up_to_the_lines():
+    """Customer credit (UnappliedAmt) is TotalAmt minus the lines: QuickBooks derives it."""
+    over = dataclasses.replace(POSTING, amount=Decimal("95.00"), credit=Decimal("15.00"))
+
+    request = transformers.payment_request(over)
+
+    assert request["TotalAmt"] == Decimal("95.00")
+    assert [line["Amount"] for line in request["Line"]] == [Decimal("30.00"), Decimal("50.00")]
+    assert "UnappliedAmt" not in request  # read-only at Intuit
+
+
+def test_a_payment_that_is_all_credit_has_no_lines():
+    credit = dataclasses.replace(POSTING, applications=(), credit=Decimal("80.00"))
+
+    request = transformers.payment_request(credit)
+
+    assert (request["TotalAmt"], request["Line"]) == (Decimal("80.00"), [])
+
+
 def test_the_sdk_payment_serialises_to_the_fields_and_nothing_else():
     fields = transformers.payment_request(POSTING)
 
@@ -79,9 +98,12 @@ def test_without_the_cleanup_the_sdk_would_send_its_defaults():
     ({"idempotency_key": ""}, "1 to 50 characters"),
     ({"reference": "x" * 22}, "reference is 22 characters"),
     ({"memo": "x" * 4001}, "memo is 4001 characters"),
-    ({"applications": ()}, "at least one invoice"),
-    ({"applications": (InvoiceApplication("133", Decimal("0")),)}, "positive amount"),
-    ({"amount": Decimal("79.99")}, "sum of its invoice applications"),
+    ({"applications": (), "amount": Decimal("0")}, "apply a positive amount to an invoice"),
+    ({"applications": (InvoiceApplication("133", Decimal("0")),)}, "must be positive"),
+    ({"amount": Decimal("79.99")}, "applications plus the declared credit"),
+    ({"amount": Decimal("90.00")}, "applications plus the declared credit"),  # undeclared
+    ({"amount": Decimal("90.00"), "credit": Decimal("9.99")}, "plus the declared credit"),
+    ({"credit": Decimal("-1.00"), "amount": Decimal("79.00")}, "credit not negative"),
     ({"exchange_rate": Decimal("0")}, "exchange rate must be positive"),
 ])
 def test_postings_quickbooks_must_not_receive_are_refused(changes, words):

@@ -164,6 +164,42 @@ def test_more_than_the_balance_due_is_rejected(qbo):
 
 
 @pytest.mark.vcr
+def test_a_partial_overpayment_applies_the_balance_and_keeps_the_rest_as_credit(qbo, vcr):
+    """Balance 100, paid 150: one Payment of 150, its line applies 100, 50 is UnappliedAmt."""
+    connector = qbo.connector(US_REALM, home_currency="USD")
+    connector.record_payment(posting(
+        idempotency_key=KEY[:-1] + "0", amount=Decimal("150.00"),
+        applications=(InvoiceApplication(AMYS_FIRST, Decimal("150.00")),)))
+    over = posting(amount=Decimal("150.00"), credit=Decimal("50.00"),
+                   applications=(InvoiceApplication(AMYS_FIRST, Decimal("100.00")),))
+
+    written = connector.record_payment(over)
+
+    assert written == LedgerWrite("Payment", ("202",))
+    _, body = sent(vcr.requests[1])
+    assert body["TotalAmt"] == "150.00" and [line["Amount"] for line in body["Line"]] == [
+        "100.00"]
+    payment = answered(vcr, 1)["Payment"]
+    assert (payment["TotalAmt"], payment["UnappliedAmt"]) == (150.0, 50.0)
+    invoice = connector.invoice(AMYS_FIRST)
+    assert (invoice.balance, invoice.status) == (Decimal("0.00"), "paid")
+
+
+@pytest.mark.vcr
+def test_a_payment_for_a_paid_invoice_is_all_customer_credit(qbo, vcr):
+    qbo.receive_payment(US_REALM, AMYS_FIRST)  # paid by other means before Remit posts
+    credit = posting(applications=(), credit=Decimal("250.00"))
+
+    written = qbo.connector(US_REALM, home_currency="USD").record_payment(credit)
+
+    assert written == LedgerWrite("Payment", ("202",))
+    _, body = sent(vcr.requests[0])
+    assert body["TotalAmt"] == "250.00" and body["Line"] == []
+    payment = answered(vcr, 0)["Payment"]
+    assert (payment["TotalAmt"], payment["UnappliedAmt"]) == (250.0, 250.0)
+
+
+@pytest.mark.vcr
 def test_stale_object_is_a_transient_rejection_that_a_retry_clears(qbo, vcr):
     connector = qbo.connector(US_REALM)
     qbo.force_next("5010")

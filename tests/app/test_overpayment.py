@@ -1,0 +1,280 @@
+"""A customer pays more than an invoice still owes (paid twice, or paid by other means before
+Remit posts): the invoice is paid and the excess is the customer's credit in the ledger, through
+the real path (pay page, Stripe stand-in, webhook, worker, ledger stand-in), in QuickBooks and
+in Xero, and a retry after our own write never turns our payment into credit."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+import sandbox.quickbooks_data
+import sandbox.xero
+from addon.accounts import cached_accounts
+from addon.extensions import db
+from addon.ledger import connector_for
+from addon.models import Gateway, Posting, WorkStatus
+from addon.posting import runner
+from sandbox import quickbooks_payments, xero_api, xero_payment_rules
+from tests.app.oauth_flow import connect
+from tests.app.payment_flow import (
+    checkout,
+    company_with_stripe,
+    deliver_again,
+    link_path,
+    pay_and_deliver,
+)
+from tests.app.stripe_flow import connect_stripe
+from tests.app.test_connect_xero import UK, choose
+
+AMYS_INVOICE = "130"  # 1001: 250.00 USD, Amy's Bird Sanctuary
+CITY_INVOICE = sandbox.xero.INVOICE_IDS["INV-0001"]  # 250.00 GBP, City Limousines
+
+
+def the_posting() -> Posting:
+    db.session.expire_all()
+    (posting,) = db.session.scalars(select(Posting)).all()
+    return posting
+
+
+def activity(client) -> str:
+    return client.get("/activity").get_data(as_text=True)
+
+
+def crash_after_the_write_once(monkeypatch) -> list:
+    """The worker dies after the ledger answered and before Remit committed (once)."""
+    finish, crashed = runner._finish, []
+
+    def crash_once(posting, status, error):
+        if status is WorkStatus.DONE and not crashed:
+            crashed.append(posting.id)
+            db.session.rollback()
+            raise RuntimeError("worker killed after the ledger answered")
+        return finish(posting, status, error)
+
+    monkeypatch.setattr(runner, "_finish", crash_once)
+    return crashed
+
+
+# QuickBooks ------------------------------------------------------------------------------------
+
+@pytest.fixture
+def quickbooks(client):
+    return company_with_stripe(client)
+
+
+def qbo_payments(company) -> list[dict]:
+    return sandbox.quickbooks_data.COMPANIES[company.external_id]["Payment"]
+
+
+def qbo_paid_elsewhere(company, amount: str) -> None:
+    """The bookkeeper records a cheque in QuickBooks for `amount` of Amy's invoice."""
+    quickbooks_payments.create(company.external_id, {
+        "CustomerRef": {"value": "1"}, "TotalAmt": amount, "CurrencyRef": {"value": "USD"},
+        "Line": [{"Amount": amount, "LinkedTxn": [{"TxnId": AMYS_INVOICE,
+                                                    "TxnType": "Invoice"}]}]})
+
+
+def test_quickbooks_invoice_paid_twice_keeps_the_second_payment_as_credit(client, quickbooks):
+    """Paid in full through Remit; a second payment of the same invoice (its Checkout opened
+    before the first was paid) arrives: it is booked, all of it as customer credit."""
+    path = link_path(quickbooks, AMYS_INVOICE)
+    second = checkout(client, path, "250.00")  # the invoice is still open on both
+    pay_and_deliver(client, checkout(client, path, "250.00"))
+    deliveries = pay_and_deliver(client, second)
+    deliver_again(client, deliveries)
+
+    postings = db.session.scalars(select(Posting).order_by(Posting.id)).all()
+    assert [p.status for p in postings] == [WorkStatus.DONE, WorkStatus.DONE], [
+        p.error for p in postings]
+    assert [p.credit_minor for p in postings] == [None, 25000]
+    first, again = qbo_payments(quickbooks)
+    assert (first["TotalAmt"], first["UnappliedAmt"]) == (Decimal("250.00"), 0)
+    assert (again["TotalAmt"], again["UnappliedAmt"], again["Line"]) == (
+        Decimal("250.00"), Decimal("250.00"), [])
+    assert connector_for(quickbooks).invoice(AMYS_INVOICE).balance == 0
+    assert "All 250.00 USD kept as customer credit" in activity(client)
+
+
+def test_quickbooks_partial_overpayment_applies_the_balance_and_credits_the_rest(
+        client, quickbooks):
+    """Checkout for 150 while 250 was due; 150 is paid by cheque meanwhile: 100 is left,
+    so 100 is applied and 50 kept as credit, in one Payment."""
+    session_id = checkout(client, link_path(quickbooks, AMYS_INVOICE), "150.00")
+    qbo_paid_elsewhere(quickbooks, "150.00")
+
+    pay_and_deliver(client, session_id)
+
+    posting = the_posting()
+    assert posting.status is WorkStatus.DONE, posting.error
+    assert posting.credit_minor == 5000
+    remit = qbo_payments(quickbooks)[-1]
+    assert (remit["TotalAmt"], remit["UnappliedAmt"]) == (Decimal("150.00"), Decimal("50.00"))
+    assert [line["Amount"] for line in remit["Line"]] == [Decimal("100.00")]
+    assert connector_for(quickbooks).invoice(AMYS_INVOICE).status == "paid"
+    assert ("100.00 USD applied to invoice 130, 50.00 USD kept as customer credit"
+            in activity(client))
+
+
+def test_quickbooks_retry_after_our_own_write_is_not_turned_into_credit(client, quickbooks,
+                                                                        monkeypatch):
+    crashed = crash_after_the_write_once(monkeypatch)
+
+    pay_and_deliver(client, checkout(client, link_path(quickbooks, AMYS_INVOICE), "250.00"))
+
+    posting = the_posting()
+    assert crashed and posting.status is WorkStatus.DONE, posting.error
+    assert posting.credit_minor is None and posting.attempts >= 2
+    (payment,) = qbo_payments(quickbooks)
+    assert (payment["TotalAmt"], payment["UnappliedAmt"]) == (Decimal("250.00"), 0)
+    assert "customer credit" not in activity(client)
+
+
+# Xero ------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def xero(client):
+    connect(client, "xero")
+    choose(client, UK)
+    connect_stripe(client)
+    gateway = db.session.scalars(select(Gateway)).one()
+    clearing = next(a.id for a in cached_accounts(gateway.company)
+                    if a.name == "Stripe Clearing")
+    saved = client.post(f"/settings/gateways/{gateway.id}", data={
+        "description": "Stripe.com", "action": "save", "currency": "GBP",
+        "deposit-GBP": clearing})
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    return gateway.company
+
+
+def xero_org() -> dict:
+    return xero_api.organisations()[sandbox.xero.UK_ORG]
+
+
+def xero_paid_elsewhere(amount: str) -> None:
+    """The bookkeeper records a bank transfer against City Limousines' invoice in Xero."""
+    outcome = xero_payment_rules.record(xero_org(), [{
+        "Invoice": {"InvoiceID": CITY_INVOICE}, "Account": {"Code": "090"},
+        "Amount": Decimal(amount), "Date": "2026-03-08"}], summarize=True)
+    assert outcome.recorded and not outcome.refused
+
+
+def remit_xero_payments() -> list[dict]:
+    """Remit's payments carry the Stripe reference; the bookkeeper's carry none."""
+    return [p for p in xero_org()["Payments"] if p["Reference"]]
+
+
+def test_xero_invoice_paid_before_remit_posts_becomes_an_overpayment(client, xero):
+    session_id = checkout(client, link_path(xero, CITY_INVOICE), "250.00")
+    xero_paid_elsewhere("250.00")
+
+    deliver_again(client, pay_and_deliver(client, session_id))
+
+    posting = the_posting()
+    assert posting.status is WorkStatus.DONE, posting.error
+    assert posting.credit_minor == 25000
+    assert remit_xero_payments() == []  # nothing left to apply: no Payment sent
+    (credit,) = xero_org()["Overpayments"]
+    assert (credit["Type"], credit["Contact"]["Name"], credit["RemainingCredit"]) == (
+        "RECEIVE-OVERPAYMENT", "City Limousines", Decimal("250.00"))
+    assert posting.ledger_object_id == credit["OverpaymentID"]
+    assert "All 250.00 GBP kept as customer credit" in activity(client)
+
+
+def test_xero_partial_overpayment_pays_the_invoice_and_keeps_the_rest(client, xero):
+    session_id = checkout(client, link_path(xero, CITY_INVOICE), "150.00")
+    xero_paid_elsewhere("150.00")
+
+    deliver_again(client, pay_and_deliver(client, session_id))
+
+    posting = the_posting()
+    assert posting.status is WorkStatus.DONE, posting.error
+    (payment,) = remit_xero_payments()
+    (credit,) = xero_org()["Overpayments"]
+    assert (payment["Amount"], credit["Total"]) == (Decimal("100.00"), Decimal("50.00"))
+    assert posting.ledger_object_id == f"{payment['PaymentID']},{credit['OverpaymentID']}"
+    invoice = connector_for(xero).invoice(CITY_INVOICE)
+    assert (invoice.status, invoice.balance) == ("paid", Decimal("0.00"))
+    assert ("100.00 GBP applied to invoice " in activity(client)
+            and "50.00 GBP kept as customer credit" in activity(client))
+
+
+def test_xero_retry_after_our_own_write_is_not_turned_into_credit(client, xero, monkeypatch):
+    """Without the stored split the retry would see nothing due, send no Payment and book
+    all 250 as an Overpayment on top of the Payment already made."""
+    crashed = crash_after_the_write_once(monkeypatch)
+
+    pay_and_deliver(client, checkout(client, link_path(xero, CITY_INVOICE), "250.00"))
+
+    posting = the_posting()
+    assert crashed and posting.status is WorkStatus.DONE, posting.error
+    assert posting.credit_minor is None
+    assert len(remit_xero_payments()) == 1 and xero_org()["Overpayments"] == []
+
+
+def test_xero_retry_of_an_overpayment_after_both_writes_makes_each_once(client, xero,
+                                                                        monkeypatch):
+    session_id = checkout(client, link_path(xero, CITY_INVOICE), "150.00")
+    xero_paid_elsewhere("150.00")
+    crashed = crash_after_the_write_once(monkeypatch)
+
+    pay_and_deliver(client, session_id)
+
+    posting = the_posting()
+    assert crashed and posting.status is WorkStatus.DONE, posting.error
+    assert len(remit_xero_payments()) == 1 and len(xero_org()["Overpayments"]) == 1
+    assert posting.credit_minor == 5000
+
+
+def test_a_new_attempt_generation_decides_the_split_afresh(client, xero, monkeypatch):
+    """The first attempt was refused by Xero after the split was stored (all 250 applied);
+    meanwhile the invoice was paid in Xero. The same generation keeps its split (a retry of a
+    write that may have happened); a new generation (Retry after a refusal) re-reads the
+    balance and books the payment as credit."""
+    from connectors.xero.connector import XeroConnector
+
+    session_id = checkout(client, link_path(xero, CITY_INVOICE), "250.00")
+    record = XeroConnector.record_payment
+
+    def refused_once(self, planned):
+        monkeypatch.setattr(XeroConnector, "record_payment", record)
+        sandbox.xero.force_next("400")  # Xero answers the write with a ValidationException
+        return record(self, planned)
+
+    monkeypatch.setattr(XeroConnector, "record_payment", refused_once)
+    pay_and_deliver(client, session_id)
+    posting = the_posting()
+    assert posting.status is WorkStatus.FAILED and posting.payload["split"]["credit"] == 0
+    xero_paid_elsewhere("250.00")
+
+    posting.status = WorkStatus.PENDING
+    db.session.commit()
+    assert runner.post(posting.id) is WorkStatus.FAILED  # same generation, same split: refused
+
+    posting = the_posting()
+    posting.status, posting.generation = WorkStatus.PENDING, posting.generation + 1
+    db.session.commit()
+    assert runner.post(posting.id) is WorkStatus.DONE, the_posting().error
+    assert the_posting().credit_minor == 25000
+    assert remit_xero_payments() == [] and len(xero_org()["Overpayments"]) == 1
+
+
+def test_a_xero_overpayment_costs_two_reads_and_two_writes(client, xero, monkeypatch):
+    """Counted where xero-python sends its requests (urllib3), redeliveries included."""
+    from urllib3 import PoolManager
+
+    session_id = checkout(client, link_path(xero, CITY_INVOICE), "150.00")
+    xero_paid_elsewhere("150.00")
+    calls, original = [], PoolManager.request
+
+    def counted(self, method, url, *args, **kwargs):
+        if "/api.xro/2.0/" in url:
+            calls.append((method, url.split("/api.xro/2.0/")[1].split("?")[0].split("/")[0]))
+        return original(self, method, url, *args, **kwargs)
+
+    monkeypatch.setattr(PoolManager, "request", counted)
+    deliver_again(client, pay_and_deliver(client, session_id))
+    assert calls == [("GET", "Accounts"), ("GET", "Invoices"), ("PUT", "Payments"),
+                     ("PUT", "BankTransactions")]
