@@ -75,7 +75,8 @@ def revoke_all() -> None:
 
 def force_next(answer: str) -> None:
     """Make the next API answer a failure: "401", "429" (throttle, Retry-After 60), "503" or
-    "5010" (a stale object: someone else saved what the request touches)."""
+    "5010" (a stale object: someone else saved what the request touches; it is the next
+    payment create's answer, and its requestid keeps it)."""
     if answer not in FAILURES:
         raise ValueError(f"unknown sandbox failure {answer!r}; choose from {sorted(FAILURES)}")
     _forced.append(answer)
@@ -88,7 +89,7 @@ def _gate() -> Response | None:
     realm = (request.view_args or {}).get("realm")
     if realm is None:
         return None
-    forced = request.headers.get("X-Sandbox-Force") or (_forced.popleft() if _forced else None)
+    forced = request.headers.get("X-Sandbox-Force") or _next_forced()
     if forced in SERVICE_FAILURES and request.endpoint == "quickbooks.create_payment":
         g.forced = forced  # answered by the payment service, so its requestid keeps it
     elif forced:
@@ -101,6 +102,16 @@ def _gate() -> Response | None:
     if grant.extra.get("realmId") != realm or not scope & quickbooks_oauth.ACCOUNTING_SCOPES:
         return wire.gateway_fault(403, "ApplicationAuthorizationFailed", 3100, "SERVICE", None)
     return None
+
+
+def _next_forced() -> str | None:
+    """The next forced failure; a stale object waits for the next payment create (the only
+    write), so reads before it go through."""
+    if not _forced:
+        return None
+    if _forced[0] in SERVICE_FAILURES and request.endpoint != "quickbooks.create_payment":
+        return None
+    return _forced.popleft()
 
 
 @bp.get(f"{API}/company/<realm>/companyinfo/<entity_id>")
