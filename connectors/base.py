@@ -71,8 +71,9 @@ class InvoiceApplication:
 class PaymentPosting:
     """One customer payment to record in the ledger, already mapped to the company's accounts.
 
-    `idempotency_key` is derived from the source object (the Stripe payment), so a retry after a
-    crash sends the same key: QuickBooks `requestid`, Xero `Idempotency-Key`.
+    `idempotency_key` is derived from the source object (the Stripe payment) and the posting's
+    attempt generation, so a retry after a crash sends the same key (QuickBooks `requestid`, Xero
+    `Idempotency-Key`), and only a payment the ledger refused is tried under a new one.
     """
 
     idempotency_key: str  # <= 50 characters (QuickBooks' requestid limit)

@@ -172,11 +172,11 @@ def _outcome(posting: Posting, status: WorkStatus, error: str | None, outcome: s
     key, and store the result."""
     _log_outcome(posting, outcome, code)
     if key_spent:
-        next_generation(posting)
+        _next_generation(posting)
     return _finish(posting, status, error)
 
 
-def next_generation(posting: Posting) -> None:
+def _next_generation(posting: Posting) -> None:
     """A new attempt generation and its key (generation 1's key is the engine's original)."""
     posting.generation = (posting.generation or 1) + 1
     posting.idempotency_key = engine.idempotency_key(posting.company_id, posting.kind,
