@@ -5,6 +5,7 @@ The database is the source of truth; these only do work it describes.
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from huey import crontab
@@ -25,6 +26,15 @@ from addon.posting import limits
 from addon.posting.runner import post
 from addon.queue import app_periodic_task, app_task
 from addon.webhooks.processing import process_event
+
+log = logging.getLogger(__name__)
+# Ledger attempts (each task try, throttles and outages included) after which the sweep stops
+# re-enqueuing a pending posting and marks it failed. One task backs off through 7 tries over
+# about 10 minutes, so this is about three sweeps' worth: an outage of the better part of an
+# hour, not a payment retried for ever.
+SWEEP_MAX_ATTEMPTS = 24
+GAVE_UP = ("The ledger did not confirm this payment after {attempts} attempts (it was "
+           "unavailable or busy). Press Retry to try again: it cannot be recorded twice.")
 
 
 @app_task()
@@ -58,19 +68,36 @@ def post_payment_task(posting_id: int) -> str:
 @app_periodic_task(crontab(minute="*/5"))
 def sweep_pending_events() -> int:
     """The database is the source of truth: events a lost queue or a killed worker left
-    pending are enqueued again (processing is idempotent)."""
+    pending are enqueued again (processing is idempotent); a posting that used up
+    SWEEP_MAX_ATTEMPTS is failed instead, for a person to retry."""
     stale = utcnow() - timedelta(minutes=2)
     query = select(GatewayEvent.id).where(GatewayEvent.status == WorkStatus.PENDING,
                                           GatewayEvent.received_at < stale)
     event_ids = list(db.session.scalars(query))
     for event_id in event_ids:
         process_event_task(event_id)
-    postings = select(Posting.id).where(Posting.status == WorkStatus.PENDING,
-                                        Posting.updated_at < stale)
-    posting_ids = list(db.session.scalars(postings))
-    for posting_id in posting_ids:  # including those that waited for a reconnection
+    postings = select(Posting).where(Posting.status == WorkStatus.PENDING,
+                                     Posting.updated_at < stale)
+    posting_ids = []
+    for posting in db.session.scalars(postings).all():
+        if posting.attempts >= SWEEP_MAX_ATTEMPTS:
+            _give_up(posting)
+        else:  # including those that waited for a reconnection (that wait costs no attempt)
+            posting_ids.append(posting.id)
+    db.session.commit()
+    for posting_id in posting_ids:
         post_payment_task(posting_id)
     return len(event_ids) + len(posting_ids)
+
+
+def _give_up(posting: Posting) -> None:
+    """Stop retrying a posting the ledger never answered: failed, with Retry on Activity (which
+    starts a fresh set of attempts under the same key, so nothing can post twice)."""
+    posting.status = WorkStatus.FAILED
+    posting.error = GAVE_UP.format(attempts=posting.attempts)
+    log.warning("posting %s company %s kind %s generation %s: outcome=gave-up attempts=%s",
+                posting.id, posting.company_id, posting.kind, posting.generation,
+                posting.attempts)
 
 
 @app_periodic_task(crontab(minute="17", hour="*/6"))

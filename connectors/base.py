@@ -71,8 +71,9 @@ class InvoiceApplication:
 class PaymentPosting:
     """One customer payment to record in the ledger, already mapped to the company's accounts.
 
-    `idempotency_key` is derived from the source object (the Stripe payment), so a retry after a
-    crash sends the same key: QuickBooks `requestid`, Xero `Idempotency-Key`.
+    `idempotency_key` is derived from the source object (the Stripe payment) and the posting's
+    attempt generation, so a retry after a crash sends the same key (QuickBooks `requestid`, Xero
+    `Idempotency-Key`), and only a payment the ledger refused is tried under a new one.
     """
 
     idempotency_key: str  # <= 50 characters (QuickBooks' requestid limit)
@@ -119,16 +120,31 @@ class RateLimited(ConnectorError):
 
 
 class VendorUnavailable(ConnectorError):
-    """Timeout, connection failure, 5xx or an unreadable answer: transient, retry with backoff."""
+    """Timeout, connection failure or 5xx: transient, retry with backoff."""
 
 
 class Rejected(ConnectorError):
     """The platform understood the request and said no (validation, business rule): show
-    `detail` to the user; retrying unchanged will fail the same way."""
+    `detail` to the user; retrying unchanged will fail the same way. `code` is the platform's
+    own (an Intuit fault code, a Xero error Type), for logs and tests; None when Remit refused
+    before asking."""
 
-    def __init__(self, message: str, detail: str = "") -> None:
+    # True when the platform may have acted on the request all the same, so a retry must reuse
+    # its idempotency key (which the platform then answers as before).
+    may_have_written = False
+
+    def __init__(self, message: str, detail: str = "", code: str | None = None) -> None:
         super().__init__(message)
         self.detail = detail
+        self.code = code
+
+
+class UnexpectedAnswer(Rejected):
+    """The platform answered, but not in a shape the vendor SDK can read (a missing field, a
+    wrong type, unexpected JSON): a person must look, since retrying reads the same answer.
+    After a write the platform may have recorded it, hence `may_have_written`."""
+
+    may_have_written = True
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ query language), quickbooks_payments (Payment create, `requestid`), quickbooks_w
 faults) and quickbooks_console (the page at /quickbooks/ and its controls).
 
 Controls for tests: issue_tokens(realm), create_invoice(realm, currency[, amount]),
-receive_payment(realm, invoice_id), expire_access_tokens(), revoke_all(),
+receive_payment(realm, invoice_id), close_books(realm, date | None), expire_access_tokens(),
+revoke_all(),
 SERVER.rotation_grace, and `force_next("429")` (or "503", "401", "5010") to make the next API
 answer that failure; a request header `X-Sandbox-Force: 429` does the same for one request.
 """
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 from collections import deque
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, g, request
 
 from sandbox import (
     quickbooks_console,
@@ -33,9 +34,9 @@ from sandbox.quickbooks_data import SINGLE_CURRENCY_REALM, US_REALM
 from sandbox.quickbooks_oauth import SERVER, issue_tokens
 from sandbox.quickbooks_wire import FAILURES
 
-__all__ = ["FAILURES", "SERVER", "SINGLE_CURRENCY_REALM", "US_REALM", "bp", "create_invoice",
-           "expire_access_tokens", "force_next", "issue_tokens", "receive_payment", "reset",
-           "revoke_all"]
+__all__ = ["FAILURES", "SERVER", "SINGLE_CURRENCY_REALM", "US_REALM", "bp", "close_books",
+           "create_invoice", "expire_access_tokens", "force_next", "issue_tokens",
+           "receive_payment", "reset", "revoke_all"]
 
 bp = Blueprint("quickbooks", __name__)
 bp.register_blueprint(quickbooks_oauth.bp)
@@ -47,6 +48,10 @@ create_invoice = quickbooks_data.create_invoice
 receive_payment = quickbooks_console.receive_payment
 
 _forced: deque[str] = deque()
+# Forced failures the Accounting service itself answers (not its gateway): a payment create's
+# requestid keeps them like any other answer.
+SERVICE_FAILURES = frozenset({"5010"})
+close_books = quickbooks_payments.close_books
 
 
 def reset() -> None:
@@ -70,7 +75,8 @@ def revoke_all() -> None:
 
 def force_next(answer: str) -> None:
     """Make the next API answer a failure: "401", "429" (throttle, Retry-After 60), "503" or
-    "5010" (a stale object: someone else saved what the request touches)."""
+    "5010" (a stale object: someone else saved what the request touches; it is the next
+    payment create's answer, and its requestid keeps it)."""
     if answer not in FAILURES:
         raise ValueError(f"unknown sandbox failure {answer!r}; choose from {sorted(FAILURES)}")
     _forced.append(answer)
@@ -83,8 +89,10 @@ def _gate() -> Response | None:
     realm = (request.view_args or {}).get("realm")
     if realm is None:
         return None
-    forced = request.headers.get("X-Sandbox-Force") or (_forced.popleft() if _forced else None)
-    if forced:
+    forced = request.headers.get("X-Sandbox-Force") or _next_forced()
+    if forced in SERVICE_FAILURES and request.endpoint == "quickbooks.create_payment":
+        g.forced = forced  # answered by the payment service, so its requestid keeps it
+    elif forced:
         return FAILURES[forced]() if forced in FAILURES else Response("unknown failure", 400)
     token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
     grant = SERVER.grant_for(token)
@@ -94,6 +102,16 @@ def _gate() -> Response | None:
     if grant.extra.get("realmId") != realm or not scope & quickbooks_oauth.ACCOUNTING_SCOPES:
         return wire.gateway_fault(403, "ApplicationAuthorizationFailed", 3100, "SERVICE", None)
     return None
+
+
+def _next_forced() -> str | None:
+    """The next forced failure; a stale object waits for the next payment create (the only
+    write), so reads before it go through."""
+    if not _forced:
+        return None
+    if _forced[0] in SERVICE_FAILURES and request.endpoint != "quickbooks.create_payment":
+        return None
+    return _forced.popleft()
 
 
 @bp.get(f"{API}/company/<realm>/companyinfo/<entity_id>")
@@ -119,24 +137,35 @@ def read(realm: str, entity: str, entity_id: str) -> Response:
 @bp.post(f"{API}/company/<realm>/payment")
 def create_payment(realm: str) -> Response:
     """Create a Payment. A `requestid` seen before (within the window) gets the first answer
-    again and creates nothing (reference §2.9)."""
+    again, a fault included, and runs nothing (reference §2.9)."""
     if request.args.get("operation"):
         return wire.fault(400, "500", "Unsupported Operation",
                           f"Operation {request.args['operation']} is not supported by Remit's "
                           "sandbox")
     request_id = request.args.get("requestid")
     try:
-        earlier = quickbooks_payments.replayed(realm, request_id) if request_id else None
-        if earlier is not None:
-            return wire.json_response(earlier)
+        quickbooks_payments.check_request_id(request_id or "")
+    except quickbooks_payments.Fault as refused:
+        return wire.fault(400, refused.code, refused.message, refused.detail)
+    return quickbooks_payments.REQUEST_IDS.once(
+        realm, request_id, lambda: _create_payment(realm), replay=_replayed)
+
+
+def _create_payment(realm: str) -> Response:
+    if g.get("forced"):  # a fault of the service itself (a stale object), kept like any other
+        return FAILURES[g.forced]()
+    try:
         payment = quickbooks_payments.create(realm, request.get_data(as_text=True))
     except quickbooks_payments.Fault as refused:
         return wire.fault(400, refused.code, refused.message, refused.detail,
                           element=refused.element)
-    answer = {"Payment": payment, "time": wire.now()}
-    if request_id:
-        quickbooks_payments.remember(realm, request_id, answer)
-    return wire.json_response(answer)
+    return wire.json_response({"Payment": payment, "time": wire.now()})
+
+
+def _replayed(kept) -> Response:
+    answer = kept.response()
+    answer.headers["intuit_tid"] = wire.intuit_tid()
+    return answer
 
 
 @bp.route(f"{API}/company/<realm>/query", methods=["GET", "POST"])

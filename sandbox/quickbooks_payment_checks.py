@@ -30,6 +30,7 @@ LINE_FIELDS = frozenset({"Id", "LineNum", "Description", "Amount", "LinkedTxn", 
 LINKED_FIELDS = frozenset({"TxnId", "TxnType", "TxnLineId"})
 DEPOSIT_TYPES = frozenset({"Bank", "Other Current Asset"})
 TEXT_LIMITS = {"PaymentRefNum": 21, "PrivateNote": 4000}
+BOOKS_CLOSED = "6200"  # [verify] the fault code of "Account Period Closed"
 BUSINESS = "A business validation error has occurred while processing your request"
 SAME_CURRENCY = ("Business Validation Error: The transaction needs to be in the same currency "
                  "as the A/R and A/P accounts you use.")  # reference §2.4; code [verify]
@@ -271,6 +272,18 @@ def texts(request: dict) -> None:
             raise Fault("2050", "String length is either shorter or longer than supported by "
                         "specification", "String length specified does not match the supported "
                         f"length. Min:0 Max:{limit} supplied:{len(value)}", element=field)
+
+
+def books_open(realm: str, paid_on: date) -> None:
+    """A closing date refuses every transaction dated on or before it, through the API too
+    (QuickBooks then says to use its website). Code and wording [verify]: seen second-hand as
+    "Account Period Closed"."""
+    closed = data.COMPANIES[realm]["Preferences"]["AccountingInfoPrefs"].get("BookCloseDate")
+    if closed and paid_on <= date.fromisoformat(closed):
+        raise Fault(BOOKS_CLOSED, "Account Period Closed",
+                    "The account period has closed and the account books cannot be updated "
+                    "through the QBO Services API. Please use the QBO website to make these "
+                    "changes.")
 
 
 def txn_date(request: dict) -> date | None:

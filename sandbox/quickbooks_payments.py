@@ -1,5 +1,6 @@
 """Payment create as QuickBooks Online does it: checks in Intuit's terms, effects on invoices,
-accounts and customers, and `requestid` replays (reference quickbooks.md §2.4, §2.5, §2.9).
+accounts and customers, and `requestid` replays of whatever was first answered, faults included
+(reference quickbooks.md §2.4, §2.5, §2.9).
 
 Fault codes and wording follow Intuit's where known; those marked [verify] are the best
 available second-hand wording and must be checked against a real sandbox company.
@@ -7,43 +8,44 @@ available second-hand wording and must be checked against a real sandbox company
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sandbox import quickbooks_data as data
 from sandbox import quickbooks_payment_checks as checks
 from sandbox.quickbooks_entities import CENT, currency_ref, intuit_now, intuit_timestamp, meta
 from sandbox.quickbooks_payment_checks import Fault
+from sandbox.replays import Replays
 
-__all__ = ["REQUEST_ID_WINDOW", "Fault", "create", "remember", "replayed", "reset"]
+__all__ = ["REQUEST_IDS", "Fault", "check_request_id", "close_books", "create", "reset"]
 
 REQUEST_ID_LIMIT = 50  # characters (reference §2.9)
 # [verify] how long Intuit keeps answering a requestid with its first answer (open question 10).
 REQUEST_ID_WINDOW = timedelta(hours=24)
-
-_replays: dict[tuple[str, str], tuple[datetime, dict]] = {}
+# Intuit replays "the original response" of a requestid (reference §2.9): faults included, so a
+# refused request stays refused under its requestid and only a new one tries again.
+REQUEST_IDS = Replays(window=REQUEST_ID_WINDOW, clock=intuit_now)
 
 
 def reset() -> None:
-    _replays.clear()
+    REQUEST_IDS.reset()
 
 
-def replayed(realm: str, request_id: str) -> dict | None:
-    """The answer a requestid was first given, while the window lasts. Only successes are kept
-    [verify]: a request that failed (a stale object, a validation fault) runs again when
-    retried, which is what makes retrying with the same requestid useful."""
+def check_request_id(request_id: str) -> None:
     if len(request_id) > REQUEST_ID_LIMIT:
         raise Fault("2010", "Request has invalid or unsupported property",
                     f"Property Name:requestid is longer than {REQUEST_ID_LIMIT} characters "
                     "specified is unsupported or invalid")
-    stored = _replays.get((realm, request_id))
-    if stored is None or intuit_now() - stored[0] > REQUEST_ID_WINDOW:
-        return None
-    return stored[1]
 
 
-def remember(realm: str, request_id: str, answer: dict) -> None:
-    _replays[(realm, request_id)] = (intuit_now(), answer)
+def close_books(realm: str, through: date | None) -> None:
+    """As a bookkeeper setting (or, with None, clearing) the company's closing date in
+    Settings, Advanced, "Close the books": transactions dated on or before it are refused."""
+    prefs = data.COMPANIES[realm]["Preferences"]["AccountingInfoPrefs"]
+    if through is None:
+        prefs.pop("BookCloseDate", None)
+    else:
+        prefs["BookCloseDate"] = through.isoformat()
 
 
 def create(realm: str, body: object) -> dict:
@@ -57,6 +59,7 @@ def create(realm: str, body: object) -> dict:
     total = checks.total(request, applied)
     checks.texts(request)
     paid_on = checks.txn_date(request) or intuit_now().date()
+    checks.books_open(realm, paid_on)
     payment = _entity(realm, request, owner, (currency, rate), (deposit, receivable),
                       applied, total, paid_on)
     _apply(realm, payment, applied, deposit, receivable)

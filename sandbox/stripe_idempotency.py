@@ -7,60 +7,41 @@ are kept: a refused parameter or a forced failure can be retried with the same k
 
 from __future__ import annotations
 
-import copy
-import threading
+import json
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from flask import Response, request
 
+from sandbox.replays import Kept, Replays
 from sandbox.stripe_wire import answer, api_error
 
 MAX_KEY_LENGTH = 255
-# Held while a keyed request runs: a twin waits and gets the replay (Stripe answers it 409).
-_lock = threading.Lock()
-
-
-@dataclass(frozen=True)
-class _Kept:
-    fingerprint: tuple
-    status: int
-    body: dict
-    request_id: str
-
-
-_kept: dict[tuple[str, str], _Kept] = {}
+# Only answers of requests that ran (below 400) are kept. The lock is held while a keyed request
+# runs: a twin waits and gets the replay (Stripe answers it 409).
+_KEYS = Replays(keep=lambda response: response.status_code < 400)
 
 
 def reset() -> None:
-    with _lock:
-        _kept.clear()
+    _KEYS.reset()
 
 
 def idempotent(run: Callable[[], Response]) -> Response:
     """`run()`'s answer, or the one kept for this request's Idempotency-Key."""
     key = request.headers.get("Idempotency-Key")
-    if not key:
-        return run()
-    if len(key) > MAX_KEY_LENGTH:
+    if key and len(key) > MAX_KEY_LENGTH:
         return api_error(400, "invalid_request_error", f"Idempotency keys can be at most "
                          f"{MAX_KEY_LENGTH} characters long.", param="Idempotency-Key")
-    scope = (request.headers.get("Stripe-Account") or "platform", key)
     fingerprint = (request.method, request.path, tuple(sorted(request.form.items(multi=True))))
-    with _lock:
-        kept = _kept.get(scope)
-        if kept is None:
-            response = run()
-            if response.status_code < 400:
-                _kept[scope] = _Kept(fingerprint, response.status_code,
-                                     copy.deepcopy(response.get_json()),
-                                     response.headers["Request-Id"])
-            return response
+    return _KEYS.once(request.headers.get("Stripe-Account") or "platform", key, run,
+                      fingerprint, replay=lambda kept: _replayed(kept, fingerprint, key))
+
+
+def _replayed(kept: Kept, fingerprint: tuple, key: str) -> Response:
     if kept.fingerprint != fingerprint:
         return api_error(400, "idempotency_error", "Keys for idempotent requests can only be "
                          "used with the same parameters they were first used with. Try using a "
                          f"key other than '{key}' if you meant to execute a different request.")
-    replayed = answer(copy.deepcopy(kept.body), kept.status)
+    replayed = answer(json.loads(kept.data), kept.status)
     replayed.headers["Idempotent-Replayed"] = "true"
-    replayed.headers["Original-Request"] = kept.request_id
+    replayed.headers["Original-Request"] = kept.headers["Request-Id"]
     return replayed

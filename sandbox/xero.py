@@ -7,11 +7,13 @@ login.xero.com → /xero/login, identity.xero.com → /xero/identity, api.xero.c
 
 Controls, for people (the console at /xero/) and for tests (the same POST endpoints, or the
 functions below): force the next API answer to fail (`force_next("429" | "503" | "400")`),
-expire every access token, revoke every grant (the user removed the app in Xero: refresh
-answers invalid_grant and the connections are gone), and reset to the seed. The refresh-token
-rotation grace (30 minutes, as at Xero) is `SERVER.rotation_grace` (seconds); reset() puts it
-back. reset() also puts the seeded invoices back as they were (recorded payments are
-forgotten); their ids are `INVOICE_IDS` (by invoice number).
+set or remove an organisation's period lock date (`lock_period(tenant, date | None)`:
+payments dated on or before it are refused), expire every access token, revoke every grant (the
+user removed the app in Xero: refresh answers invalid_grant and the connections are gone), and
+reset to the seed. The refresh-token rotation grace (30 minutes, as at Xero) is
+`SERVER.rotation_grace` (seconds); reset() puts it back. reset() also puts the seeded invoices
+back as they were (recorded payments are forgotten); their ids are `INVOICE_IDS` (by
+invoice number).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ bp.register_blueprint(xero_payments.bp)
 bp.register_blueprint(xero_overpayments.bp)
 
 force_next = xero_api.force_next
+lock_period = xero_payments.lock_period
 SERVER = xero_tenancy.SERVER
 UK_ORG, FR_ORG = xero_seed.UK_ORG, xero_seed.FR_ORG
 INVOICE_IDS = xero_seed.INVOICE_IDS

@@ -25,6 +25,7 @@ NOT_PAYABLE_ACCOUNT = ("Payments can only be made to a bank account or to an acc
                        "payments enabled")
 NOT_POSITIVE = "Payment amount must be greater than zero"
 NO_DATE = "A valid payment date is required"
+LOCKED = "The payment date cannot be on or before the period lock date"  # [verify] wording
 NO_RATE = "A currency rate is required for payments on foreign currency documents"
 THIRD_CURRENCY = ("The bank account must be in the currency of the document or in the "
                   "organisation's base currency")
@@ -81,8 +82,11 @@ def _problems(org: dict, invoices: list[dict], item: dict) -> list[str]:
         problems.append(NOT_POSITIVE)
     elif NOT_AUTHORISED not in problems and invoice and amount > invoice["AmountDue"]:
         problems.append(EXCEEDS)
-    if _date(item.get("Date")) is None:
+    paid_on = _date(item.get("Date"))
+    if paid_on is None:
         problems.append(NO_DATE)
+    elif _locked_through(org) is not None and paid_on <= _locked_through(org):
+        problems.append(LOCKED)
     if invoice is not None and account is not None:
         problems += _currency_problems(org, invoice, account, _number(item.get("CurrencyRate")))
     return problems
@@ -177,6 +181,19 @@ def _account(org: dict, item: dict) -> dict | None:
 def _bank_currency(org: dict, account: dict) -> str:
     """Only BANK accounts carry a currency; any other account books in the base currency."""
     return account.get("CurrencyCode") or _base(org) if account["Type"] == "BANK" else _base(org)
+
+
+def lock_period(org: dict, through: date | None) -> None:
+    """As an adviser setting (None: removing) the organisation's period lock date (Settings,
+    Advanced, Financial settings): nothing dated on or before it can be recorded."""
+    if through is None:
+        org["Organisation"].pop("PeriodLockDate", None)
+    else:
+        org["Organisation"]["PeriodLockDate"] = ms_date(through.isoformat())
+
+
+def _locked_through(org: dict) -> date | None:
+    return _date(org["Organisation"].get("PeriodLockDate"))
 
 
 def _base(org: dict) -> str:

@@ -7,23 +7,24 @@ PUT /Payments takes `{"Payments":[...]}` and honours:
   whole batch [verify]): any refused payment records nothing and answers 400
   ValidationException listing the refused ones; false: 200 with the recorded payments and the
   refused ones (HasValidationErrors, ValidationErrors) side by side.
-- `Idempotency-Key` (reference §2.8): a key seen before for the organisation answers the same
-  payments again and records nothing new. Xero's own semantics are undocumented (lifetime,
-  replayed status, same key with another body: reference §7.1, §7.8) [verify]; the stand-in
-  keeps a key forever (until reset), replays whatever it first answered whatever the body, and
-  remembers a key only when that request recorded something, so a refused request can be
-  corrected and retried under the same key.
+- `Idempotency-Key` (reference §2.8): a key seen before for the organisation gets its first
+  answer again, a refusal included, and records nothing. Xero's own semantics are undocumented
+  (lifetime, replayed status, same key with another body: reference §7.1, §7.8) [verify]; the
+  stand-in does what Intuit documents for its `requestid`: keeps a key until reset and replays
+  whatever it first answered whatever the body, so a refused payment needs a new key.
 """
 
 from __future__ import annotations
 
 import json
 import threading
+from datetime import date
 from decimal import Decimal
 
 from flask import Blueprint, Response, request
 
 from sandbox import xero_api, xero_payment_rules
+from sandbox.replays import Replays
 from sandbox.xero_wire import envelope, error, not_found, validation_exception
 
 bp = Blueprint("payments", __name__)
@@ -34,13 +35,20 @@ INVOICE_SCOPES = frozenset({"accounting.invoices", "accounting.invoices.read",
                             "accounting.transactions", "accounting.transactions.read"})
 PAYMENT_SCOPES = frozenset({"accounting.payments", "accounting.transactions"})
 
-_lock = threading.Lock()  # one batch at a time: checks, records and key memory are one step
-_answered: dict[tuple[str, str], list[dict]] = {}  # (tenant, Idempotency-Key) -> payments
+# (organisation, Idempotency-Key) -> first answer. Its lock also makes one batch at a time:
+# checks, records and key memory are one step.
+IDEMPOTENCY_KEYS = Replays()
+_lock = threading.Lock()  # batches without a key
 
 
 def reset() -> None:
+    IDEMPOTENCY_KEYS.reset()
+
+
+def lock_period(tenant_id: str, through: date | None) -> None:
+    """Set (None: remove) an organisation's period lock date."""
     with _lock:
-        _answered.clear()
+        xero_payment_rules.lock_period(xero_api.organisations()[tenant_id], through)
 
 
 @bp.get(f"{ACCOUNTING}/Invoices/<invoice_id>")
@@ -58,14 +66,14 @@ def create_payments(org: dict) -> Response:
         return error(400, 14, "PostDataInvalidException",
                      "The request body must be a Payments object with a Payments array")
     summarize = request.args.get("summarizeErrors", "true").lower() != "false"
-    key = request.headers.get("Idempotency-Key")
-    memory = (org["Organisation"]["OrganisationID"], key)
+    return IDEMPOTENCY_KEYS.once(org["Organisation"]["OrganisationID"],
+                                 request.headers.get("Idempotency-Key"),
+                                 lambda: _record(org, submitted, summarize))
+
+
+def _record(org: dict, submitted: list[dict], summarize: bool) -> Response:
     with _lock:
-        if key and memory in _answered:
-            return envelope("Payments", _answered[memory])
         outcome = xero_payment_rules.record(org, submitted, summarize)
-        if key and outcome.recorded:
-            _answered[memory] = outcome.answers
     if summarize and outcome.refused:
         return validation_exception(outcome.refused)
     return envelope("Payments", outcome.answers)

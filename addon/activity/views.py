@@ -48,6 +48,10 @@ def act(posting_id: int, action: str):
         abort(400)  # an unmatched payment names no invoice: there is nothing to post
     posting.status = WorkStatus.PENDING if action == "retry" else WorkStatus.IGNORED
     posting.error = None
+    if action == "retry":
+        # A fresh set of attempts. The key is the one the runner left: a new generation's when
+        # the ledger refused the last one, the same when it never answered.
+        posting.attempts = 0
     db.session.commit()
     if action == "retry":
         post_payment_task(posting.id)

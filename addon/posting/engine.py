@@ -3,7 +3,8 @@
 A Stripe payment for one or more invoices becomes one PaymentPosting in the mapped accounts:
 each invoice takes what was paid for it up to its balance due, the rest is the customer's credit.
 Every check that can fail here fails before anything is written, with a reason a person can act
-on; the idempotency key depends only on what was paid, so a retry can never post twice.
+on; the idempotency key depends only on what was paid (and the attempt generation, which moves
+on only after the ledger refused the payment), so a retry can never post twice.
 """
 
 from __future__ import annotations
@@ -43,10 +44,17 @@ class Mapping:
     receivable_account_id: str | None
 
 
-def idempotency_key(company_id: int, kind: str, source_id: str) -> str:
-    """Stable for one (company, kind, source): 'rp-' + 40 hex characters, within QuickBooks'
-    50-character requestid limit and Xero's 128."""
-    digest = hashlib.sha256(f"{company_id}:{kind}:{source_id}".encode()).hexdigest()
+def idempotency_key(company_id: int, kind: str, source_id: str, generation: int = 1) -> str:
+    """Stable for one (company, kind, source, attempt generation): 'rp-' + 40 hex characters,
+    within QuickBooks' 50-character requestid limit and Xero's 128.
+
+    The ledgers answer a repeated key with their first answer, refusals included, so a payment
+    the ledger refused needs a new generation (a new key) to be tried again. Generation 1 keeps
+    the original formula, so keys already handed out stay the same."""
+    seed = f"{company_id}:{kind}:{source_id}"
+    if generation != 1:
+        seed += f":{generation}"
+    digest = hashlib.sha256(seed.encode()).hexdigest()
     return f"rp-{digest[:40]}"
 
 

@@ -1,13 +1,14 @@
 """From a stored gateway event to a ledger payment, exactly once.
 
 The posting row (unique per company, kind and source payment) is claimed before any ledger call;
-the ledger write carries an idempotency key derived from the same source, so duplicate or
-concurrent deliveries, a crash between the ledger's answer and our commit, and retries all end
-with one payment in the ledger.
+the ledger write carries an idempotency key derived from the same source (and the posting's
+attempt generation), so duplicate or concurrent deliveries, a crash between the ledger's answer
+and our commit, and retries all end with one payment in the ledger.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from datetime import date
 
@@ -35,7 +36,9 @@ from gateways.base import METADATA_COMPANY, METADATA_CUSTOMER, METADATA_GATEWAY
 
 log = logging.getLogger(__name__)
 WAITING_FOR_RECONNECT = "Waiting for the ledger to be reconnected."
-FINAL = (WorkStatus.DONE, WorkStatus.IGNORED, WorkStatus.UNMATCHED)  # never (re)posted
+# Postings no attempt touches again, and the outcome logged when one is asked for.
+SETTLED = {WorkStatus.DONE: "already-posted", WorkStatus.IGNORED: "ignored",
+           WorkStatus.UNMATCHED: "unmatched"}
 
 
 def claim_postings(row: GatewayEvent, movements) -> list[Posting]:
@@ -103,38 +106,54 @@ def _matched_later(existing: Posting, gateway: Gateway, movement,
 
 
 def post(posting_id: int) -> WorkStatus:
-    """Write one claimed posting to the ledger (the task body); idempotent."""
+    """Write one claimed posting to the ledger (the task body); idempotent.
+
+    Network trouble (timeouts, 5xx, 429, expired grants, a crash after the write) retries with
+    the same idempotency key, so the ledger answers with the payment it may already have made.
+    A definitive refusal of the write spends the key (the ledger would answer it with the same
+    refusal for ever): the posting moves to its next attempt generation, hence a new key."""
     posting = db.session.get(Posting, posting_id, with_for_update=True)
-    if posting is None or posting.status in FINAL:
-        return posting.status if posting else WorkStatus.IGNORED
+    if posting is None:
+        log.info("posting %s: outcome=missing", posting_id)
+        return WorkStatus.IGNORED
+    if posting.status in SETTLED:
+        _log_outcome(posting, SETTLED[posting.status])
+        db.session.commit()
+        return posting.status
     gateway = db.session.get(Gateway, posting.gateway_id)
     company = gateway.company
     if company.status is not ConnectionStatus.ACTIVE:
-        return _finish(posting, WorkStatus.PENDING, WAITING_FOR_RECONNECT)
+        return _outcome(posting, WorkStatus.PENDING, WAITING_FOR_RECONNECT, "waiting")
     posting.attempts += 1
     db.session.commit()  # hold no transaction across ledger calls (the token keeper writes too)
+    writing = False
     try:
         connector = connector_for(company)
         planned = _plan(posting, gateway, connector)
+        # The stored key is the current generation's; _plan derives generation 1's.
+        planned = dataclasses.replace(planned, idempotency_key=posting.idempotency_key)
+        writing = True
         written = connector.record_payment(planned)
     except AuthError:
         db.session.rollback()
-        return _finish(posting, WorkStatus.PENDING, WAITING_FOR_RECONNECT)
+        return _outcome(posting, WorkStatus.PENDING, WAITING_FOR_RECONNECT, "waiting")
     except RateLimited as throttled:
-        _finish(posting, WorkStatus.PENDING, str(throttled))
+        _outcome(posting, WorkStatus.PENDING, str(throttled), "throttled")
         raise RetryTask(delay=throttled.retry_after or 60) from None
     except VendorUnavailable as down:
-        _finish(posting, WorkStatus.PENDING, str(down))
+        _outcome(posting, WorkStatus.PENDING, str(down), "unavailable")
         raise  # the queue retries with backoff
     except (Rejected, engine.PostingRefused) as refused:
         detail = getattr(refused, "detail", "") or str(refused)
+        code = getattr(refused, "code", None)
+        spent = writing and isinstance(refused, Rejected) and not refused.may_have_written
         if getattr(refused, "transient", False):  # e.g. QuickBooks' stale object: try again
-            _finish(posting, WorkStatus.PENDING, detail)
+            _outcome(posting, WorkStatus.PENDING, detail, "stale", code, spent)
             raise RetryTask(delay=5) from None
-        return _finish(posting, WorkStatus.FAILED, detail)
+        return _outcome(posting, WorkStatus.FAILED, detail, "refused", code, spent)
     posting.ledger_object_id = ",".join(written.object_ids)
     posting.posted_at = utcnow()
-    return _finish(posting, WorkStatus.DONE, None)
+    return _outcome(posting, WorkStatus.DONE, None, "posted")
 
 
 def _plan(posting: Posting, gateway: Gateway, connector: Connector):
@@ -206,6 +225,30 @@ def _check_accounts(connector: Connector, company: Company, mapping: engine.Mapp
             raise engine.PostingRefused(f"The {role} account {account.name} can no longer take "
                                         f"{currency} payments (is it still in {currency}?). "
                                         "Edit the gateway's accounts.")
+
+
+def _outcome(posting: Posting, status: WorkStatus, error: str | None, outcome: str,
+             code: str | None = None, key_spent: bool = False) -> WorkStatus:
+    """Log one attempt's outcome, move to the next generation when the ledger refused the
+    key, and store the result."""
+    _log_outcome(posting, outcome, code)
+    if key_spent:
+        _next_generation(posting)
+    return _finish(posting, status, error)
+
+
+def _next_generation(posting: Posting) -> None:
+    """A new attempt generation and its key (generation 1's key is the engine's original)."""
+    posting.generation = (posting.generation or 1) + 1
+    posting.idempotency_key = engine.idempotency_key(posting.company_id, posting.kind,
+                                                     posting.source_id, posting.generation)
+
+
+def _log_outcome(posting: Posting, outcome: str, code: str | None = None) -> None:
+    """One line per attempt, ids and codes only: never a token, an error text or an amount
+    a vendor echoed back."""
+    log.info("posting %s company %s kind %s generation %s: outcome=%s code=%s", posting.id,
+             posting.company_id, posting.kind, posting.generation, outcome, code or "-")
 
 
 def _finish(posting: Posting, status: WorkStatus, error: str | None) -> WorkStatus:

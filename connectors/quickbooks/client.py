@@ -22,13 +22,22 @@ from quickbooks.objects.invoice import Invoice
 from quickbooks.objects.payment import Payment
 from quickbooks.objects.preferences import Preferences
 
-from connectors.base import AuthError, ConnectorError, RateLimited, Rejected, VendorUnavailable
+from connectors.base import (
+    AuthError,
+    ConnectorError,
+    RateLimited,
+    Rejected,
+    UnexpectedAnswer,
+    VendorUnavailable,
+)
 from connectors.quickbooks import const
 from connectors.quickbooks.transport import CallPolicyMixin, retry_after
 
 __all__ = ["BearerSession", "CallPolicyMixin", "QuickBooksClient", "sdk_payment", "translate"]
 
 T = TypeVar("T")
+UNREADABLE = ("QuickBooks answered in a shape Remit cannot read. Check in QuickBooks whether "
+              "the payment is there before retrying or ignoring it; updating Remit may be needed.")
 
 
 class BearerSession(CallPolicyMixin, requests.Session):
@@ -92,7 +101,11 @@ class QuickBooksClient:
         """POST /company/{realm}/payment?requestid=...: `fields` sent exactly as given. Intuit
         answers a repeated requestid with the payment it already created."""
         payment = sdk_payment(fields)
-        return self.call(lambda: payment.save(qb=self.qb, request_id=request_id))
+        saved = self.call(lambda: payment.save(qb=self.qb, request_id=request_id))
+        if not getattr(saved, "Id", None):
+            raise UnexpectedAnswer("QuickBooks answered the payment create without an Id.",
+                                   UNREADABLE)
+        return saved
 
     def call(self, operation: Callable[[], T]) -> T:
         """Run one SDK operation; whatever fails comes out as a ConnectorError."""
@@ -101,6 +114,15 @@ class QuickBooksClient:
         except (QuickbooksException, requests.RequestException) as exc:
             secret = getattr(self.session, "access_token", "")
             raise translate(exc, self.session.last_response, secret) from None
+        except (KeyError, TypeError, AttributeError, ValueError, ArithmeticError) as exc:
+            # python-quickbooks reading a successful answer of another shape (a missing
+            # entity or field, a string where it wants a list): a person must look.
+            response = self.session.last_response
+            if response is None or not response.ok:
+                raise
+            raise UnexpectedAnswer(f"python-quickbooks could not read QuickBooks' answer "
+                                   f"(HTTP {response.status_code}, {type(exc).__name__}).",
+                                   UNREADABLE) from None
 
 
 def sdk_payment(fields: dict) -> Payment:
@@ -146,7 +168,8 @@ def translate(
     exc: Exception, response: requests.Response | None, secret: str = ""
 ) -> ConnectorError:
     """Map an SDK or transport failure to Remit's taxonomy: HTTP status first, then the Intuit
-    fault code, then 5xx / unreadable answers; anything else is a Rejected request."""
+    fault code, then 5xx / answers that are not JSON; anything else is a Rejected request with
+    Intuit's fault code. (JSON the SDK cannot read is an UnexpectedAnswer: see `call`.)"""
     if response is None or isinstance(exc, requests.RequestException):
         return VendorUnavailable(f"QuickBooks did not answer: {type(exc).__name__}.")
     body = _json_body(response)
@@ -158,11 +181,12 @@ def translate(
         return RateLimited(f"QuickBooks throttled the request ({where}).", retry_after(response))
     if error_class is not None:
         return error_class(f"QuickBooks refused the request ({where}).")
-    if status >= 500 or body is None:
+    if status >= 500 or body is None:  # not JSON: a maintenance page, a proxy's error
         return VendorUnavailable(f"QuickBooks is unavailable ({where}).")
     message, detail = _redact(getattr(exc, "message", ""), secret), _redact(_detail(exc), secret)
     rejected = const.REJECTED_FAULTS.get(code or 0, Rejected)
-    return rejected(f"QuickBooks rejected the request ({where}): {message}", detail)
+    return rejected(f"QuickBooks rejected the request ({where}): {message}", detail,
+                    None if code is None else str(code))
 
 
 def _json_body(response: requests.Response) -> dict | None:

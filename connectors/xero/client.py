@@ -43,10 +43,19 @@ from xero_python.api_client.oauth2 import OAuth2Token
 from xero_python.exceptions import ApiException, HTTPStatusException, OAuth2Error
 from xero_python.identity import IdentityApi
 
-from connectors.base import AuthError, ConnectorError, RateLimited, Rejected, VendorUnavailable
+from connectors.base import (
+    AuthError,
+    ConnectorError,
+    RateLimited,
+    Rejected,
+    UnexpectedAnswer,
+    VendorUnavailable,
+)
 from connectors.xero.const import ACCOUNTING_PATH
 
 T = TypeVar("T")
+UNREADABLE = ("Xero answered in a shape Remit cannot read. Check in Xero whether the payment is "
+              "there before retrying or ignoring it; updating Remit may be needed.")
 
 
 class AccessTokenRejected(AuthError):
@@ -138,7 +147,10 @@ class XeroClient:
         answer = self._call(access_token, lambda: self._accounting.create_payments(
             tenant_id, body, summarize_errors=True, idempotency_key=idempotency_key,
             _request_timeout=self._timeout))
-        return list(answer.payments or [])
+        created = list(getattr(answer, "payments", None) or [])
+        if any(not p.payment_id and not p.has_validation_errors for p in created):
+            raise UnexpectedAnswer("Xero answered a payment without its PaymentID.", UNREADABLE)
+        return created
 
     def create_overpayment(self, access_token: str, tenant_id: str,
                            overpayment: NewOverpayment, idempotency_key: str) -> list:
@@ -164,7 +176,8 @@ class XeroClient:
         self._access_token = access_token
         try:
             return operation()
-        except (ApiException, OAuth2Error, urllib3.exceptions.HTTPError, ValueError) as exc:
+        except (ApiException, OAuth2Error, urllib3.exceptions.HTTPError, ValueError,
+                TypeError, KeyError, AttributeError) as exc:
             raise translate(exc) from None
         finally:
             self._access_token = ""
@@ -247,9 +260,13 @@ def translate(exc: Exception) -> ConnectorError:
         return _status_error(exc)
     if isinstance(exc, OAuth2Error):
         return AuthError(f"xero-python could not authenticate: {type(exc).__name__}.")
-    if isinstance(exc, ValueError):  # e.g. "'FOOBAR' is not a valid AccountType" (§5.9)
-        return VendorUnavailable(f"Xero answered with something this xero-python cannot "
-                                 f"read ({exc}); upgrading xero-python may be needed.")
+    if isinstance(exc, (ValueError, TypeError, KeyError, AttributeError)):
+        # A successful answer xero-python cannot read: "'FOOBAR' is not a valid AccountType"
+        # (§5.9), a missing or mistyped field, JSON of another shape. Not an outage: the same
+        # answer would come back, so a person must look.
+        return UnexpectedAnswer(f"Xero answered with something this xero-python cannot read "
+                                f"({type(exc).__name__}: {exc}); upgrading xero-python may be "
+                                "needed.", UNREADABLE)
     return VendorUnavailable(f"Xero did not answer: {type(exc).__name__}.")
 
 
@@ -273,7 +290,8 @@ def _status_error(exc: HTTPStatusException) -> ConnectorError:
     messages = _validation_messages(body)
     kind = body.get("Type") or f"HTTP {status}"
     summary = body.get("Message") or getattr(response, "reason", "") or "refused"
-    return Rejected(f"Xero rejected the request ({kind}): {summary}", "; ".join(messages))
+    return Rejected(f"Xero rejected the request ({kind}): {summary}", "; ".join(messages),
+                    body.get("Type") or str(status))
 
 
 def _json_body(response) -> dict:

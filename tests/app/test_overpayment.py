@@ -229,10 +229,10 @@ def test_xero_retry_of_an_overpayment_after_both_writes_makes_each_once(client, 
 
 
 def test_a_new_attempt_generation_decides_the_split_afresh(client, xero, monkeypatch):
-    """The first attempt was refused by Xero after the split was stored (all 250 applied);
-    meanwhile the invoice was paid in Xero. The same generation keeps its split (a retry of a
-    write that may have happened); a new generation (Retry after a refusal) re-reads the
-    balance and books the payment as credit."""
+    """The first attempt was refused by Xero after the split was stored (all 250 applied),
+    which spends its key: the posting moves to generation 2. Meanwhile the invoice was paid in
+    Xero, so the Retry re-reads the balance and books the payment as credit. (A retry within
+    one generation keeps its split: see the crash-after-write tests.)"""
     from connectors.xero.connector import XeroConnector
 
     session_id = checkout(client, link_path(xero, CITY_INVOICE), "250.00")
@@ -247,17 +247,14 @@ def test_a_new_attempt_generation_decides_the_split_afresh(client, xero, monkeyp
     pay_and_deliver(client, session_id)
     posting = the_posting()
     assert posting.status is WorkStatus.FAILED and posting.payload["split"]["credit"] == 0
+    assert (posting.generation, posting.payload["split"]["generation"]) == (2, 1)
     xero_paid_elsewhere("250.00")
 
     posting.status = WorkStatus.PENDING
     db.session.commit()
-    assert runner.post(posting.id) is WorkStatus.FAILED  # same generation, same split: refused
-
-    posting = the_posting()
-    posting.status, posting.generation = WorkStatus.PENDING, posting.generation + 1
-    db.session.commit()
     assert runner.post(posting.id) is WorkStatus.DONE, the_posting().error
     assert the_posting().credit_minor == 25000
+    assert the_posting().payload["split"]["generation"] == 2
     assert remit_xero_payments() == [] and len(xero_org()["Overpayments"]) == 1
 
 

@@ -5,13 +5,14 @@ every answer shaped as Intuit's (XSDs plus amounts that add up)."""
 from __future__ import annotations
 
 import copy
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 
 import sandbox.quickbooks as qbo
 from sandbox import quickbooks_data, quickbooks_payments
+from sandbox import quickbooks_payment_checks as checks
 from tests.connectors.quickbooks.shapes import load_schema, problems
 from tests.sandbox.quickbooks_client import seeded_client
 
@@ -151,22 +152,59 @@ def test_the_same_requestid_answers_the_first_payment_again(web, us):
 
 def test_a_requestid_is_forgotten_after_the_window(web, us, monkeypatch):
     pay(web, us, changed(TotalAmt="10.00", Line=[]), "rp-1")
-    monkeypatch.setattr(quickbooks_payments, "REQUEST_ID_WINDOW", timedelta(seconds=-1))
+    monkeypatch.setattr(quickbooks_payments.REQUEST_IDS, "window", timedelta(seconds=-1))
 
     second = pay(web, us, changed(TotalAmt="10.00", Line=[]), "rp-1").get_json()
 
     assert second["Payment"]["Id"] == "202"
 
 
-def test_a_failed_request_runs_again_with_its_requestid(web, us):
+def test_a_stale_object_fault_is_the_answer_its_requestid_keeps(web, us):
+    """Intuit answers a repeated requestid with the original response, faults included
+    (reference §2.9): only a new requestid tries again."""
     qbo.force_next("5010")
     stale = pay(web, us, AMYS, "rp-1")
 
-    retried = pay(web, us, AMYS, "rp-1")
+    again = pay(web, us, AMYS, "rp-1")
+    anew = pay(web, us, AMYS, "rp-2")
 
-    assert stale.status_code == 400
-    assert stale.get_json()["Fault"]["Error"][0]["Message"] == "Stale Object Error"
-    assert retried.status_code == 200 and invoice("130")["Balance"] == 0
+    assert stale.status_code == again.status_code == 400
+    assert [a.get_json()["Fault"]["Error"][0]["code"] for a in (stale, again)] == ["5010"] * 2
+    assert anew.status_code == 200 and invoice("130")["Balance"] == 0
+
+
+def test_a_validation_fault_is_replayed_for_its_requestid_even_once_fixed(web, us):
+    qbo.close_books(qbo.US_REALM, date(2026, 1, 31))
+    refused = pay(web, us, AMYS, "rp-1")
+    qbo.close_books(qbo.US_REALM, None)  # the bookkeeper reopens the period
+
+    again = pay(web, us, AMYS, "rp-1")
+    anew = pay(web, us, AMYS, "rp-2")
+
+    assert refused.status_code == again.status_code == 400
+    assert refused.get_data() == again.get_data()
+    assert again.get_json()["Fault"]["Error"][0]["code"] == checks.BOOKS_CLOSED
+    assert anew.status_code == 200 and invoice("130")["Balance"] == 0
+    assert len(quickbooks_data.COMPANIES[qbo.US_REALM]["Payment"]) == 1
+
+
+def test_gateway_failures_are_not_kept_for_the_requestid(web, us):
+    """A 429 or 503 never reached the payment service: the same requestid then runs."""
+    for failure in ("429", "503"):
+        qbo.force_next(failure)
+        assert pay(web, us, AMYS, "rp-1").status_code == int(failure)
+
+    assert pay(web, us, AMYS, "rp-1").status_code == 200 and invoice("130")["Balance"] == 0
+
+
+def test_a_closed_period_refuses_payments_dated_in_it_and_changes_nothing(web, us):
+    qbo.close_books(qbo.US_REALM, date(2026, 1, 20))
+    on_the_day = pay(web, us, AMYS)
+    after = pay(web, us, changed(TxnDate="2026-01-21"))
+
+    assert on_the_day.status_code == 400
+    assert on_the_day.get_json()["Fault"]["Error"][0]["code"] == checks.BOOKS_CLOSED
+    assert after.status_code == 200 and invoice("130")["Balance"] == 0
 
 
 WRONG = [
@@ -290,4 +328,4 @@ def test_reset_puts_the_invoices_and_requestids_back(web, us):
     qbo.reset()
 
     assert invoice("130")["Balance"] == Decimal("250.00")
-    assert quickbooks_payments.replayed(qbo.US_REALM, "rp-1") is None
+    assert quickbooks_payments.REQUEST_IDS.kept(qbo.US_REALM, "rp-1") is None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -128,12 +129,36 @@ def test_the_same_idempotency_key_answers_again_and_records_nothing_new(client, 
     assert invoice(client, uk, "INV-0001")["AmountDue"] == 230.0
 
 
-def test_a_refused_request_may_be_corrected_under_the_same_key(client, uk):
+def test_a_refused_request_is_refused_again_under_its_key_and_a_new_key_tries_again(
+        client, uk):
+    """[verify] Xero's replay semantics are undocumented; modelled on Intuit's requestid."""
     refused = put(client, uk, payment(amount="900.00"), **{"Idempotency-Key": "k-1"})
     corrected = put(client, uk, payment(), **{"Idempotency-Key": "k-1"})
+    anew = put(client, uk, payment(), **{"Idempotency-Key": "k-2"})
 
-    assert (refused.status_code, corrected.status_code) == (400, 200)
+    assert (refused.status_code, corrected.status_code, anew.status_code) == (400, 400, 200)
+    assert corrected.get_data() == refused.get_data()
     assert invoice(client, uk, "INV-0001")["AmountDue"] == 240.0
+
+
+def test_a_locked_period_refuses_payments_dated_in_it_until_unlocked(client, uk):
+    xero.lock_period(xero.UK_ORG, date(2026, 3, 9))  # the payments' own date
+    locked = put(client, uk, payment(), **{"Idempotency-Key": "k-1"})
+    xero.lock_period(xero.UK_ORG, None)
+    replayed = put(client, uk, payment(), **{"Idempotency-Key": "k-1"})
+    unlocked = put(client, uk, payment(), **{"Idempotency-Key": "k-2"})
+
+    assert (locked.status_code, replayed.status_code, unlocked.status_code) == (400, 400, 200)
+    assert locked.json["Elements"][0]["ValidationErrors"] == [{"Message": rules.LOCKED}]
+    assert invoice(client, uk, "INV-0001")["AmountDue"] == 240.0
+
+
+def test_gateway_failures_are_not_kept_for_the_key(client, uk):
+    xero.force_next("503")
+    down = put(client, uk, payment(), **{"Idempotency-Key": "k-1"})
+    retried = put(client, uk, payment(), **{"Idempotency-Key": "k-1"})
+
+    assert (down.status_code, retried.status_code) == (503, 200)
 
 
 def test_concurrent_retries_with_one_key_record_one_payment(uk):

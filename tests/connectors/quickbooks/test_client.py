@@ -13,7 +13,7 @@ import pytest
 import requests
 from requests.adapters import HTTPAdapter
 
-from connectors.base import AuthError, RateLimited, Rejected, VendorUnavailable
+from connectors.base import AuthError, RateLimited, Rejected, UnexpectedAnswer, VendorUnavailable
 from connectors.quickbooks import const
 from connectors.quickbooks.client import BearerSession, QuickBooksClient
 from tests.connectors.quickbooks.conftest import US_REALM
@@ -102,3 +102,29 @@ def test_validation_fault_is_rejected_with_detail_and_no_token():
     assert "fault 2050" in str(caught.value) and "Invalid String" in str(caught.value)
     assert caught.value.detail == "Name is too long (sent with [redacted])"
     assert TOKEN not in str(caught.value) + caught.value.detail
+    assert caught.value.code == "2050"
+
+
+PAYMENT_FIELDS = {"CustomerRef": {"value": "1"}, "TotalAmt": "1.00"}
+
+
+@pytest.mark.parametrize("body", [
+    {"time": "2026-01-20T11:02:13-08:00"},  # no Payment entity at all
+    {"Payment": {"TotalAmt": 1.0}, "time": "2026-01-20T11:02:13-08:00"},  # no Id
+    {"Payment": ["not", "an", "object"]},  # a wrong type
+    ["a", "list"],  # JSON, but not the envelope
+])
+def test_a_successful_answer_of_another_shape_is_an_unexpected_answer(body):
+    """A readable answer the SDK cannot use is a refusal a person looks at (the payment may be
+    there), not an outage retried for ever."""
+    with pytest.raises(UnexpectedAnswer) as caught:
+        client_with(CannedAdapter(200, body)).create_payment(PAYMENT_FIELDS, "rp-1")
+
+    assert caught.value.may_have_written and caught.value.detail
+    assert TOKEN not in str(caught.value) + caught.value.detail
+
+
+def test_a_server_error_page_stays_an_outage():
+    with pytest.raises(VendorUnavailable):
+        client_with(CannedAdapter(502, "<html>bad gateway</html>")).create_payment(
+            PAYMENT_FIELDS, "rp-1")

@@ -24,6 +24,7 @@ from connectors.quickbooks import StaleObject
 from tests.connectors.quickbooks.conftest import US_REALM
 
 KEY = "rp-5b0e3f8e1c2d4a6b9f7e0d1c2b3a4f5e6d7c8b9a"  # the engine's shape: 43 characters
+NEXT_KEY = "rp-0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d"  # the next attempt generation's
 REFERENCE = "ch_3QbXw2LkdIwHu7ix0Z"  # 21 characters: PaymentRefNum's limit
 MEMO = ("Stripe payment pi_3QbXw2LkdIwHu7ix1, charge ch_3QbXw2LkdIwHu7ix0Z, "
         "account acct_1QbXvRLkdIwHu7ix (recorded by Remit)")
@@ -200,18 +201,24 @@ def test_a_payment_for_a_paid_invoice_is_all_customer_credit(qbo, vcr):
 
 
 @pytest.mark.vcr
-def test_stale_object_is_a_transient_rejection_that_a_retry_clears(qbo, vcr):
+def test_stale_object_is_transient_kept_for_its_requestid_and_a_new_key_clears_it(qbo, vcr):
+    """Intuit answers a repeated requestid with its original response (reference §2.9), the
+    stale object included: the retry that posts is the next attempt generation's key."""
     connector = qbo.connector(US_REALM)
     qbo.force_next("5010")
 
     with pytest.raises(StaleObject) as caught:
         connector.record_payment(posting())
-    retried = connector.record_payment(posting())
+    with pytest.raises(StaleObject) as replayed:
+        connector.record_payment(posting())
+    retried = connector.record_payment(posting(idempotency_key=NEXT_KEY))
 
     assert isinstance(caught.value, Rejected) and caught.value.transient is True
+    assert caught.value.code == replayed.value.code == "5010"
     assert caught.value.detail.startswith("Stale Object Error : ")
+    assert sent(vcr.requests[0]) == sent(vcr.requests[1])  # the same request, twice
     assert retried == LedgerWrite("Payment", ("201",))
-    assert sent(vcr.requests[0]) == sent(vcr.requests[1])  # same requestid: still one payment
+    assert sent(vcr.requests[2])[0]["requestid"] == NEXT_KEY
 
 
 @pytest.mark.vcr

@@ -20,7 +20,7 @@ from werkzeug.wrappers import Request, Response
 from xero_python.exceptions import HTTPStatusException
 from xero_python.rest import RESTResponse
 
-from connectors.base import AuthError, RateLimited, Rejected, VendorUnavailable
+from connectors.base import AuthError, RateLimited, Rejected, UnexpectedAnswer, VendorUnavailable
 from connectors.xero.client import (
     AccessTokenRejected,
     NewPayment,
@@ -151,7 +151,9 @@ def status_error(status: int, body: str | dict = "", **headers: str) -> HTTPStat
     (status_error(400, {"error": "invalid_grant"}), AuthError, "invalid_grant"),
     (status_error(404, "The resource you're looking for cannot be found"), NotFound,
      "HTTP 404"),
-    (ValueError("'FOOBAR' is not a valid AccountType"), VendorUnavailable, "FOOBAR"),
+    # A readable answer of another shape: a refusal a person looks at, not an outage.
+    (ValueError("'FOOBAR' is not a valid AccountType"), UnexpectedAnswer, "FOOBAR"),
+    (KeyError("Payments"), UnexpectedAnswer, "KeyError"),
     (urllib3.exceptions.ReadTimeoutError(None, "/", "read timed out"), VendorUnavailable,
      "ReadTimeoutError"),
 ])
@@ -179,3 +181,4 @@ def test_validation_exception_keeps_every_message_and_no_echoed_secret():
     assert rejected.detail == ("Account must be valid.; Date is required.; "
                                "Amount must be positive.")
     assert "sk_live" not in str(rejected) + rejected.detail
+    assert rejected.code == "ValidationException" and not rejected.may_have_written

@@ -111,6 +111,25 @@ def test_amount_over_what_is_due_is_rejected_with_xeros_message(xero):
 
 
 @pytest.mark.vcr
+def test_a_refused_key_is_refused_again_and_the_next_generation_posts(xero):
+    """[verify] Xero's replay semantics are undocumented; the stand-in answers a repeated
+    Idempotency-Key with its first answer, a refusal included, as Intuit documents for its
+    requestid: only a new key (the runner's next attempt generation) tries again."""
+    connector = xero.connector(UK_ORG, base_currency="GBP")
+
+    with pytest.raises(Rejected) as refused:
+        connector.record_payment(posting(("INV-0002", "200.00"), key="remit-1-g1"))
+    with pytest.raises(Rejected) as replayed:
+        connector.record_payment(posting(("INV-0002", "20.00"), key="remit-1-g1"))
+    written = connector.record_payment(posting(("INV-0002", "20.00"), key="remit-1-g2"))
+
+    assert refused.value.code == replayed.value.code == "ValidationException"
+    assert not refused.value.may_have_written
+    assert len(written.object_ids) == 1
+    assert connector.invoice(INVOICE_IDS["INV-0002"]).balance == Decimal("100.50")
+
+
+@pytest.mark.vcr
 def test_one_unpayable_invoice_records_nothing_and_says_why(xero, vcr):
     """summarizeErrors=true: the draft invoice refuses, so the valid payment beside it is not
     recorded either, and the posting can be fixed and retried whole."""

@@ -1,3 +1,4 @@
+import hashlib
 from datetime import date
 from decimal import Decimal
 
@@ -62,6 +63,18 @@ def test_the_key_and_reference_are_stable_and_fit_the_ledgers():
                                     payment=pay("USD", 100, "1", "1.00"), mapping=MAPPING,
                                     customer_id="58", paid_on=PAID_ON)
     assert other_company.idempotency_key != first.idempotency_key
+
+
+def test_generation_one_keeps_the_original_key_and_later_ones_are_new():
+    """Postings pending before generations existed keep their key; every later generation has
+    its own, all within QuickBooks' 50-character requestid (and Xero's 128)."""
+    source = "pi_3QxAbCdEfGhIjKlMnOpQrS"
+    original = "rp-" + hashlib.sha256(f"7:payment:{source}".encode()).hexdigest()[:40]
+    keys = [idempotency_key(7, "payment", source, generation) for generation in range(1, 200)]
+
+    assert idempotency_key(7, "payment", source) == keys[0] == original
+    assert len(set(keys)) == len(keys) and all(len(key) <= 50 for key in keys)
+    assert idempotency_key(8, "payment", source, 2) != keys[1]
 
 
 @pytest.mark.parametrize(
