@@ -11,9 +11,12 @@ from collections.abc import Mapping
 
 from gateways.base import (
     AccountProfile,
+    ChargeLimits,
     CheckoutRequest,
     CheckoutSession,
+    CheckoutState,
     ConnectedAccount,
+    GatewayRejected,
     GatewayUnavailable,
     Landing,
     MoneyMovement,
@@ -28,6 +31,7 @@ from gateways.stripe.const import (
 )
 
 ACCOUNT_ID = re.compile(r"acct_[A-Za-z0-9]+")
+SESSION_ID = re.compile(r"cs_[A-Za-z0-9_]+")
 LIVE_KEY = re.compile(r"(?:sk|rk)_live_")
 
 
@@ -88,6 +92,24 @@ class StripeGateway:
                                                    checkout.session_params(request),
                                                    request.idempotency_key)
         return checkout.checkout_session(answer)
+
+    def expire_checkout(self, account_id: str, session_id: str) -> CheckoutState:
+        """POST …/expire; when Stripe refuses because the session is no longer open, GET it to
+        learn whether it was paid (two requests then)."""
+        account_id = _checked(account_id)
+        if not SESSION_ID.fullmatch(session_id or ""):
+            raise ValueError(f"not a Checkout Session id: {session_id!r}")
+        try:
+            return checkout.checkout_state(self._api.expire_checkout_session(account_id,
+                                                                             session_id))
+        except GatewayRejected:
+            state = checkout.checkout_state(self._api.checkout_session(account_id, session_id))
+            if state.status == "open":  # refused for another reason: say so
+                raise
+            return state
+
+    def charge_limits(self, currency: str) -> ChargeLimits:
+        return checkout.charge_limits(currency)
 
     def movements(self, event: dict) -> list[MoneyMovement]:
         return events.movements(event)
