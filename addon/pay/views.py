@@ -32,7 +32,6 @@ from addon.models import (
 )
 from addon.pay import guard, sessions
 from addon.pay.links import LinkExpired, LinkInvalid, pay_link, read_token
-from addon.queue import huey
 from addon.urls import public_url
 from connectors.base import ConnectorError, Invoice
 from gateways.base import (
@@ -98,7 +97,7 @@ def _checkout(token: str, company: Company, gateway: Gateway, invoice: Invoice, 
     if error:
         return _page(company, invoice, due, raw, error), 400
     try:
-        with huey.lock_task(f"pay-{company.id}-{invoice.id}"):
+        with sessions.invoice_lock(company.id, invoice.id):
             if sessions.close_open(company.id, invoice.id):  # an older page was just paid
                 due = _due(company, invoice, read_at)
                 if due <= 0:

@@ -5,6 +5,7 @@ and cannot spend the company's ledger budget."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -127,6 +128,19 @@ def test_a_completed_page_expires_the_invoices_other_open_pages(client, company)
     pay_and_deliver(client, paid)
     assert rows() == {paid: "complete", twin.session_id: "expired"}
     assert stripe_session(twin.session_id)["status"] == "expired"
+
+
+def test_a_late_webhook_leaves_the_page_opened_for_what_is_left(client, company):
+    path = link_path(company, FIRST_INVOICE)
+    paid = checkout(client, path, "100.00")
+    held = pay_held(paid)
+    rest = checkout(client, path, "150.00")  # Remit learnt from Stripe that `paid` was paid
+    opened = db.session.scalars(select(CheckoutSession).filter_by(session_id=rest)).one()
+    opened.created_at += timedelta(seconds=5)  # a customer reopens the link seconds later
+    db.session.commit()
+    deliver(client, held)
+    assert rows() == {paid: "complete", rest: "open"}
+    assert stripe_session(rest)["status"] == "open"
 
 
 def _open_twin(company) -> str:
