@@ -253,6 +253,10 @@ class GatewayProvider(Protocol):
         whether it was paid."""
         ...
 
+    def checkout_state(self, account_id: str, session_id: str) -> CheckoutState:
+        """Read where a hosted payment page stands (one request)."""
+        ...
+
     def charge_limits(self, currency: str) -> ChargeLimits:
         """What the gateway accepts as one charge in `currency`. Pure: no HTTP."""
         ...

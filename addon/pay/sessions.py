@@ -74,6 +74,23 @@ def close_open(company_id: int, invoice_id: str, keep: str | None = None,
     return paid
 
 
+def refresh_open(company_id: int, invoice_id: str) -> None:
+    """Ask the gateway where the invoice's open pages stand, so a page paid seconds ago counts
+    before its webhook arrives. Read only (the customer may still be on that page); a gateway
+    failure leaves them as they were: Pay expires them before opening another anyway."""
+    for row in _open_rows(company_id, invoice_id):
+        if _expired_locally(row):
+            row.status = EXPIRED
+            continue
+        gateway = db.session.get(Gateway, row.gateway_id)
+        try:
+            row.status = kind(gateway.kind).build().checkout_state(gateway.account_id,
+                                                                   row.session_id).status
+        except GatewayError as failed:
+            log.info("Could not read Checkout page %s: %s", row.session_id, failed)
+    db.session.commit()
+
+
 def on_event(event_row: GatewayEvent | int) -> None:
     """After a stored gateway event was processed: a completed session is marked complete and
     the invoice's pages that were open when it was paid are expired (not one opened since, for

@@ -80,6 +80,8 @@ def invoice_page(token: str):
     gateway = _gateway_for(company, invoice.currency)
     if gateway is None:
         return _problem("no_gateway", 200, invoice=invoice)
+    if request.method == "GET":
+        sessions.refresh_open(company.id, invoice.id)
     due = _due(company, invoice, read_at)
     if due <= 0:
         return _problem("recording", 200, invoice=invoice)

@@ -73,6 +73,15 @@ def test_a_payment_not_yet_delivered_is_subtracted_and_cannot_be_paid_again(clie
     assert "150.00 USD" in client.get(path).get_data(as_text=True)
 
 
+def test_reopening_the_link_right_after_paying_shows_what_is_left(client, company):
+    path = link_path(company, FIRST_INVOICE)
+    held = pay_held(checkout(client, path, "100.00"))  # no webhook yet
+    page = client.get(path).get_data(as_text=True)
+    assert "150.00 USD" in page and "250.00 USD" not in page
+    deliver(client, held)
+    assert "150.00 USD" in client.get(path).get_data(as_text=True)
+
+
 def test_paying_the_whole_invoice_says_it_is_being_recorded(client, company):
     path = link_path(company, FIRST_INVOICE)
     held = pay_held(checkout(client, path, "250.00"))

@@ -61,6 +61,21 @@ def test_a_session_no_longer_open_is_read_back(stripe_target, vcr):
 
 
 @pytest.mark.vcr
+def test_a_sessions_state_is_read_on_the_connected_account(stripe_target, vcr):
+    stripe_target.connected(US_ACCOUNT)
+    gateway = stripe_target.gateway()
+    session = gateway.create_checkout(replace(REQUEST, idempotency_key="remit-checkout-read-1"))
+
+    state = gateway.checkout_state(US_ACCOUNT, session.id)
+
+    assert (state.id, state.status, state.payment_id) == (session.id, "open", None)
+    sent = vcr.requests[1]
+    assert (sent.method, sent.path) == ("GET", f"/v1/checkout/sessions/{session.id}")
+    assert sent.headers["Stripe-Account"] == US_ACCOUNT
+    assert requests_made(vcr) == 2
+
+
+@pytest.mark.vcr
 def test_expiring_on_an_account_not_connected_is_auth_error(stripe_target, vcr):
     with pytest.raises(GatewayAuthError):
         stripe_target.gateway().expire_checkout(FR_ACCOUNT, "cs_test_a1NotConnected")
