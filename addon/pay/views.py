@@ -30,14 +30,11 @@ from addon.models import (
     GatewayStatus,
     utcnow,
 )
-from addon.pay import guard, sessions
+from addon.pay import amounts, guard, sessions
 from addon.pay.links import LinkExpired, LinkInvalid, pay_link, read_token
 from addon.urls import public_url
 from connectors.base import ConnectorError, Invoice
 from gateways.base import (
-    AMOUNT_INVALID,
-    AMOUNT_TOO_LARGE,
-    AMOUNT_TOO_SMALL,
     METADATA_AMOUNTS,
     METADATA_COMPANY,
     METADATA_CUSTOMER,
@@ -95,7 +92,7 @@ def _checkout(token: str, company: Company, gateway: Gateway, invoice: Invoice, 
     raw = request.form.get("amount", "")
     provider = kind(gateway.kind).build()
     limits = provider.charge_limits(invoice.currency)
-    amount, error = _amount(raw, invoice.currency, due, limits)
+    amount, error = amounts.check(raw, invoice.currency, due, limits, _locale())
     if error:
         return _page(company, invoice, due, raw, error), 400
     try:
@@ -105,7 +102,8 @@ def _checkout(token: str, company: Company, gateway: Gateway, invoice: Invoice, 
                 if due <= 0:
                     return _problem("recording", 200, invoice=invoice)
                 if amount > due:
-                    return _page(company, invoice, due, raw, _too_much(due, invoice.currency)), 400
+                    return _page(company, invoice, due, raw,
+                                 amounts.too_much(due, invoice.currency, _locale())), 400
             return _open_checkout(token, company, gateway, invoice, amount, limits, raw, due)
     except TaskLockedException:  # the same invoice's Pay pressed in another tab this instant
         return _problem("unavailable", 409, invoice=invoice)
@@ -132,52 +130,12 @@ def _open_checkout(token: str, company: Company, gateway: Gateway, invoice: Invo
             expires_at=int(expires_at.timestamp()),
         ))
     except GatewayRejected as refused:
-        message = _limit_message(refused.code, limits, invoice.currency)
+        message = amounts.limit_message(refused.code, limits, invoice.currency, _locale())
         if message is None:
             raise
         return _page(company, invoice, due, raw, message), 400
     sessions.record(gateway, invoice.id, session.id, amount_minor, invoice.currency, expires_at)
     return redirect(session.url, code=303)
-
-
-def _amount(raw: str, currency: str, due: Decimal,
-            limits: ChargeLimits) -> tuple[Decimal, str | None]:
-    """The amount typed, or the reason it cannot be paid: all before any gateway call."""
-    try:
-        amount = money.parse_amount(raw, currency, _locale())
-    except money.MoneyError:
-        return Decimal(0), _("Enter an amount in %(currency)s, for example %(example)s.",
-                             currency=currency, example=_shown(due, currency))
-    if amount <= 0:
-        return amount, _("The amount must be more than zero.")
-    if amount > due:
-        return amount, _too_much(due, currency)
-    return amount, _limit_message(limits.problem(money.to_minor(amount, currency)), limits,
-                                  currency)
-
-
-def _limit_message(code: str, limits: ChargeLimits, currency: str) -> str | None:
-    if code == AMOUNT_TOO_SMALL and limits.minimum is not None:
-        return _("The smallest amount that can be paid online in %(currency)s is %(minimum)s.",
-                 currency=currency, minimum=_shown(money.from_minor(limits.minimum, currency),
-                                                   currency))
-    if code == AMOUNT_TOO_SMALL:
-        return _("This amount is too small to be paid online in %(currency)s.",
-                 currency=currency)
-    if code == AMOUNT_TOO_LARGE:
-        return _("The largest amount that can be paid online at once in %(currency)s is "
-                 "%(maximum)s.", currency=currency,
-                 maximum=_shown(money.from_minor(limits.maximum, currency), currency))
-    if code == AMOUNT_INVALID:
-        return _("Amounts in %(currency)s must end in 0, for example %(example)s.",
-                 currency=currency,
-                 example=_shown(money.from_minor(limits.step * 15, currency), currency))
-    return None
-
-
-def _too_much(due: Decimal, currency: str) -> str:
-    return _("The amount cannot be more than the %(due)s %(currency)s still due.",
-             due=_shown(due, currency), currency=currency)
 
 
 def _due(company: Company, invoice: Invoice, read_at: float) -> Decimal:
