@@ -40,9 +40,9 @@ from gateways.base import (
     METADATA_CUSTOMER,
     METADATA_GATEWAY,
     METADATA_INVOICES,
-    ChargeLimits,
     CheckoutRequest,
     GatewayError,
+    GatewayProvider,
     GatewayRejected,
 )
 from gateways.stripe.const import SESSION_LIFETIME
@@ -88,7 +88,10 @@ def invoice_page(token: str):
 
 
 def _checkout(token: str, company: Company, gateway: Gateway, invoice: Invoice, due: Decimal,
-              read_at):
+              read_at: float):
+    """Pay: the amount checked, the invoice's other pages closed (one may have been paid
+    meanwhile: then what is due is counted again), and a new page opened, under the invoice's
+    lock."""
     raw = request.form.get("amount", "")
     provider = kind(gateway.kind).build()
     limits = provider.charge_limits(invoice.currency)
@@ -104,7 +107,7 @@ def _checkout(token: str, company: Company, gateway: Gateway, invoice: Invoice, 
                 if amount > due:
                     return _page(company, invoice, due, raw,
                                  amounts.too_much(due, invoice.currency, _locale())), 400
-            return _open_checkout(token, company, gateway, invoice, amount, limits, raw, due)
+            return _open_checkout(token, company, gateway, provider, invoice, amount, raw, due)
     except TaskLockedException:  # the same invoice's Pay pressed in another tab this instant
         return _problem("unavailable", 409, invoice=invoice)
     except GatewayError:
@@ -112,12 +115,14 @@ def _checkout(token: str, company: Company, gateway: Gateway, invoice: Invoice, 
         return _problem("unavailable", 502, invoice=invoice)
 
 
-def _open_checkout(token: str, company: Company, gateway: Gateway, invoice: Invoice,
-                   amount: Decimal, limits: ChargeLimits, raw: str, due: Decimal):
+def _open_checkout(token: str, company: Company, gateway: Gateway, provider: GatewayProvider,
+                   invoice: Invoice, amount: Decimal, raw: str, due: Decimal):
+    """A Checkout Session for `amount`, recorded, and the customer sent to it; a refusal of
+    the amount by the gateway (limits it knows better than its table) is said on the page."""
     amount_minor = money.to_minor(amount, invoice.currency)
     expires_at = utcnow().replace(microsecond=0) + timedelta(seconds=SESSION_LIFETIME)
     try:
-        session = kind(gateway.kind).build().create_checkout(CheckoutRequest(
+        session = provider.create_checkout(CheckoutRequest(
             account_id=gateway.account_id, currency=invoice.currency, amount_minor=amount_minor,
             description=_("Invoice %(number)s", number=invoice.number or invoice.id),
             customer_email=None,
@@ -130,7 +135,8 @@ def _open_checkout(token: str, company: Company, gateway: Gateway, invoice: Invo
             expires_at=int(expires_at.timestamp()),
         ))
     except GatewayRejected as refused:
-        message = amounts.limit_message(refused.code, limits, invoice.currency, _locale())
+        message = amounts.limit_message(refused.code, provider.charge_limits(invoice.currency),
+                                        invoice.currency, _locale())
         if message is None:
             raise
         return _page(company, invoice, due, raw, message), 400

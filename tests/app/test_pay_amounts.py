@@ -28,8 +28,8 @@ PROVIDER = StripeGateway("ca_x", "sk_test_x")
 ])
 def test_refused_amounts_say_why(app, typed, currency, due, reason):
     with app.test_request_context("/"), force_locale("en"):
-        amount, error = amounts.check(typed, currency, Decimal(due),
-                                      PROVIDER.charge_limits(currency), "en")
+        _, error = amounts.check(typed, currency, Decimal(due),
+                                 PROVIDER.charge_limits(currency), "en")
     assert error is not None and error.startswith(reason)
 
 
