@@ -22,6 +22,7 @@ from addon.models import (
     WorkStatus,
     utcnow,
 )
+from addon.pay import sessions as checkout_sessions
 from addon.posting import limits
 from addon.posting.runner import post
 from addon.queue import app_periodic_task, app_task
@@ -47,6 +48,7 @@ def refresh_ledger_task(company_id: int) -> bool:
 def process_event_task(event_row_id: int) -> str:
     """Apply one stored gateway event; a redelivered or already-done event changes nothing."""
     status, to_post = process_event(event_row_id)
+    checkout_sessions.on_event(event_row_id)
     for posting_id in to_post:
         post_payment_task(posting_id)
     return status.value

@@ -51,6 +51,7 @@ SETTINGS: tuple[Setting, ...] = (
             "answer in sandbox mode. Default: `<BASE_URL>/sandbox`."),
     Setting("FRAME_ANCESTORS", str, "https://*.intuit.com https://*.xero.com",
             "Space-separated origins allowed to show Remit in a frame (CSP `frame-ancestors`)."),
+    Setting("PAY_LINK_DAYS", int, 180, "Days a customer's pay link stays valid."),
     Setting("HTTP_TIMEOUT", float, 20.0, "Seconds before any call to Intuit, Xero or Stripe "
             "gives up."),
     Setting("LOG_LEVEL", str, "INFO", "Python logging level."),

@@ -63,6 +63,7 @@ class CheckoutRequest:
     success_url: str
     cancel_url: str
     idempotency_key: str
+    expires_at: int | None = None  # Unix time the page stops taking payments; None: gateway's
 
     def __post_init__(self) -> None:
         """Refuse what the gateway would refuse anyway, before any HTTP call."""
@@ -85,6 +86,43 @@ class CheckoutSession:
 
     id: str
     url: str
+
+
+@dataclass(frozen=True)
+class CheckoutState:
+    """Where a hosted payment page stands: `open` (payable), `complete` (paid: `payment_id`
+    names the payment, for Stripe the PaymentIntent) or `expired` (can never be paid)."""
+
+    id: str
+    status: str
+    payment_id: str | None = None
+
+
+# Why a gateway refuses an amount (Stripe's error codes, used by every gateway).
+AMOUNT_TOO_SMALL = "amount_too_small"
+AMOUNT_TOO_LARGE = "amount_too_large"
+AMOUNT_INVALID = "invalid_charge_amount"
+
+
+@dataclass(frozen=True)
+class ChargeLimits:
+    """What one charge in a currency may be, in minor units: at least `minimum` (None: the
+    gateway decides at the day's rate), at most `maximum`, a multiple of `step`."""
+
+    currency: str
+    minimum: int | None
+    maximum: int
+    step: int = 1
+
+    def problem(self, amount_minor: int) -> str | None:
+        """The refusal code the gateway would answer for this amount, or None."""
+        if amount_minor % self.step:
+            return AMOUNT_INVALID
+        if amount_minor <= 0 or (self.minimum is not None and amount_minor < self.minimum):
+            return AMOUNT_TOO_SMALL
+        if amount_minor > self.maximum:
+            return AMOUNT_TOO_LARGE
+        return None
 
 
 @dataclass(frozen=True)
@@ -129,11 +167,12 @@ class GatewayUnavailable(GatewayError):
 
 class GatewayRejected(GatewayError):
     """The gateway understood the request and said no (unknown object, bad parameter): show
-    `detail`; retrying unchanged fails the same way."""
+    `detail`; retrying unchanged fails the same way. `code` is the gateway's error code to
+    branch on (e.g. AMOUNT_TOO_SMALL), "" when it sent none."""
 
-    def __init__(self, message: str, detail: str = "") -> None:
+    def __init__(self, message: str, detail: str = "", code: str = "") -> None:
         super().__init__(message)
-        self.detail = detail
+        self.detail, self.code = detail, code
 
 
 class ConnectRefused(GatewayError):
@@ -200,6 +239,20 @@ class GatewayProvider(Protocol):
 
     def create_checkout(self, request: CheckoutRequest) -> CheckoutSession:
         """Open a hosted payment page on the connected account (one HTTP request)."""
+        ...
+
+    def expire_checkout(self, account_id: str, session_id: str) -> CheckoutState:
+        """Close a hosted payment page so it can no longer be paid; a page that was not open
+        any more (paid meanwhile, or expired) is read back instead, so the caller learns
+        whether it was paid."""
+        ...
+
+    def checkout_state(self, account_id: str, session_id: str) -> CheckoutState:
+        """Read where a hosted payment page stands (one request)."""
+        ...
+
+    def charge_limits(self, currency: str) -> ChargeLimits:
+        """What the gateway accepts as one charge in `currency`. Pure: no HTTP."""
         ...
 
     def movements(self, event: dict) -> list[MoneyMovement]:

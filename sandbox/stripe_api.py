@@ -1,7 +1,8 @@
 """api.stripe.com stand-in (at /stripe/api): the calls Remit makes for a connected account,
 with the platform key — GET /v1/accounts/{id}, GET /v1/country_specs/{country}, and, acting as
 the account (`Stripe-Account`), POST /v1/checkout/sessions (idempotent, sandbox
-stripe_idempotency.py) and GET /v1/checkout/sessions/{id} — in the shapes of Stripe's fixtures
+stripe_idempotency.py), POST /v1/checkout/sessions/{id}/expire and
+GET /v1/checkout/sessions/{id} — in the shapes of Stripe's fixtures
 (../shared/specs/stripe/fixtures3.json).
 
 Every request passes Stripe's gate: a forced failure first (sandbox control), then the platform
@@ -87,7 +88,8 @@ def _create_checkout_session() -> Response:
         return api_error(400, "invalid_request_error", "The Stripe sandbox opens Checkout "
                          "Sessions only on connected accounts: send the Stripe-Account header.")
     try:
-        asked = sessions.read(nested_form(request.form.items(multi=True)))
+        asked = sessions.read(nested_form(request.form.items(multi=True)),
+                              now=int(payments.clock()))
     except ValueError as malformed:
         return api_error(400, "invalid_request_error", str(malformed))
     except sessions.ParamError as refused:
@@ -104,6 +106,25 @@ def checkout_session(session_id: str) -> Response:
                          f"No such checkout.session: '{session_id}'", code="resource_missing",
                          param="session")
     return answer(found)
+
+
+@bp.post("/v1/checkout/sessions/<session_id>/expire")
+def expire_checkout_session(session_id: str) -> Response:
+    return idempotent(lambda: _expire_checkout_session(session_id))
+
+
+def _expire_checkout_session(session_id: str) -> Response:
+    """Only an open session can be expired; its hosted page then refuses payment."""
+    try:
+        return answer(payments.expire(session_id, request.headers.get("Stripe-Account") or ""))
+    except payments.NotPayable as closed:
+        return api_error(400, "invalid_request_error", 'Only Checkout Sessions with a status in '
+                         f'["open"] can be expired. This Checkout Session has a status of '
+                         f'`{closed}`.')
+    except LookupError:
+        return api_error(404, "invalid_request_error",
+                         f"No such checkout.session: '{session_id}'", code="resource_missing",
+                         param="session")
 
 
 def _page_url(session_id: str) -> str:

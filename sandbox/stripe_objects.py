@@ -61,7 +61,8 @@ def checkout_session(session_id: str, request: SessionRequest, *, url: str,
         **copy.deepcopy(SESSION_CONSTANTS),
         "amount_subtotal": request.amount_total, "amount_total": request.amount_total,
         "cancel_url": request.cancel_url, "created": created, "currency": request.currency,
-        "customer_email": request.customer_email, "expires_at": created + SESSION_LIFETIME,
+        "customer_email": request.customer_email,
+        "expires_at": request.expires_at or created + SESSION_LIFETIME,
         "metadata": dict(request.metadata), "success_url": request.success_url, "url": url,
     }
     return {"id": session_id, "object": "checkout.session", **dict(sorted(fields.items()))}
@@ -74,6 +75,11 @@ def completed(session: dict, intent_id: str) -> dict:
                "phone": None, "tax_exempt": "none", "tax_ids": []}
     return {**session, "customer_details": details, "payment_intent": intent_id,
             "payment_status": "paid", "status": "complete", "url": None}
+
+
+def expired(session: dict) -> dict:
+    """The session once expired (by its expires_at or by the expire call): no page any more."""
+    return {**session, "status": "expired", "url": None}
 
 
 def payment_intent(intent_id: str, charge_id: str, request: SessionRequest, *,
@@ -151,7 +157,7 @@ def _card(amount: int, last4: str) -> dict:
 
 def display_amount(amount_minor: int, currency: str) -> str:
     """How the hosted page shows an amount: major units with the currency's decimals."""
-    places = 0 if currency in seed.ZERO_DECIMAL_CURRENCIES else 2
+    places = seed.exponent(currency)
     major, minor = divmod(amount_minor, 10 ** places)
     return f"{major:,}.{minor:0{places}d} {currency.upper()}" if places else \
         f"{major:,} {currency.upper()}"

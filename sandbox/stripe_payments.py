@@ -143,10 +143,23 @@ def _succeed(found: _Session, last4: str) -> Paid:
                 copy.deepcopy(made))
 
 
+def expire(session_id: str, account_id: str) -> dict:
+    """POST …/expire: the open session, expired now; LookupError (no such session for this
+    account) or NotPayable (it is no longer open: Stripe expires open sessions only)."""
+    with _lock:
+        found = _sessions.get(session_id)
+        if found is None or found.account_id != account_id:
+            raise LookupError(session_id)
+        if _expired_if_due(found).obj["status"] != "open":
+            raise NotPayable(found.obj["status"])
+        found.obj = objects.expired(found.obj)
+        return copy.deepcopy(found.obj)
+
+
 def _expired_if_due(found: _Session) -> _Session:
     """Stripe expires an unpaid session at `expires_at` (24 h by default)."""
     if found.obj["status"] == "open" and clock() >= found.obj["expires_at"]:
-        found.obj = {**found.obj, "status": "expired", "url": None}
+        found.obj = objects.expired(found.obj)
     return found
 
 

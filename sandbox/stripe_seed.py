@@ -33,10 +33,26 @@ DEFAULT_CURRENCY = {"US": "usd", "CA": "cad", "GB": "gbp", "FR": "eur", "DE": "e
 # Presentment currencies: the same list for every country here, as at Stripe (abridged).
 PAYMENT_CURRENCIES = [
     "aed", "aud", "brl", "cad", "chf", "cny", "czk", "dkk", "eur", "gbp", "hkd", "huf", "inr",
-    "jpy", "krw", "mxn", "nok", "nzd", "pln", "ron", "sek", "sgd", "thb", "usd", "zar"]
+    "jpy", "krw", "kwd", "mxn", "nok", "nzd", "pln", "ron", "sek", "sgd", "thb", "usd", "zar"]
 # Stripe's zero-decimal currencies among those above (amounts in whole units); the others have
 # two decimals (https://docs.stripe.com/currencies#zero-decimal).
 ZERO_DECIMAL_CURRENCIES = ("jpy", "krw")
+# Three-decimal currencies: amounts in thousandths whose last digit must be 0.
+THREE_DECIMAL_CURRENCIES = ("kwd",)
+# Minimum charge in minor units (https://docs.stripe.com/currencies#minimum-and-maximum-charge-
+# amounts); currencies not listed have "0.50 USD or equivalent": here at a fixed rate.
+MINIMUM_CHARGE = {"usd": 50, "aed": 200, "aud": 50, "brl": 50, "cad": 50, "chf": 50,
+                  "czk": 1500, "dkk": 250, "eur": 50, "gbp": 30, "hkd": 400, "huf": 17500,
+                  "inr": 50, "jpy": 50, "mxn": 1000, "nok": 300, "nzd": 50, "pln": 200,
+                  "ron": 200, "sek": 300, "sgd": 50, "thb": 1000, "kwd": 160, "cny": 400,
+                  "krw": 700, "zar": 1000}
+MAXIMUM_CHARGE = 99_999_999  # eight digits
+
+
+def exponent(currency: str) -> int:
+    if currency in ZERO_DECIMAL_CURRENCIES:
+        return 0
+    return 3 if currency in THREE_DECIMAL_CURRENCIES else 2
 TRANSFER_COUNTRIES = ["AT", "AU", "BE", "CA", "CH", "DE", "DK", "ES", "FI", "FR", "GB", "IE",
                       "IT", "JP", "LU", "NL", "NO", "NZ", "PT", "SE", "SG", "US"]
 

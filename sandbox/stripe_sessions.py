@@ -15,7 +15,9 @@ from sandbox import stripe_seed as seed
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
 METADATA_KEYS, METADATA_KEY_LENGTH, METADATA_VALUE_LENGTH = 50, 40, 500  # Stripe's limits
 ACCEPTED = {"mode", "line_items", "customer_email", "metadata", "payment_intent_data",
-            "success_url", "cancel_url"}
+            "success_url", "cancel_url", "expires_at"}
+# expires_at: 30 minutes to 24 hours after creation (Stripe's bounds; default 24 hours).
+MIN_LIFETIME, MAX_LIFETIME = 30 * 60, 24 * 3600
 
 
 class ParamError(Exception):
@@ -36,9 +38,10 @@ class SessionRequest:
     cancel_url: str | None
     metadata: dict[str, str] = field(default_factory=dict)
     intent_metadata: dict[str, str] = field(default_factory=dict)
+    expires_at: int | None = None
 
 
-def read(params: dict) -> SessionRequest:
+def read(params: dict, now: int | None = None) -> SessionRequest:
     """The parameters as a SessionRequest, or ParamError naming the first one refused."""
     unknown = sorted(set(params) - ACCEPTED)
     if unknown:
@@ -60,7 +63,21 @@ def read(params: dict) -> SessionRequest:
         success_url=_url(params.get("success_url"), "success_url"),
         cancel_url=_url(params.get("cancel_url"), "cancel_url"),
         metadata=_metadata(params.get("metadata"), "metadata"),
-        intent_metadata=_metadata(intent_data.get("metadata"), "payment_intent_data[metadata]"))
+        intent_metadata=_metadata(intent_data.get("metadata"), "payment_intent_data[metadata]"),
+        expires_at=_expires_at(params.get("expires_at"), now))
+
+
+def _expires_at(value: object, now: int | None) -> int | None:
+    if value in (None, ""):
+        return None
+    moment = _integer(value, "expires_at", 0)
+    if now is not None and moment < now + MIN_LIFETIME:
+        raise ParamError("The `expires_at` timestamp must be at least 30 minutes from Checkout "
+                         "Session creation.", "expires_at")
+    if now is not None and moment > now + MAX_LIFETIME:
+        raise ParamError("The `expires_at` timestamp must be less than 24 hours from Checkout "
+                         "Session creation.", "expires_at")
+    return moment
 
 
 def _line_items(items: object) -> tuple[str, int, list[str]]:
@@ -85,10 +102,31 @@ def _line_items(items: object) -> tuple[str, int, list[str]]:
         names.append(_required(product, "name", f"{where}[price_data][product_data]"))
     if len(currencies) > 1:
         raise ParamError("All line_items must have the same currency.", "line_items")
-    if total <= 0:
-        raise ParamError("The Checkout Session's total amount due must be greater than zero.",
-                         "line_items", "amount_too_small")
-    return currencies.pop(), total, names
+    currency = currencies.pop()
+    _charge_limits(currency, total)
+    return currency, total, names
+
+
+def _charge_limits(currency: str, total: int) -> None:
+    """Stripe's per-currency limits on one charge (seed.MINIMUM_CHARGE and what follows)."""
+    if currency in seed.THREE_DECIMAL_CURRENCIES and total % 10:
+        raise ParamError("Amounts in three-decimal currencies must be rounded to the nearest "
+                         "ten: the last digit must be 0.", "line_items", "invalid_charge_amount")
+    minimum = seed.MINIMUM_CHARGE.get(currency, 1)
+    if total < minimum:
+        raise ParamError(f"The Checkout Session's total amount due must add up to at least "
+                         f"{_display(minimum, currency)}.", "line_items",
+                         "amount_too_small")
+    if total > seed.MAXIMUM_CHARGE:
+        raise ParamError(f"The Checkout Session's total amount due must be no more than "
+                         f"{_display(seed.MAXIMUM_CHARGE, currency)}.", "line_items",
+                         "amount_too_large")
+
+
+def _display(amount_minor: int, currency: str) -> str:
+    places = seed.exponent(currency)
+    major, minor = divmod(amount_minor, 10 ** places)
+    return f"{major:,}.{minor:0{places}d} {currency}" if places else f"{major:,} {currency}"
 
 
 def _required(holder: object, name: str, where: str) -> object:

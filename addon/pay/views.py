@@ -1,30 +1,38 @@
 """The customer's pay-now page: invoice number, customer, amount due; Pay opens Stripe Checkout
 on the company's connected account (a direct charge) with Remit's metadata, so the payment
-comes back by webhook and is posted to that invoice."""
+comes back by webhook and is posted to that invoice.
+
+The amount due shown and accepted is the ledger's balance less what Stripe has taken and the
+ledger does not show yet (sessions.py); amounts are read and written in the page's locale and
+checked against the gateway's limits before any gateway call."""
 
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal, InvalidOperation
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
-from flask import (
-    Blueprint,
-    current_app,
-    has_request_context,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, redirect, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
+from huey.exceptions import TaskLockedException
 from sqlalchemy import select
 
 from addon import money
 from addon.extensions import db
 from addon.gateways.registry import kind
 from addon.ledger import connector_for
-from addon.models import Company, ConnectionStatus, Gateway, GatewayCurrency, GatewayStatus
+from addon.models import (
+    Company,
+    ConnectionStatus,
+    Gateway,
+    GatewayCurrency,
+    GatewayStatus,
+    utcnow,
+)
+from addon.pay import amounts, guard, sessions
+from addon.pay.links import LinkExpired, LinkInvalid, pay_link, read_token
+from addon.urls import public_url
 from connectors.base import ConnectorError, Invoice
 from gateways.base import (
     METADATA_AMOUNTS,
@@ -34,30 +42,34 @@ from gateways.base import (
     METADATA_INVOICES,
     CheckoutRequest,
     GatewayError,
+    GatewayProvider,
+    GatewayRejected,
 )
+from gateways.stripe.const import SESSION_LIFETIME
 
 bp = Blueprint("pay", __name__)
-
-
-def pay_link(company_id: int, invoice_id: str) -> str:
-    """The customer's link: on the host this request came to, or REMIT_BASE_URL elsewhere."""
-    token = _signer().dumps({"c": company_id, "i": invoice_id})
-    if has_request_context():
-        return url_for("pay.invoice_page", token=token, _external=True)
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/pay/{token}"
+__all__ = ["bp", "pay_link"]
 
 
 @bp.route("/pay/<token>", methods=["GET", "POST"])
 def invoice_page(token: str):
     try:
-        data = _signer().loads(token)
-        company = db.session.get(Company, int(data["c"]))
-    except (BadSignature, KeyError, TypeError, ValueError):
+        link = read_token(token)
+    except LinkInvalid:
         return _problem("tampered", 404)
+    except LinkExpired:
+        return _problem("expired", 410)
+    try:
+        guard.spend(link.company_id, link.invoice_id)
+    except guard.TooManyRequests as busy:
+        page, status = _problem("busy", 429)
+        return page, status, {"Retry-After": str(int(busy.retry_after))}
+    company = db.session.get(Company, link.company_id)
     if company is None or company.status is not ConnectionStatus.ACTIVE:
         return _problem("unavailable", 404)
     try:
-        invoice = connector_for(company).invoice(str(data["i"]))
+        invoice, read_at = guard.cached_invoice(
+            company.id, link.invoice_id, lambda: connector_for(company).invoice(link.invoice_id))
     except ConnectorError:
         return _problem("unavailable", 502)
     if invoice.status != "open" or invoice.balance <= 0:
@@ -66,49 +78,77 @@ def invoice_page(token: str):
     if gateway is None:
         return _problem("no_gateway", 200, invoice=invoice)
     if request.method == "GET":
-        return render_template("pay/invoice.html", invoice=invoice, company=company,
-                               amount=str(invoice.balance), error=None)
-    return _checkout(token, company, gateway, invoice)
+        sessions.refresh_open(company.id, invoice.id)
+    due = _due(company, invoice, read_at)
+    if due <= 0:
+        return _problem("recording", 200, invoice=invoice)
+    if request.method == "GET":
+        return _page(company, invoice, due, _shown(due, invoice.currency))
+    return _checkout(token, company, gateway, invoice, due, read_at)
 
 
-def _checkout(token: str, company: Company, gateway: Gateway, invoice: Invoice):
-    raw = request.form.get("amount", "").strip().replace(",", ".")
-    error = _amount_error(raw, invoice)
+def _checkout(token: str, company: Company, gateway: Gateway, invoice: Invoice, due: Decimal,
+              read_at: float):
+    """Pay: the amount checked, the invoice's other pages closed (one may have been paid
+    meanwhile: then what is due is counted again), and a new page opened, under the invoice's
+    lock."""
+    raw = request.form.get("amount", "")
+    provider = kind(gateway.kind).build()
+    limits = provider.charge_limits(invoice.currency)
+    amount, error = amounts.check(raw, invoice.currency, due, limits, _locale())
     if error:
-        return render_template("pay/invoice.html", invoice=invoice, company=company,
-                               amount=raw, error=error), 400
-    amount = Decimal(raw)
+        return _page(company, invoice, due, raw, error), 400
     try:
-        session = kind(gateway.kind).build().create_checkout(CheckoutRequest(
-            account_id=gateway.account_id, currency=invoice.currency,
-            amount_minor=money.to_minor(amount, invoice.currency),
+        with sessions.invoice_lock(company.id, invoice.id):
+            if sessions.close_open(company.id, invoice.id):  # an older page was just paid
+                due = _due(company, invoice, read_at)
+                if due <= 0:
+                    return _problem("recording", 200, invoice=invoice)
+                if amount > due:
+                    return _page(company, invoice, due, raw,
+                                 amounts.too_much(due, invoice.currency, _locale())), 400
+            return _open_checkout(token, company, gateway, provider, invoice, amount, raw, due)
+    except TaskLockedException:  # the same invoice's Pay pressed in another tab this instant
+        return _problem("unavailable", 409, invoice=invoice)
+    except GatewayError:
+        db.session.rollback()
+        return _problem("unavailable", 502, invoice=invoice)
+
+
+def _open_checkout(token: str, company: Company, gateway: Gateway, provider: GatewayProvider,
+                   invoice: Invoice, amount: Decimal, raw: str, due: Decimal):
+    """A Checkout Session for `amount`, recorded, and the customer sent to it; a refusal of
+    the amount by the gateway (limits it knows better than its table) is said on the page."""
+    amount_minor = money.to_minor(amount, invoice.currency)
+    expires_at = utcnow().replace(microsecond=0) + timedelta(seconds=SESSION_LIFETIME)
+    try:
+        session = provider.create_checkout(CheckoutRequest(
+            account_id=gateway.account_id, currency=invoice.currency, amount_minor=amount_minor,
             description=_("Invoice %(number)s", number=invoice.number or invoice.id),
             customer_email=None,
             metadata={METADATA_COMPANY: str(company.id), METADATA_GATEWAY: str(gateway.id),
                       METADATA_INVOICES: invoice.id, METADATA_AMOUNTS: str(amount),
                       METADATA_CUSTOMER: invoice.customer_id},
-            success_url=url_for("pay.thanks", token=token, _external=True),
-            cancel_url=url_for("pay.invoice_page", token=token, _external=True),
+            success_url=public_url("pay.thanks", token=token),
+            cancel_url=public_url("pay.invoice_page", token=token),
             idempotency_key=f"remit-checkout-{uuid.uuid4()}",
+            expires_at=int(expires_at.timestamp()),
         ))
-    except GatewayError:
-        return _problem("unavailable", 502, invoice=invoice)
+    except GatewayRejected as refused:
+        message = amounts.limit_message(refused.code, provider.charge_limits(invoice.currency),
+                                        invoice.currency, _locale())
+        if message is None:
+            raise
+        return _page(company, invoice, due, raw, message), 400
+    sessions.record(gateway, invoice.id, session.id, amount_minor, invoice.currency, expires_at)
     return redirect(session.url, code=303)
 
 
-def _amount_error(raw: str, invoice: Invoice) -> str | None:
-    try:
-        amount = Decimal(raw)
-        money.to_minor(amount, invoice.currency)
-    except (InvalidOperation, money.MoneyError):
-        return _("Enter an amount in %(currency)s, for example %(example)s.",
-                 currency=invoice.currency, example=invoice.balance)
-    if amount <= 0:
-        return _("The amount must be more than zero.")
-    if amount > invoice.balance:
-        return _("The amount cannot be more than the %(due)s %(currency)s still due.",
-                 due=invoice.balance, currency=invoice.currency)
-    return None
+def _due(company: Company, invoice: Invoice, read_at: float) -> Decimal:
+    """The ledger's balance less what Stripe took that the ledger read does not show yet."""
+    waiting = sessions.not_yet_posted(company.id, invoice.id, invoice.currency,
+                                      datetime.fromtimestamp(read_at, tz=UTC))
+    return invoice.balance - waiting
 
 
 @bp.get("/pay/<token>/thanks")
@@ -124,9 +164,19 @@ def _gateway_for(company: Company, currency: str) -> Gateway | None:
     )
 
 
+def _page(company: Company, invoice: Invoice, due: Decimal, amount: str,
+          error: str | None = None):
+    return render_template("pay/invoice.html", invoice=invoice, company=company,
+                           due=_shown(due, invoice.currency), amount=amount, error=error)
+
+
 def _problem(reason: str, status: int, invoice: Invoice | None = None):
     return render_template("pay/problem.html", reason=reason, invoice=invoice), status
 
 
-def _signer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="remit-pay-link")
+def _shown(amount: Decimal, currency: str) -> str:
+    return money.format_amount(amount, currency, _locale())
+
+
+def _locale() -> str:
+    return str(get_locale() or "en")

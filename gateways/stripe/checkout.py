@@ -11,7 +11,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from gateways.base import CheckoutRequest, CheckoutSession, GatewayUnavailable
+from gateways.base import (
+    ChargeLimits,
+    CheckoutRequest,
+    CheckoutSession,
+    CheckoutState,
+    GatewayUnavailable,
+)
+from gateways.stripe.const import (
+    MAXIMUM_CHARGE_EXCEPTIONS,
+    MAXIMUM_CHARGE_MINOR,
+    MINIMUM_CHARGE_MINOR,
+    THREE_DECIMAL,
+    THREE_DECIMAL_STEP,
+)
+
+STATUSES = ("open", "complete", "expired")
 
 
 def session_params(request: CheckoutRequest) -> dict:
@@ -35,7 +50,30 @@ def session_params(request: CheckoutRequest) -> dict:
     }
     if request.customer_email:
         params["customer_email"] = request.customer_email
+    if request.expires_at is not None:
+        params["expires_at"] = request.expires_at
     return params
+
+
+def charge_limits(currency: str) -> ChargeLimits:
+    """Stripe's documented limits for one charge in `currency` (const.py)."""
+    code = currency.upper()
+    return ChargeLimits(currency=code, minimum=MINIMUM_CHARGE_MINOR.get(code),
+                        maximum=MAXIMUM_CHARGE_EXCEPTIONS.get(code, MAXIMUM_CHARGE_MINOR),
+                        step=THREE_DECIMAL_STEP if code in THREE_DECIMAL else 1)
+
+
+def checkout_state(answer: Mapping) -> CheckoutState:
+    """A session's status and, once paid, its PaymentIntent id (a string or expanded)."""
+    session_id, status = answer.get("id"), answer.get("status")
+    if answer.get("object") != "checkout.session" or not isinstance(session_id, str) \
+            or status not in STATUSES:
+        raise GatewayUnavailable("Stripe's answer is not a Checkout Session.")
+    intent = answer.get("payment_intent")
+    if isinstance(intent, Mapping):
+        intent = intent.get("id")
+    return CheckoutState(id=session_id, status=status,
+                         payment_id=intent if isinstance(intent, str) and intent else None)
 
 
 def checkout_session(answer: Mapping) -> CheckoutSession:

@@ -74,6 +74,19 @@ class StripeApi:
                                           "idempotency_key": idempotency_key}
         return self._call(lambda client: client.v1.checkout.sessions.create(params, options))
 
+    def expire_checkout_session(self, account_id: str, session_id: str) -> dict:
+        """POST /v1/checkout/sessions/{id}/expire as the connected account: only an open
+        session can be expired (https://docs.stripe.com/api/checkout/sessions/expire)."""
+        options: stripe.RequestOptions = {"stripe_account": account_id}
+        return self._call(lambda client: client.v1.checkout.sessions.expire(session_id,
+                                                                            options=options))
+
+    def checkout_session(self, account_id: str, session_id: str) -> dict:
+        """GET /v1/checkout/sessions/{id} as the connected account."""
+        options: stripe.RequestOptions = {"stripe_account": account_id}
+        return self._call(lambda client: client.v1.checkout.sessions.retrieve(session_id,
+                                                                              options=options))
+
     def _call(self, operation: Callable[[stripe.StripeClient], stripe.StripeObject]) -> dict:
         with requests.Session() as session:
             client = stripe.StripeClient(
@@ -107,7 +120,7 @@ def translate(exc: stripe.StripeError) -> GatewayError:
                                detail=redact(exc.user_message or ""))
     if isinstance(exc, stripe.InvalidRequestError):
         return GatewayRejected(f"Stripe rejected the request (HTTP {status}, {_reference(exc)}).",
-                               detail=redact(exc.user_message or ""))
+                               detail=redact(exc.user_message or ""), code=exc.code or "")
     return GatewayError(f"Stripe answered {type(exc).__name__} (HTTP {status}).")
 
 

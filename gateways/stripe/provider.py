@@ -11,9 +11,12 @@ from collections.abc import Mapping
 
 from gateways.base import (
     AccountProfile,
+    ChargeLimits,
     CheckoutRequest,
     CheckoutSession,
+    CheckoutState,
     ConnectedAccount,
+    GatewayRejected,
     GatewayUnavailable,
     Landing,
     MoneyMovement,
@@ -28,6 +31,7 @@ from gateways.stripe.const import (
 )
 
 ACCOUNT_ID = re.compile(r"acct_[A-Za-z0-9]+")
+SESSION_ID = re.compile(r"cs_[A-Za-z0-9_]+")
 LIVE_KEY = re.compile(r"(?:sk|rk)_live_")
 
 
@@ -89,6 +93,27 @@ class StripeGateway:
                                                    request.idempotency_key)
         return checkout.checkout_session(answer)
 
+    def expire_checkout(self, account_id: str, session_id: str) -> CheckoutState:
+        """POST …/expire; when Stripe refuses because the session is no longer open, GET it to
+        learn whether it was paid (two requests then)."""
+        account_id, session_id = _checked(account_id), _checked_session(session_id)
+        try:
+            return checkout.checkout_state(self._api.expire_checkout_session(account_id,
+                                                                             session_id))
+        except GatewayRejected:
+            state = self.checkout_state(account_id, session_id)
+            if state.status == "open":  # refused for another reason: say so
+                raise
+            return state
+
+    def checkout_state(self, account_id: str, session_id: str) -> CheckoutState:
+        """GET /v1/checkout/sessions/{id} as the connected account."""
+        return checkout.checkout_state(self._api.checkout_session(
+            _checked(account_id), _checked_session(session_id)))
+
+    def charge_limits(self, currency: str) -> ChargeLimits:
+        return checkout.charge_limits(currency)
+
     def movements(self, event: dict) -> list[MoneyMovement]:
         return events.movements(event)
 
@@ -113,3 +138,9 @@ def _checked(account_id: str) -> str:
     if not ACCOUNT_ID.fullmatch(account_id or ""):
         raise ValueError(f"not a Stripe account id: {account_id!r}")
     return account_id
+
+
+def _checked_session(session_id: str) -> str:
+    if not SESSION_ID.fullmatch(session_id or ""):
+        raise ValueError(f"not a Checkout Session id: {session_id!r}")
+    return session_id

@@ -9,7 +9,11 @@ from tests.e2e.test_gateway_flow import pick
 INVOICE_1001 = "130"
 
 
-def test_paying_an_invoice_is_recorded_in_quickbooks(chromium, live_server, screenshots):
+def test_paying_an_invoice_is_recorded_in_quickbooks(chromium, live_server, screenshots, app,
+                                                    monkeypatch):
+    # Pay links and Checkout's return pages are built from REMIT_BASE_URL, never the Host
+    # header: here Remit's public URL is the live server's.
+    monkeypatch.setitem(app.config, "BASE_URL", live_server)
     context = chromium.new_context(locale="en-US")
     context.set_default_timeout(20000)
     page = context.new_page()

@@ -20,7 +20,7 @@ from tests.gateways.stripe.conftest import FR_ACCOUNT, US_ACCOUNT
 
 PAYMENT_CURRENCIES = (
     "AED", "AUD", "BRL", "CAD", "CHF", "CNY", "CZK", "DKK", "EUR", "GBP", "HKD", "HUF", "INR",
-    "JPY", "KRW", "MXN", "NOK", "NZD", "PLN", "RON", "SEK", "SGD", "THB", "USD", "ZAR")
+    "JPY", "KRW", "KWD", "MXN", "NOK", "NZD", "PLN", "RON", "SEK", "SGD", "THB", "USD", "ZAR")
 
 
 @pytest.mark.vcr
