@@ -12,6 +12,8 @@ import sqlalchemy as sa
 from cryptography.fernet import Fernet
 from werkzeug.serving import make_server
 
+from tests.specs.requirement import pytest_runtest_makereport  # noqa: F401  (REMIT_REQUIRE_SPECS)
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 OUTPUT_DIR = REPO_ROOT / "test-output"
 SANDBOX_APPS: list = []  # the stand-ins' app, so a live server can say where events go
