@@ -9,7 +9,7 @@ DEV_FLASK := $(BIN)/flask --app addon.devserver
 CATALOGS := $(wildcard addon/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
-.PHONY: run test lint translations extract-messages lock worker clean
+.PHONY: run test lint translations extract-messages lock worker clean spec-digest
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ worker: $(STAMP) translations
 extract-messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o addon/translations/messages.pot --no-location --omit-header .
 	$(BIN)/pybabel update -i addon/translations/messages.pot -d addon/translations --no-fuzzy-matching
+
+# Rewrite tests/specs/digest.json from ../shared/specs (the shape checks read it in any clone).
+spec-digest: $(STAMP)
+	$(BIN)/python -m scripts.spec_digest
 
 # Re-pin every dependency after changing pyproject.toml ranges.
 lock:

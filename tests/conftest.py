@@ -3,6 +3,7 @@ REMIT_DATABASE_URL says so), emptied after every test; an app and a client on it
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import threading
 from pathlib import Path
@@ -11,6 +12,8 @@ import pytest
 import sqlalchemy as sa
 from cryptography.fernet import Fernet
 from werkzeug.serving import make_server
+
+from tests.specs.requirement import pytest_runtest_makereport  # noqa: F401  (REMIT_REQUIRE_SPECS)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 OUTPUT_DIR = REPO_ROOT / "test-output"
@@ -48,6 +51,25 @@ def real_mode(**overrides) -> dict:
         "STRIPE_WEBHOOK_SECRET": "whsec_remit",
         **overrides,
     }
+
+
+def build_script():
+    """setup.py as a module (its setup() call only runs as __main__, under the build)."""
+    spec = importlib.util.spec_from_file_location("remit_setup", REPO_ROOT / "setup.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session", autouse=True)
+def french_catalogue():
+    """A fresh clone has no compiled .mo (git-ignored): compile it as the build does, so
+    `pip install -e .[test] && pytest` serves French without `make`."""
+    stale = [po for po in REPO_ROOT.glob(build_script().CATALOGUES)
+             if not po.with_suffix(".mo").exists()
+             or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime]
+    if stale:
+        build_script().compile_catalogues()
 
 
 @pytest.fixture(scope="session")

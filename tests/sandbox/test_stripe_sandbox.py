@@ -181,7 +181,6 @@ def test_a_code_is_single_use_and_reuse_revokes_the_connection(client):
     again = exchange(client, code)
 
     assert again.status_code == 400 and shaped(again)["error"] == "invalid_grant"
-    assert "already been used" in again.json["error_description"]
     assert stripe_state.connection(US) is None
 
 
@@ -249,7 +248,6 @@ def test_deauthorize_ends_the_connection_once(client):
     assert stripe_sandbox.connected_accounts() == set()
     again = deauthorize(client, FR)
     assert again.status_code == 401 and shaped(again)["error"] == "invalid_client"
-    assert f"not connected to stripe account {FR}" in again.json["error_description"]
 
 
 def test_deauthorize_refusals(client):

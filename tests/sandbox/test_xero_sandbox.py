@@ -15,7 +15,7 @@ import sandbox.xero as xero
 from sandbox.hosts import to_real
 from sandbox.oauth import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
 from sandbox.xero_identity import LEGACY_SCOPES, SCOPES, consent
-from tests.connectors.xero.spec import SPECS, XeroSpec
+from tests.connectors.xero.spec import XeroSpec
 
 SCOPE = "openid profile email offline_access accounting.settings.read"
 CALLBACK = "http://127.0.0.1/callback"
@@ -207,7 +207,7 @@ def test_expired_and_unknown_tokens_are_told_apart(client):
     unknown = client.get(f"{ACCOUNTING}/Currencies", headers=bearer("nope", xero.UK_ORG)).json
 
     assert expired["Detail"].startswith("TokenExpired: token expired at ")
-    assert unknown["Detail"] == "AuthenticationUnsuccessful"
+    assert unknown["Status"] == 401 and not unknown["Detail"].startswith("TokenExpired")
 
 
 def test_accounting_needs_a_settings_scope(client):
@@ -234,8 +234,6 @@ def test_where_filter_is_applied_or_refused(client):
 
 def test_sandbox_answers_match_xeros_specs(client):
     """Every route and every forced failure, validated as the cassettes are."""
-    if not SPECS.is_dir():
-        pytest.skip(f"Xero's OpenAPI documents not found at {SPECS}")
     spec, seen = XeroSpec(), set()
     for method, path, headers, answer in every_answer(client):
         seen.add(answer.status_code)

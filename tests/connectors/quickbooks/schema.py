@@ -1,4 +1,5 @@
-"""Check QuickBooks JSON against Intuit's XSDs (../shared/specs/quickbooks), stdlib only.
+"""Check QuickBooks JSON against Intuit's XSDs: their digest (tests/specs/digest.json, in every
+clone) or the XSDs themselves (../shared/specs/quickbooks), through one code path.
 
 QuickBooks' JSON mirrors its XML: element names become keys, XML attributes (`domain`,
 `sparse`, `code`, `type`, `time`) become keys too, repeated elements become arrays, and a
@@ -13,11 +14,11 @@ xs:date / xs:dateTime ISO 8601 text). Request bodies python-quickbooks sends are
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 
-XS = "{http://www.w3.org/2001/XMLSchema}"
+from scripts.spec_digest import Xsd
+
 _DATE = r"\d{4}-\d{2}-\d{2}"
 _DATE_TIME = re.compile(_DATE + r"T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?")
 
@@ -57,128 +58,71 @@ ENTITY_NAMED = {("LinkedTxn", "TxnType")}
 
 
 class Schema:
-    """The QuickBooks XSD set, indexed by type name."""
+    """QuickBooks types as flattened from Intuit's XSDs by scripts/spec_digest.py: complex
+    types `{"label", "fields": {key: type name}}`, simple types `{"enum", "base"}`."""
 
-    def __init__(self, folder: Path) -> None:
-        self.complex: dict[str, ET.Element] = {}
-        self.simple: dict[str, ET.Element] = {}
-        self.groups: dict[str, ET.Element] = {}
-        self.elements: dict[str, ET.Element] = {}
-        index = {"complexType": self.complex, "simpleType": self.simple,
-                 "group": self.groups, "element": self.elements}
-        for path in sorted(folder.glob("*.xsd")):
-            # Intuit's published XSDs from the shared specs folder, not untrusted input.
-            for node in ET.parse(path).getroot():  # noqa: S314
-                kind = node.tag.removeprefix(XS)
-                if kind in index and node.get("name"):
-                    index[kind][node.get("name")] = node
+    def __init__(self, types: dict[str, dict], entities: list[str]) -> None:
+        self.types, self._entities = types, set(entities)
+
+    @classmethod
+    def from_digest(cls, digest: dict) -> Schema:
+        """The committed digest (tests/specs/digest.json): the entities Remit uses."""
+        return cls(digest["quickbooks"]["types"], digest["quickbooks"]["entities"])
+
+    @classmethod
+    def from_xsd(cls, folder: Path) -> Schema:
+        """Every type of the XSDs themselves (where ../shared/specs exists)."""
+        xsd = Xsd(folder)
+        return cls(xsd.types(), xsd.entities)
 
     def check(self, body: dict) -> list[str]:
         """Problems found in one API answer, each naming its JSON path; [] when clean."""
         problems: list[str] = []
-        self._check_value(body, self.complex["IntuitResponse"], "$", problems, BUILTIN_KINDS)
+        self._check_value(body, "IntuitResponse", "$", problems, BUILTIN_KINDS)
         return problems
 
     def check_request(self, entity: str, body: dict) -> list[str]:
         """Problems in a create/update body for `entity` (e.g. "Payment") as the SDK sends it."""
         problems: list[str] = []
-        self._check_value(body, self.complex[entity], "$", problems, REQUEST_KINDS)
+        self._check_value(body, entity, "$", problems, REQUEST_KINDS)
         return problems
 
     def entity_names(self) -> set[str]:
         """Every entity the API serves (the IntuitObject substitution group)."""
-        return {name for name, node in self.elements.items()
-                if node.get("substitutionGroup") == "IntuitObject"}
+        return self._entities
 
-    def fields(self, type_node: ET.Element) -> dict[str, ET.Element | str]:
-        """Key -> declaration (element/attribute node, or a type name for simple content)."""
-        found: dict[str, ET.Element | str] = {}
-        for child in type_node:
-            kind = child.tag.removeprefix(XS)
-            if kind == "element" and child.get("ref"):
-                found.update(self._substitutes(child.get("ref")))
-            elif kind in ("element", "attribute"):
-                found[child.get("name")] = child
-            elif kind == "group" and child.get("ref"):
-                found.update(self.fields(self.groups[child.get("ref")]))
-            elif kind in ("extension", "restriction") and child.get("base"):
-                found.update(self._base_fields(child.get("base")))
-                found.update(self.fields(child))
-            elif kind in ("sequence", "choice", "all", "complexContent", "simpleContent"):
-                found.update(self.fields(child))
-        return found
+    def enumeration(self, simple_type: str) -> set[str]:
+        """Allowed values of a simple type; empty = unrestricted."""
+        return set(self.types[simple_type]["enum"])
 
-    def enumeration(self, simple_node: ET.Element) -> set[str]:
-        """Allowed values of a simple type, following restriction bases; empty = unrestricted."""
-        restriction = simple_node.find(f"{XS}restriction")
-        if restriction is None:
-            return set()
-        values = {e.get("value") for e in restriction.findall(f"{XS}enumeration")}
-        base = restriction.get("base", "")
-        if not values and base in self.simple:
-            return self.enumeration(self.simple[base])
-        return values
-
-    def builtin_base(self, simple_node: ET.Element) -> str | None:
-        """The xs: type a simple type restricts, following restriction bases."""
-        restriction = simple_node.find(f"{XS}restriction")
-        base = restriction.get("base", "") if restriction is not None else ""
-        if base in self.simple:
-            return self.builtin_base(self.simple[base])
-        return base or None
-
-    def _base_fields(self, base: str) -> dict[str, ET.Element | str]:
-        if base in self.complex:
-            return self.fields(self.complex[base])
-        return {"value": base}  # simple content: the element's text is JSON "value"
-
-    def _substitutes(self, head: str) -> dict[str, ET.Element]:
-        """A ref to a substitution-group head (IntuitObject) admits every member element."""
-        members = {name: node for name, node in self.elements.items()
-                   if node.get("substitutionGroup") == head}
-        return {head: self.elements[head], **members}
-
-    def _type_of(self, declaration: ET.Element | str) -> ET.Element | str:
-        if isinstance(declaration, str):
-            name = declaration
-        else:
-            inline = declaration.find(f"{XS}complexType")
-            if inline is None:
-                inline = declaration.find(f"{XS}simpleType")
-            if inline is not None:
-                return inline
-            name = declaration.get("type", "xs:string")
-        return self.complex.get(name) or self.simple.get(name) or name
-
-    def _check_value(self, value, type_node, path: str, problems: list[str], kinds) -> None:
+    def _check_value(self, value, type_name: str, path: str, problems: list[str],
+                     kinds) -> None:
+        declared = self.types.get(type_name)
         if isinstance(value, list):
             for position, item in enumerate(value):
-                self._check_value(item, type_node, f"{path}[{position}]", problems, kinds)
-        elif isinstance(type_node, str):
-            self._check_builtin(value, kinds.get(type_node), path, problems)
-        elif type_node.tag == f"{XS}simpleType":
-            allowed = self.enumeration(type_node)
+                self._check_value(item, type_name, f"{path}[{position}]", problems, kinds)
+        elif declared is None:
+            self._check_builtin(value, kinds.get(type_name), path, problems)
+        elif "enum" in declared:
+            allowed = set(declared["enum"])
             if allowed and value not in allowed:
                 problems.append(f"{path}: {value!r} not in {sorted(allowed)}")
-            base = kinds.get(self.builtin_base(type_node) or "")
-            self._check_builtin(value, base, path, problems)
+            self._check_builtin(value, kinds.get(declared["base"] or ""), path, problems)
         elif not isinstance(value, dict):
             problems.append(f"{path}: expected an object, got {value!r}")
         else:
-            self._check_object(value, type_node, path, problems, kinds)
+            self._check_object(value, declared, path, problems, kinds)
 
-    def _check_object(self, value: dict, type_node: ET.Element, path: str,
-                      problems: list[str], kinds) -> None:
-        declared = self.fields(type_node)
-        label = type_node.get("name", "(inline type)")
+    def _check_object(self, value: dict, declared: dict, path: str, problems: list[str],
+                      kinds) -> None:
+        fields, label = declared["fields"], declared["label"]
         for key, item in value.items():
-            if key not in declared:
+            if key not in fields:
                 problems.append(f"{path}.{key}: not declared in {label}")
             elif item is not None:
-                self._check_value(item, self._type_of(declared[key]), f"{path}.{key}",
-                                  problems, kinds)
+                self._check_value(item, fields[key], f"{path}.{key}", problems, kinds)
             enum_name = DOCUMENTED_ENUMS.get((label, key))
-            if enum_name and item not in self.enumeration(self.simple[enum_name]):
+            if enum_name and item not in self.enumeration(enum_name):
                 problems.append(f"{path}.{key}: {item!r} is not an {enum_name} value")
             if (label, key) in ENTITY_NAMED and item not in self.entity_names():
                 problems.append(f"{path}.{key}: {item!r} names no QuickBooks entity")

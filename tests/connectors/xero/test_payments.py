@@ -112,7 +112,8 @@ def test_amount_over_what_is_due_is_rejected_with_xeros_message(xero):
 
 @pytest.mark.vcr
 def test_a_refused_key_is_refused_again_and_the_next_generation_posts(xero):
-    """[verify] Xero's replay semantics are undocumented; the stand-in answers a repeated
+    """Unconfirmed (README, sandbox/replays.py): Xero's replay semantics are undocumented; the
+    stand-in answers a repeated
     Idempotency-Key with its first answer, a refusal included, as Intuit documents for its
     requestid: only a new key (the runner's next attempt generation) tries again."""
     connector = xero.connector(UK_ORG, base_currency="GBP")

@@ -1,8 +1,10 @@
 """Stripe's answers checked against Stripe's own descriptions, for cassettes and the sandbox.
 
-- objects (anything with `object`): every key must exist in ../shared/specs/stripe/fixtures3.json's
-  resource of the same `object` type, with the same JSON kind where both are non-null, nested
-  objects too (a nested dict naming another resource is checked against that resource);
+- objects (anything with `object`): every key must exist in Stripe's fixtures3.json resource of
+  the same `object` type, with the same JSON kind where both are non-null, nested objects too (a
+  nested dict naming another resource is checked against that resource). The resources come from
+  the committed digest (tests/specs/digest.json: the fixtures' skeletons, any clone), or from
+  ../shared/specs/stripe/fixtures3.json itself (`full_resources`);
 - OAuth answers: the seven fields stripe-python models (`OAuth.OAuthToken`), `{"stripe_user_id"}`
   for deauthorize, and OAuth errors `{error, error_description[, state]}`;
 - API errors: `{"error": {...}}` with only the fields of stripe-python's `ErrorObject`.
@@ -14,12 +16,11 @@ import json
 from functools import cache
 from pathlib import Path
 
-import pytest
 import stripe
 from stripe._error_object import ErrorObject
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-FIXTURES = REPO_ROOT.parent / "shared" / "specs" / "stripe" / "fixtures3.json"
+from tests.specs import digest, spec_folder
+
 # Connect events carry the connected account at the top level (stripe-python `Event.account`,
 # reference §4.1); the fixture is a platform event, which has none.
 EXTRA_KEYS = {"event": {"account"}}
@@ -32,25 +33,28 @@ OAUTH_ERRORS = {"access_denied", "invalid_client", "invalid_grant", "invalid_red
                 "unsupported_response_type"}
 
 
-@cache
-def _load(path: Path) -> dict | None:
-    return json.loads(path.read_text())["resources"] if path.exists() else None
-
-
 def resources() -> dict:
-    """Stripe's fixtures by resource, or skip saying why (outside this environment)."""
-    found = _load(FIXTURES)
-    if found is None:
-        pytest.skip(f"Stripe's fixtures are not at {FIXTURES} (../shared/specs is absent)")
-    return found
+    """The skeletons of the resources Remit meets, by `object` type (the digest)."""
+    return digest()["stripe"]["resources"]
 
 
-def problems(body: object) -> list[str]:
-    """What in one Stripe answer Stripe would not send; [] when it is Stripe-shaped."""
+def full_resources() -> dict:
+    """Every resource of fixtures3.json (skips, or fails in CI, without ../shared/specs)."""
+    return _load(spec_folder("stripe") / "fixtures3.json")
+
+
+@cache
+def _load(path: Path) -> dict:
+    return json.loads(path.read_text())["resources"]
+
+
+def problems(body: object, known: dict | None = None) -> list[str]:
+    """What in one Stripe answer Stripe would not send; [] when it is Stripe-shaped.
+    `known`: the resources to compare with (default: the digest's)."""
     if not isinstance(body, dict):
         return [f"not a JSON object: {type(body).__name__}"]
     if "object" in body:
-        return object_problems(body, body["object"])
+        return object_problems(body, body["object"], known=known or resources())
     if "error" in body:
         return error_problems(body)
     if "token_type" in body:
@@ -60,14 +64,16 @@ def problems(body: object) -> list[str]:
     return [f"unrecognised answer with keys {sorted(body)}"]
 
 
-def object_problems(ours: dict, kind: str, path: str = "") -> list[str]:
-    fixture = resources().get(kind)
+def object_problems(ours: dict, kind: str, path: str = "", known: dict | None = None
+                    ) -> list[str]:
+    known = known or resources()
+    fixture = known.get(kind)
     if fixture is None:
         return [f"{path or kind}: Stripe has no resource {kind!r}"]
-    return _compare(ours, fixture, path or kind, EXTRA_KEYS.get(kind, set()))
+    return _compare(ours, fixture, path or kind, EXTRA_KEYS.get(kind, set()), known)
 
 
-def _compare(ours: dict, theirs: dict, path: str, extra: set[str]) -> list[str]:
+def _compare(ours: dict, theirs: dict, path: str, extra: set[str], known: dict) -> list[str]:
     found = []
     for key, value in ours.items():
         where = f"{path}.{key}"
@@ -80,17 +86,18 @@ def _compare(ours: dict, theirs: dict, path: str, extra: set[str]) -> list[str]:
         if _kind(value) != _kind(expected):
             found.append(f"{where}: {_kind(value)} where Stripe has {_kind(expected)}")
         elif isinstance(value, dict) and key not in FREE_FORM:
-            found += _nested(value, expected, where)
+            found += _nested(value, expected, where, known)
         elif isinstance(value, list) and expected and isinstance(expected[0], dict):
-            found += [p for item in value for p in _nested(item, expected[0], where + "[]")]
+            found += [p for item in value
+                      for p in _nested(item, expected[0], where + "[]", known)]
     return found
 
 
-def _nested(value: dict, expected: dict, where: str) -> list[str]:
+def _nested(value: dict, expected: dict, where: str, known: dict) -> list[str]:
     kind = value.get("object")
-    if isinstance(kind, str) and kind in resources() and kind != expected.get("object"):
-        return object_problems(value, kind, where)
-    return _compare(value, expected, where, set())
+    if isinstance(kind, str) and kind in known and kind != expected.get("object"):
+        return object_problems(value, kind, where, known)
+    return _compare(value, expected, where, set(), known)
 
 
 def _kind(value: object) -> str:

@@ -31,10 +31,18 @@ def test_there_are_stripe_cassettes():
 
 @pytest.mark.parametrize("cassette", CASSETTES, ids=lambda path: path.stem)
 def test_every_answer_is_stripe_shaped(cassette):
-    shapes.resources()  # skips, saying why, without ../shared/specs
     for item in interactions(cassette):
         body = json.loads(item["response"]["body"]["string"])
         assert shapes.problems(body) == [], f"{item['request']['uri']} answered {body}"
+
+
+def test_every_answer_also_matches_the_fixtures_themselves():
+    """The full-spec check: fixtures3.json itself, where ../shared/specs exists."""
+    full = shapes.full_resources()
+    for cassette in CASSETTES:
+        for item in interactions(cassette):
+            body = json.loads(item["response"]["body"]["string"])
+            assert shapes.problems(body, full) == [], item["request"]["uri"]
 
 
 @pytest.mark.parametrize("cassette", CASSETTES, ids=lambda path: path.stem)
@@ -87,7 +95,6 @@ def test_the_checker_follows_nested_objects_and_connect_events():
 
 
 def test_the_checker_knows_the_oauth_and_error_shapes():
-    shapes.resources()
     token = {"access_token": "REDACTED", "scope": "read_write", "livemode": False,
              "token_type": "bearer", "refresh_token": "REDACTED",
              "stripe_user_id": "acct_1", "stripe_publishable_key": "REDACTED"}

@@ -38,7 +38,6 @@ def test_reused_code_is_invalid_grant_and_revokes_the_connection(stripe_target, 
     with pytest.raises(ConnectRefused) as refused:
         gateway.exchange_code(code)
     assert refused.value.code == "invalid_grant"
-    assert "already been used" in refused.value.description
     with pytest.raises(GatewayAuthError):
         gateway.account_profile(US_ACCOUNT)
     assert requests_made(vcr) == 3
