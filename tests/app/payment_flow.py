@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import sandbox.stripe
+from addon.accounts import cached_accounts
 from addon.extensions import db
 from addon.models import Company, Gateway
 from addon.pay.views import pay_link
@@ -20,6 +21,25 @@ def company_with_stripe(client) -> Company:
     gateway = db.session.query(Gateway).one()
     form = {"description": "Stripe.com", "action": "save", "currency": "USD",
             "deposit-USD": "4", "receivable-USD": "84"}
+    answer = client.post(f"/settings/gateways/{gateway.id}", data=form)
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    return gateway.company
+
+
+def xero_company_with_stripe(client, deposits: dict[str, str] | None = None) -> Company:
+    """The sandbox's UK Xero organisation (GBP base) with an active Stripe gateway; `deposits`
+    maps each currency collected to its deposit account's name (default: GBP into the
+    payments-enabled Stripe Clearing account)."""
+    from tests.app.test_connect_xero import UK, choose
+
+    deposits = deposits or {"GBP": "Stripe Clearing"}
+    connect(client, "xero")
+    choose(client, UK)
+    connect_stripe(client)
+    gateway = db.session.query(Gateway).one()
+    accounts = {a.name: a.id for a in cached_accounts(gateway.company)}
+    form = {"description": "Stripe.com", "action": "save", "currency": list(deposits),
+            **{f"deposit-{code}": accounts[name] for code, name in deposits.items()}}
     answer = client.post(f"/settings/gateways/{gateway.id}", data=form)
     assert answer.status_code == 302, answer.get_data(as_text=True)
     return gateway.company

@@ -12,22 +12,19 @@ from sqlalchemy import select
 
 import sandbox.quickbooks_data
 import sandbox.xero
-from addon.accounts import cached_accounts
 from addon.extensions import db
 from addon.ledger import connector_for
-from addon.models import Gateway, Posting, WorkStatus
+from addon.models import Posting, WorkStatus
 from addon.posting import runner
 from sandbox import quickbooks_payments, xero_api, xero_payment_rules
-from tests.app.oauth_flow import connect
 from tests.app.payment_flow import (
     checkout,
     company_with_stripe,
     deliver_again,
     link_path,
     pay_and_deliver,
+    xero_company_with_stripe,
 )
-from tests.app.stripe_flow import connect_stripe
-from tests.app.test_connect_xero import UK, choose
 
 AMYS_INVOICE = "130"  # 1001: 250.00 USD, Amy's Bird Sanctuary
 CITY_INVOICE = sandbox.xero.INVOICE_IDS["INV-0001"]  # 250.00 GBP, City Limousines
@@ -135,17 +132,7 @@ def test_quickbooks_retry_after_our_own_write_is_not_turned_into_credit(client, 
 
 @pytest.fixture
 def xero(client):
-    connect(client, "xero")
-    choose(client, UK)
-    connect_stripe(client)
-    gateway = db.session.scalars(select(Gateway)).one()
-    clearing = next(a.id for a in cached_accounts(gateway.company)
-                    if a.name == "Stripe Clearing")
-    saved = client.post(f"/settings/gateways/{gateway.id}", data={
-        "description": "Stripe.com", "action": "save", "currency": "GBP",
-        "deposit-GBP": clearing})
-    assert saved.status_code == 302, saved.get_data(as_text=True)
-    return gateway.company
+    return xero_company_with_stripe(client)
 
 
 def xero_org() -> dict:

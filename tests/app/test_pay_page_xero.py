@@ -8,30 +8,17 @@ from sqlalchemy import select
 
 import sandbox.stripe
 import sandbox.xero
-from addon.accounts import cached_accounts
 from addon.extensions import db
-from addon.models import Gateway, Posting, WorkStatus
+from addon.models import Posting, WorkStatus
 from addon.pay import guard
 from sandbox import stripe_payments
-from tests.app.oauth_flow import connect
-from tests.app.payment_flow import checkout, link_path, pay_and_deliver
-from tests.app.stripe_flow import connect_stripe
-from tests.app.test_connect_xero import UK, choose
+from tests.app.payment_flow import checkout, link_path, pay_and_deliver, xero_company_with_stripe
 from tests.app.test_pay_page import deliver, pay_held
 
 
 @pytest.fixture
 def company(client):
-    connect(client, "xero")
-    choose(client, UK)
-    connect_stripe(client)
-    gateway = db.session.scalars(select(Gateway)).one()
-    clearing = next(a.id for a in cached_accounts(gateway.company) if a.name == "Stripe Clearing")
-    saved = client.post(f"/settings/gateways/{gateway.id}", data={
-        "description": "Stripe.com", "action": "save", "currency": "GBP",
-        "deposit-GBP": clearing})
-    assert saved.status_code == 302, saved.get_data(as_text=True)
-    return gateway.company
+    return xero_company_with_stripe(client)
 
 
 def test_a_xero_payment_on_its_way_is_subtracted_and_not_taken_twice(client, company):

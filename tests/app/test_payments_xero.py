@@ -3,27 +3,20 @@
 from sqlalchemy import select
 
 import sandbox.xero
-from addon.accounts import cached_accounts
 from addon.extensions import db
 from addon.ledger import connector_for
-from addon.models import Gateway, Posting, WorkStatus
-from tests.app.oauth_flow import connect
-from tests.app.payment_flow import checkout, deliver_again, link_path, pay_and_deliver
-from tests.app.stripe_flow import connect_stripe
-from tests.app.test_connect_xero import UK, choose
+from addon.models import Posting, WorkStatus
+from tests.app.payment_flow import (
+    checkout,
+    deliver_again,
+    link_path,
+    pay_and_deliver,
+    xero_company_with_stripe,
+)
 
 
 def test_a_xero_invoice_payment_is_recorded_once(client):
-    connect(client, "xero")
-    choose(client, UK)
-    connect_stripe(client)
-    gateway = db.session.scalars(select(Gateway)).one()
-    company = gateway.company
-    clearing = next(a.id for a in cached_accounts(company) if a.name == "Stripe Clearing")
-    saved = client.post(f"/settings/gateways/{gateway.id}", data={
-        "description": "Stripe.com", "action": "save", "currency": "GBP",
-        "deposit-GBP": clearing})
-    assert saved.status_code == 302, saved.get_data(as_text=True)
+    company = xero_company_with_stripe(client)
 
     invoice_id = sandbox.xero.INVOICE_IDS["INV-0001"]
     page = client.get(link_path(company, invoice_id)).get_data(as_text=True)
@@ -44,15 +37,9 @@ def test_a_xero_payment_costs_two_reads_and_one_write(client, monkeypatch):
     what is applied and what is kept as customer credit (one read per invoice paid)."""
     from urllib3 import PoolManager
 
-    connect(client, "xero")
-    choose(client, UK)
-    connect_stripe(client)
-    gateway = db.session.scalars(select(Gateway)).one()
-    clearing = next(a.id for a in cached_accounts(gateway.company) if a.name == "Stripe Clearing")
-    client.post(f"/settings/gateways/{gateway.id}", data={
-        "description": "Stripe.com", "action": "save", "currency": "GBP", "deposit-GBP": clearing})
+    company = xero_company_with_stripe(client)
     invoice_id = sandbox.xero.INVOICE_IDS["INV-0001"]
-    session_id = checkout(client, link_path(gateway.company, invoice_id), "100.00")
+    session_id = checkout(client, link_path(company, invoice_id), "100.00")
     calls = []
     original = PoolManager.request
 

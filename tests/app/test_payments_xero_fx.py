@@ -15,35 +15,23 @@ import sandbox.xero_api
 from addon.accounts import cached_accounts, refresh_ledger
 from addon.extensions import db
 from addon.ledger import connector_for
-from addon.models import Gateway, Posting, WorkStatus
+from addon.models import Posting, WorkStatus
 from sandbox.xero_seed import EUR_RATE, JPY_RATE
-from tests.app.oauth_flow import connect
 from tests.app.payment_flow import (
     checkout,
     company_with_stripe,
     deliver_again,
     link_path,
     pay_and_deliver,
+    xero_company_with_stripe,
 )
-from tests.app.stripe_flow import connect_stripe
-from tests.app.test_connect_xero import UK, choose
 
 
 @pytest.fixture
 def xero_company(client):
     """The UK organisation (GBP base) collecting GBP, EUR and JPY, each into its own bank."""
-    connect(client, "xero")
-    choose(client, UK)
-    connect_stripe(client)
-    gateway = db.session.scalars(select(Gateway)).one()
-    company = gateway.company
-    banks = {a.name: a.id for a in cached_accounts(company)}
-    saved = client.post(f"/settings/gateways/{gateway.id}", data={
-        "description": "Stripe.com", "action": "save", "currency": ["GBP", "EUR", "JPY"],
-        "deposit-GBP": banks["Stripe Clearing"], "deposit-EUR": banks["Euro Account"],
-        "deposit-JPY": banks["Yen Account"]})
-    assert saved.status_code == 302, saved.get_data(as_text=True)
-    return company
+    return xero_company_with_stripe(client, {"GBP": "Stripe Clearing", "EUR": "Euro Account",
+                                             "JPY": "Yen Account"})
 
 
 def recorded_in_xero(company, invoice_number: str) -> list[dict]:

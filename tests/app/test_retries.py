@@ -15,27 +15,24 @@ from sqlalchemy import select, update
 import sandbox.quickbooks
 import sandbox.quickbooks_data
 import sandbox.xero
-from addon.accounts import cached_accounts
 from addon.extensions import db
 from addon.jobs import SWEEP_MAX_ATTEMPTS, post_payment_task, sweep_pending_events
 from addon.ledger import connector_for
-from addon.models import Gateway, Posting, WorkStatus
+from addon.models import Posting, WorkStatus
 from addon.posting import engine
 from connectors.base import VendorUnavailable
 from connectors.quickbooks import QuickBooksConnector
 from connectors.xero.connector import XeroConnector
 from sandbox import quickbooks_payment_checks, xero_api, xero_payments
 from sandbox.oauth import ISSUED_TOKEN
-from tests.app.oauth_flow import connect
 from tests.app.payment_flow import (
     checkout,
     company_with_stripe,
     deliver_again,
     link_path,
     pay_and_deliver,
+    xero_company_with_stripe,
 )
-from tests.app.stripe_flow import connect_stripe
-from tests.app.test_connect_xero import UK, choose
 
 QBO_INVOICE = "130"  # 1001: 250.00 USD
 XERO_INVOICE = sandbox.xero.INVOICE_IDS["INV-0001"]  # 250.00 GBP
@@ -47,17 +44,7 @@ def tomorrow():
 
 
 def xero_company(client):
-    connect(client, "xero")
-    choose(client, UK)
-    connect_stripe(client)
-    gateway = db.session.scalars(select(Gateway)).one()
-    clearing = next(a.id for a in cached_accounts(gateway.company)
-                    if a.name == "Stripe Clearing")
-    saved = client.post(f"/settings/gateways/{gateway.id}", data={
-        "description": "Stripe.com", "action": "save", "currency": "GBP",
-        "deposit-GBP": clearing})
-    assert saved.status_code == 302, saved.get_data(as_text=True)
-    return gateway.company
+    return xero_company_with_stripe(client)
 
 
 def the_posting() -> Posting:
