@@ -13,7 +13,6 @@ Other bank transaction types are not simulated (501). Messages are the stand-in'
 
 from __future__ import annotations
 
-import json
 import threading
 import uuid
 from datetime import UTC, datetime
@@ -33,7 +32,7 @@ from sandbox.xero_payment_rules import (
     _number,
 )
 from sandbox.xero_seed import ms_date
-from sandbox.xero_wire import envelope, error, validation_exception
+from sandbox.xero_wire import envelope, error, submitted_items, validation_exception
 
 bp = Blueprint("overpayments", __name__)
 bp.before_request(xero_api.gate)
@@ -70,7 +69,7 @@ def overpayments(org: dict) -> Response:
 @bp.put(f"{ACCOUNTING}/BankTransactions")
 @xero_api.accounting(TRANSACTION_SCOPES)
 def create_bank_transactions(org: dict) -> Response:
-    submitted = _submitted()
+    submitted = submitted_items("BankTransactions", allow_empty=False)
     if submitted is None:
         return error(400, 14, "PostDataInvalidException",
                      "The request body must be a BankTransactions object with a "
@@ -181,14 +180,3 @@ def _echo(item: dict, problems: list[str]) -> dict:
     return {**item, "HasValidationErrors": True,
             "ValidationErrors": [{"Message": message} for message in problems]}
 
-
-def _submitted() -> list[dict] | None:
-    """The BankTransactions array, numbers as Decimal (never through float), or None."""
-    try:
-        body = json.loads(request.get_data(as_text=True) or "null", parse_float=Decimal)
-    except ValueError:
-        return None
-    found = body.get("BankTransactions") if isinstance(body, dict) else None
-    if not isinstance(found, list) or not found or not all(isinstance(t, dict) for t in found):
-        return None
-    return found

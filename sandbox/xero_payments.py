@@ -16,16 +16,14 @@ PUT /Payments takes `{"Payments":[...]}` and honours:
 
 from __future__ import annotations
 
-import json
 import threading
 from datetime import date
-from decimal import Decimal
 
 from flask import Blueprint, Response, request
 
 from sandbox import xero_api, xero_payment_rules
 from sandbox.replays import Replays
-from sandbox.xero_wire import envelope, error, not_found, validation_exception
+from sandbox.xero_wire import envelope, error, not_found, submitted_items, validation_exception
 
 bp = Blueprint("payments", __name__)
 bp.before_request(xero_api.gate)
@@ -61,7 +59,7 @@ def invoice(org: dict, invoice_id: str) -> Response:
 @bp.put(f"{ACCOUNTING}/Payments")
 @xero_api.accounting(PAYMENT_SCOPES)
 def create_payments(org: dict) -> Response:
-    submitted = _submitted()
+    submitted = submitted_items("Payments")
     if submitted is None:
         return error(400, 14, "PostDataInvalidException",
                      "The request body must be a Payments object with a Payments array")
@@ -78,14 +76,3 @@ def _record(org: dict, submitted: list[dict], summarize: bool) -> Response:
         return validation_exception(outcome.refused)
     return envelope("Payments", outcome.answers)
 
-
-def _submitted() -> list[dict] | None:
-    """The Payments array, numbers as Decimal (never through float), or None if malformed."""
-    try:
-        body = json.loads(request.get_data(as_text=True) or "null", parse_float=Decimal)
-    except ValueError:
-        return None
-    payments = body.get("Payments") if isinstance(body, dict) else None
-    if not isinstance(payments, list) or not all(isinstance(p, dict) for p in payments):
-        return None
-    return payments

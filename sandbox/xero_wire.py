@@ -16,13 +16,28 @@ import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from flask import Response
+from flask import Response, request
 
 from sandbox.xero_seed import ms_date
 
 PROVIDER_NAME = "Remit"  # Xero puts the app's name here
 _NUMBER_MARK = "__sandbox_decimal__:"
 _MARKED_NUMBER = re.compile(rf'"{_NUMBER_MARK}(-?\d+(?:\.\d+)?)"')
+
+
+def submitted_items(entity: str, allow_empty: bool = True) -> list[dict] | None:
+    """The request body's `entity` array (`{"Payments": [...]}`), numbers as Decimal (never
+    through float), or None when the body is not that shape."""
+    try:
+        body = json.loads(request.get_data(as_text=True) or "null", parse_float=Decimal)
+    except ValueError:
+        return None
+    found = body.get(entity) if isinstance(body, dict) else None
+    if not isinstance(found, list) or not all(isinstance(item, dict) for item in found):
+        return None
+    if not found and not allow_empty:
+        return None
+    return found
 
 
 def json_response(body: dict | list, status: int = 200) -> Response:

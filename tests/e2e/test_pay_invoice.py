@@ -4,34 +4,16 @@ page shows the recorded payment."""
 
 import re
 
-from tests.e2e.test_gateway_flow import pick
+from tests.e2e.test_gateway_flow import quickbooks_collecting_usd
 
 INVOICE_1001 = "130"
 
 
-def test_paying_an_invoice_is_recorded_in_quickbooks(chromium, live_server, screenshots, app,
-                                                    monkeypatch):
-    # Pay links and Checkout's return pages are built from REMIT_BASE_URL, never the Host
-    # header: here Remit's public URL is the live server's.
-    monkeypatch.setitem(app.config, "BASE_URL", live_server)
+def test_paying_an_invoice_is_recorded_in_quickbooks(chromium, live_server, screenshots):
     context = chromium.new_context(locale="en-US")
     context.set_default_timeout(20000)
     page = context.new_page()
-    page.goto(live_server + "/")
-    page.get_by_role("link", name="Connect to QuickBooks").click()
-    page.get_by_role("button", name="Approve").click()
-    # Waiting for the URL also waits for the load event, after which remit.js has turned the
-    # Add new gateway link into a dialog (clicked earlier, it opens the no-script page).
-    page.wait_for_url(re.compile(r"/settings/gateways$"))
-    page.get_by_role("link", name="Add new gateway").click()
-    page.get_by_role("dialog").get_by_role("button", name="Connect to Stripe").click()
-    page.get_by_role("button", name="Connect my Stripe account").click()
-    page.wait_for_url(re.compile(r"/settings/gateways/\d+$"))
-    page.get_by_label("USD", exact=True).check()
-    pick(page, "Deposit account", "USD", "Undeposited Funds · Other Current Asset")
-    pick(page, "Accounts-receivable account", "USD", "Accounts Receivable (A/R)")
-    page.get_by_role("button", name="Save").click()
-    page.wait_for_url(re.compile(r"/settings/gateways$"))
+    quickbooks_collecting_usd(page, live_server)
 
     page.goto(live_server + f"/activity?invoice={INVOICE_1001}")
     link = page.locator("a[href*='/pay/']").get_attribute("href")
