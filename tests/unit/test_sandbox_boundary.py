@@ -26,3 +26,43 @@ def test_only_the_development_server_imports_the_sandbox():
     importers = {str(path.relative_to(ADDON.parent)) for path in ADDON.rglob("*.py")
                  if imports_sandbox(path)}
     assert importers == {"addon/devserver.py"}
+
+
+SANDBOX = ADDON.parent / "sandbox"
+
+
+def sandbox_imports(path: Path) -> set[str]:
+    """The sandbox modules `path` imports, at module level or inside a function, by statement
+    or by `import_module("sandbox.…")`."""
+    imported = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module == "sandbox":
+            imported |= {f"sandbox.{alias.name}" for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            imported.add(node.module)
+        elif isinstance(node, ast.Import):
+            imported |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            imported.add(node.value)
+    modules = {found.stem for found in SANDBOX.glob("*.py")} - {"__init__"}
+    return {name.split(".")[1] for name in imported
+            if name.startswith("sandbox.")} & modules
+
+
+def test_the_sandbox_modules_import_each_other_one_way():
+    """No circle among the stand-ins' modules (the Intuit console once reset the stand-in
+    through the module that registers the console)."""
+    graph = {path.stem: sandbox_imports(path) - {path.stem}
+             for path in SANDBOX.glob("*.py") if path.stem != "__init__"}
+    done: set[str] = set()
+
+    def visit(module: str, trail: tuple[str, ...]) -> None:
+        assert module not in trail, "import circle: " + " → ".join((*trail, module))
+        if module in done:
+            return
+        for imported in sorted(graph[module]):
+            visit(imported, (*trail, module))
+        done.add(module)
+
+    for module in sorted(graph):
+        visit(module, ())
