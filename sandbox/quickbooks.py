@@ -29,6 +29,7 @@ from sandbox import (
     quickbooks_query,
 )
 from sandbox import quickbooks_wire as wire
+from sandbox.oauth import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
 from sandbox.quickbooks_controls import (
     SERVICE_FAILURES,
     WRITE_ENDPOINT,
@@ -42,9 +43,13 @@ from sandbox.quickbooks_data import SINGLE_CURRENCY_REALM, US_REALM
 from sandbox.quickbooks_oauth import SERVER, issue_tokens
 from sandbox.quickbooks_wire import FAILURES
 
-__all__ = ["FAILURES", "SERVER", "SINGLE_CURRENCY_REALM", "US_REALM", "bp", "close_books",
-           "create_invoice", "expire_access_tokens", "force_next", "issue_tokens",
+__all__ = ["DEV_SETTINGS", "FAILURES", "SERVER", "SINGLE_CURRENCY_REALM", "US_REALM", "bp",
+           "close_books", "create_invoice", "expire_access_tokens", "force_next", "issue_tokens",
            "receive_payment", "reset", "revoke_all"]
+
+# What the development stack hands the add-on for this stand-in (sandbox/devstack.py).
+DEV_SETTINGS = {"QUICKBOOKS_ENVIRONMENT": "sandbox", "QUICKBOOKS_CLIENT_ID": SANDBOX_CLIENT_ID,
+                "QUICKBOOKS_CLIENT_SECRET": SANDBOX_CLIENT_SECRET}
 
 bp = Blueprint("quickbooks", __name__)
 bp.register_blueprint(quickbooks_oauth.bp)

@@ -1,9 +1,11 @@
-"""The add-on never imports the vendor stand-ins: only the development stack (addon/devserver.py)
-hands them in, so no production process can run on their published secrets or hosts."""
+"""The add-on never imports the vendor stand-ins: the development server (addon/devserver.py)
+finds them through their `remit.devstack` entry point, so no production process can run on their
+published secrets or hosts, and the production wheel can leave them out."""
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ADDON = Path(__file__).resolve().parents[2] / "addon"
@@ -22,10 +24,16 @@ def imports_sandbox(path: Path) -> bool:
     return False
 
 
-def test_only_the_development_server_imports_the_sandbox():
+def test_no_add_on_module_imports_the_sandbox():
     importers = {str(path.relative_to(ADDON.parent)) for path in ADDON.rglob("*.py")
                  if imports_sandbox(path)}
-    assert importers == {"addon/devserver.py"}
+    assert importers == set()
+
+
+def test_no_add_on_line_imports_the_sandbox():
+    """`grep -rnE "^\\s*(import sandbox|from sandbox)" addon/`, as the issue states it."""
+    pattern = re.compile(r"^\s*(import sandbox|from sandbox)", re.MULTILINE)
+    assert [str(path) for path in ADDON.rglob("*.py") if pattern.search(path.read_text())] == []
 
 
 SANDBOX = ADDON.parent / "sandbox"
