@@ -11,10 +11,14 @@ COMPILED := $(CATALOGS:.po=.mo)
 
 .PHONY: run test lint translations extract-messages lock worker clean spec-digest
 
-$(STAMP): pyproject.toml constraints.txt
+# Remit, and beside it the vendor stand-ins (sandbox/, their own distribution: the production
+# wheel never carries them) that the development stack and the tests run on.
+DEV_INSTALL := -e '.[test]' -e ./sandbox
+
+$(STAMP): pyproject.toml sandbox/pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt $(DEV_INSTALL)
 	touch $@
 
 addon/translations/%/LC_MESSAGES/messages.mo: addon/translations/%/LC_MESSAGES/messages.po $(STAMP)
@@ -46,11 +50,11 @@ extract-messages: $(STAMP)
 spec-digest: $(STAMP)
 	$(BIN)/python -m scripts.spec_digest
 
-# Re-pin every dependency after changing pyproject.toml ranges.
+# Re-pin every dependency after changing the ranges in pyproject.toml or sandbox/pyproject.toml.
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/python -m pip install --quiet --upgrade pip
-	.lock-venv/bin/python -m pip install --quiet -e '.[test]'
+	.lock-venv/bin/python -m pip install --quiet $(DEV_INSTALL)
 	.lock-venv/bin/python -m pip freeze --exclude-editable > constraints.txt
 	rm -rf .lock-venv
 

@@ -1,12 +1,17 @@
-"""The development stack, the one place the add-on meets `sandbox/`.
+"""The development stack, the one place the add-on meets the vendor stand-ins.
 
 `create_app` is what `make run` serves (`flask --app addon.devserver remit serve|worker`): with
 no vendor credentials outside production it hands the add-on the stand-ins' credentials and
 hosts as plain settings; `combined_app` mounts the stand-ins under /sandbox.
+
+The stand-ins are a plugin, not an import: a distribution installed beside Remit (the
+repository's sandbox/, `pip install -e ./sandbox`, as `make run` and `make test` do) declares a
+`remit.devstack` entry point, and the production wheel carries none.
 """
 
 from __future__ import annotations
 
+from importlib.metadata import entry_points
 from typing import Any
 
 from flask import Flask
@@ -14,6 +19,12 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 import addon
 from addon import settings
+
+DEV_STACK_GROUP = "remit.devstack"
+
+
+class DevStackError(RuntimeError):
+    """Sandbox mode was asked for but the stand-in plugin is missing, doubled or inconsistent."""
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -28,32 +39,38 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     return addon.create_app({**sandbox_settings(sandbox_url), **(config or {})})
 
 
-def sandbox_settings(sandbox_url: str) -> dict[str, Any]:
-    """The stand-ins' published credentials and where each vendor host answers (development and
-    tests only: these secrets guard nothing)."""
-    import sandbox.hosts
-    import sandbox.oauth
-    import sandbox.stripe
+def dev_stack(sandbox_url: str):
+    """The installed stand-ins' registration (hosts, settings, app), through the one
+    `remit.devstack` entry point."""
+    found = list(entry_points(group=DEV_STACK_GROUP))
+    if len(found) != 1:
+        names = ", ".join(sorted(point.value for point in found)) or "none"
+        raise DevStackError(
+            f"Sandbox mode needs exactly one {DEV_STACK_GROUP} plugin (found: {names}): install "
+            "the stand-ins with `pip install -e ./sandbox` (make run does), or set vendor "
+            "credentials to talk to the real vendors.")
+    return found[0].load()(sandbox_url.rstrip("/"))
 
-    return {
-        "SANDBOX_URL": sandbox_url.rstrip("/"),
-        settings.VENDOR_HOSTS: sandbox.hosts.stand_ins(sandbox_url),
-        "QUICKBOOKS_ENVIRONMENT": "sandbox",
-        "QUICKBOOKS_CLIENT_ID": sandbox.oauth.SANDBOX_CLIENT_ID,
-        "QUICKBOOKS_CLIENT_SECRET": sandbox.oauth.SANDBOX_CLIENT_SECRET,
-        "XERO_CLIENT_ID": sandbox.oauth.SANDBOX_CLIENT_ID,
-        "XERO_CLIENT_SECRET": sandbox.oauth.SANDBOX_CLIENT_SECRET,
-        "STRIPE_CLIENT_ID": sandbox.stripe.SANDBOX_STRIPE_CLIENT_ID,
-        "STRIPE_SECRET_KEY": sandbox.stripe.SANDBOX_STRIPE_SECRET_KEY,
-        "STRIPE_WEBHOOK_SECRET": sandbox.stripe.SANDBOX_STRIPE_WEBHOOK_SECRET,
-    }
+
+def sandbox_settings(sandbox_url: str) -> dict[str, Any]:
+    """Where each vendor host answers and the credentials each stand-in registered (development
+    and tests only: these secrets guard nothing). Two stand-ins claiming one origin or one
+    setting is a plugin error, not something to settle silently."""
+    hosts: dict[str, str] = {}
+    handed: dict[str, Any] = {}
+    for stand_in in dev_stack(sandbox_url).stand_ins:
+        for registered, claims in ((hosts, stand_in.hosts), (handed, stand_in.settings)):
+            clash = sorted(set(registered) & set(claims))
+            if clash:
+                raise DevStackError(f"stand-in {stand_in.name} claims {clash} again")
+            registered.update(claims)
+    return {"SANDBOX_URL": sandbox_url.rstrip("/"), settings.VENDOR_HOSTS: hosts, **handed}
 
 
 def combined_app(app: Flask, addon_url: str | None = None):
     if not app.config["SANDBOX_MODE"]:
         return app
-    import sandbox
-
     # The Stripe stand-in posts Connect events (payments, deauthorizations) back to the add-on.
-    stand_ins = sandbox.create_app({"REMIT_ADDON_URL": addon_url or app.config["BASE_URL"]})
+    stand_ins = dev_stack(app.config["SANDBOX_URL"]).create_app(
+        {"REMIT_ADDON_URL": addon_url or app.config["BASE_URL"]})
     return DispatcherMiddleware(app, {"/sandbox": stand_ins})

@@ -23,12 +23,6 @@ HOSTS: dict[str, str] = {
 }
 
 
-def stand_ins(sandbox_root: str) -> dict[str, str]:
-    """Each real origin and the stand-in URL that answers for it under `sandbox_root`: the
-    VENDOR_HOSTS map the development stack hands the add-on."""
-    return {origin: sandbox_root.rstrip("/") + prefix for origin, prefix in HOSTS.items()}
-
-
 def to_sandbox(url: str, sandbox_root: str) -> str:
     for origin, prefix in HOSTS.items():
         if url == origin or url.startswith(origin + "/"):

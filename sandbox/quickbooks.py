@@ -7,7 +7,8 @@ python-quickbooks SDK and Authlib run unchanged against it. The Accounting API's
 so its base is `<sandbox>/quickbooks/api/v3`. Pieces: quickbooks_oauth (sign-in, tokens),
 quickbooks_data (seed companies), quickbooks_entities (entity shapes), quickbooks_query (the
 query language), quickbooks_payments (Payment create, `requestid`), quickbooks_wire (answers,
-faults) and quickbooks_console (the page at /quickbooks/ and its controls).
+faults), quickbooks_controls (forced failures, reset) and quickbooks_console (the page at
+/quickbooks/ and its controls).
 
 Controls for tests: issue_tokens(realm), create_invoice(realm, currency[, amount]),
 receive_payment(realm, invoice_id), close_books(realm, date | None), expire_access_tokens(),
@@ -17,8 +18,6 @@ answer that failure; a request header `X-Sandbox-Force: 429` does the same for o
 """
 
 from __future__ import annotations
-
-from collections import deque
 
 from flask import Blueprint, Response, g, request
 
@@ -30,13 +29,27 @@ from sandbox import (
     quickbooks_query,
 )
 from sandbox import quickbooks_wire as wire
+from sandbox.oauth import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
+from sandbox.quickbooks_controls import (
+    SERVICE_FAILURES,
+    WRITE_ENDPOINT,
+    expire_access_tokens,
+    force_next,
+    next_forced,
+    reset,
+    revoke_all,
+)
 from sandbox.quickbooks_data import SINGLE_CURRENCY_REALM, US_REALM
 from sandbox.quickbooks_oauth import SERVER, issue_tokens
 from sandbox.quickbooks_wire import FAILURES
 
-__all__ = ["FAILURES", "SERVER", "SINGLE_CURRENCY_REALM", "US_REALM", "bp", "close_books",
-           "create_invoice", "expire_access_tokens", "force_next", "issue_tokens",
+__all__ = ["DEV_SETTINGS", "FAILURES", "SERVER", "SINGLE_CURRENCY_REALM", "US_REALM", "bp",
+           "close_books", "create_invoice", "expire_access_tokens", "force_next", "issue_tokens",
            "receive_payment", "reset", "revoke_all"]
+
+# What the development stack hands the add-on for this stand-in (sandbox/devstack.py).
+DEV_SETTINGS = {"QUICKBOOKS_ENVIRONMENT": "sandbox", "QUICKBOOKS_CLIENT_ID": SANDBOX_CLIENT_ID,
+                "QUICKBOOKS_CLIENT_SECRET": SANDBOX_CLIENT_SECRET}
 
 bp = Blueprint("quickbooks", __name__)
 bp.register_blueprint(quickbooks_oauth.bp)
@@ -46,40 +59,7 @@ READABLE = {"account": "Account", "invoice": "Invoice", "payment": "Payment",
             "customer": "Customer"}  # GET /<entity>/<id>
 create_invoice = quickbooks_data.create_invoice
 receive_payment = quickbooks_console.receive_payment
-
-_forced: deque[str] = deque()
-# Forced failures the Accounting service itself answers (not its gateway): a payment create's
-# requestid keeps them like any other answer.
-SERVICE_FAILURES = frozenset({"5010"})
 close_books = quickbooks_payments.close_books
-
-
-def reset() -> None:
-    """Seed companies, no connections, no remembered requestids, Intuit's token lifetimes, no
-    forced failures."""
-    quickbooks_data.reset()
-    quickbooks_payments.reset()
-    quickbooks_oauth.reset()
-    _forced.clear()
-
-
-def expire_access_tokens() -> None:
-    """As an hour passing: every access token is refused, refresh tokens still work."""
-    SERVER.expire_access_tokens()
-
-
-def revoke_all() -> None:
-    """As every user disconnecting the app inside QuickBooks: refresh fails with invalid_grant."""
-    SERVER.revoke_all()
-
-
-def force_next(answer: str) -> None:
-    """Make the next API answer a failure: "401", "429" (throttle, Retry-After 60), "503" or
-    "5010" (a stale object: someone else saved what the request touches; it is the next
-    payment create's answer, and its requestid keeps it)."""
-    if answer not in FAILURES:
-        raise ValueError(f"unknown sandbox failure {answer!r}; choose from {sorted(FAILURES)}")
-    _forced.append(answer)
 
 
 @bp.before_request
@@ -89,8 +69,8 @@ def _gate() -> Response | None:
     realm = (request.view_args or {}).get("realm")
     if realm is None:
         return None
-    forced = request.headers.get("X-Sandbox-Force") or _next_forced()
-    if forced in SERVICE_FAILURES and request.endpoint == "quickbooks.create_payment":
+    forced = request.headers.get("X-Sandbox-Force") or next_forced(request.endpoint)
+    if forced in SERVICE_FAILURES and request.endpoint == WRITE_ENDPOINT:
         g.forced = forced  # answered by the payment service, so its requestid keeps it
     elif forced:
         return FAILURES[forced]() if forced in FAILURES else Response("unknown failure", 400)
@@ -102,16 +82,6 @@ def _gate() -> Response | None:
     if grant.extra.get("realmId") != realm or not scope & quickbooks_oauth.ACCOUNTING_SCOPES:
         return wire.gateway_fault(403, "ApplicationAuthorizationFailed", 3100, "SERVICE", None)
     return None
-
-
-def _next_forced() -> str | None:
-    """The next forced failure; a stale object waits for the next payment create (the only
-    write), so reads before it go through."""
-    if not _forced:
-        return None
-    if _forced[0] in SERVICE_FAILURES and request.endpoint != "quickbooks.create_payment":
-        return None
-    return _forced.popleft()
 
 
 @bp.get(f"{API}/company/<realm>/companyinfo/<entity_id>")

@@ -10,10 +10,10 @@ app). The console lists every invoice with its balance due, so a payment Remit r
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from importlib import import_module
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
+from sandbox import quickbooks_controls as controls
 from sandbox import quickbooks_data as data
 from sandbox import quickbooks_oauth as oauth
 from sandbox import quickbooks_payments as payments
@@ -100,7 +100,7 @@ def revoke_grants() -> Response:
 
 @bp.post("/sandbox/reset")
 def reset() -> Response:
-    import_module("sandbox.quickbooks").reset()  # the whole stand-in, which imports this module
+    controls.reset()
     return _done("Companies, connections and forced failures are back to the seed.")
 
 

@@ -34,6 +34,10 @@ from sandbox import (
 SANDBOX_STRIPE_CLIENT_ID = stripe_seed.PLATFORM_CLIENT_ID
 SANDBOX_STRIPE_SECRET_KEY = stripe_seed.PLATFORM_SECRET_KEY
 SANDBOX_STRIPE_WEBHOOK_SECRET = stripe_seed.WEBHOOK_SECRET
+# What the development stack hands the add-on for this stand-in (sandbox/devstack.py).
+DEV_SETTINGS = {"STRIPE_CLIENT_ID": SANDBOX_STRIPE_CLIENT_ID,
+                "STRIPE_SECRET_KEY": SANDBOX_STRIPE_SECRET_KEY,
+                "STRIPE_WEBHOOK_SECRET": SANDBOX_STRIPE_WEBHOOK_SECRET}
 DEFAULT_ADDON_URL = "http://127.0.0.1:5000"
 WEBHOOK_PATH = stripe_checkout.WEBHOOK_PATH
 US_ACCOUNT, FR_ACCOUNT = "acct_1RemitSandboxUS01", "acct_1RemitSandboxFR01"

@@ -28,7 +28,10 @@ from sandbox import (
     xero_seed,
     xero_tenancy,
 )
-from sandbox.oauth import SANDBOX_CLIENT_ID
+from sandbox.oauth import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
+
+# What the development stack hands the add-on for this stand-in (sandbox/devstack.py).
+DEV_SETTINGS = {"XERO_CLIENT_ID": SANDBOX_CLIENT_ID, "XERO_CLIENT_SECRET": SANDBOX_CLIENT_SECRET}
 
 bp = Blueprint("xero", __name__)
 bp.register_blueprint(xero_identity.bp)

@@ -1,0 +1,58 @@
+"""The Intuit stand-in's controls over its state as a whole: failures forced on the next API
+answers, and the reset to the seed.
+
+Kept apart from quickbooks.py (the API routes) so the console (quickbooks_console.py) can reset
+the stand-in without importing the module that registers it: the imports run one way.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+from sandbox import quickbooks_data, quickbooks_oauth, quickbooks_payments
+from sandbox.quickbooks_oauth import SERVER
+from sandbox.quickbooks_wire import FAILURES
+
+_forced: deque[str] = deque()
+# Forced failures the Accounting service itself answers (not its gateway): a payment create's
+# requestid keeps them like any other answer.
+SERVICE_FAILURES = frozenset({"5010"})
+WRITE_ENDPOINT = "quickbooks.create_payment"  # the only write: where a stale object answers
+
+
+def reset() -> None:
+    """Seed companies, no connections, no remembered requestids, Intuit's token lifetimes, no
+    forced failures."""
+    quickbooks_data.reset()
+    quickbooks_payments.reset()
+    quickbooks_oauth.reset()
+    _forced.clear()
+
+
+def expire_access_tokens() -> None:
+    """As an hour passing: every access token is refused, refresh tokens still work."""
+    SERVER.expire_access_tokens()
+
+
+def revoke_all() -> None:
+    """As every user disconnecting the app inside QuickBooks: refresh fails with invalid_grant."""
+    SERVER.revoke_all()
+
+
+def force_next(answer: str) -> None:
+    """Make the next API answer a failure: "401", "429" (throttle, Retry-After 60), "503" or
+    "5010" (a stale object: someone else saved what the request touches; it is the next
+    payment create's answer, and its requestid keeps it)."""
+    if answer not in FAILURES:
+        raise ValueError(f"unknown sandbox failure {answer!r}; choose from {sorted(FAILURES)}")
+    _forced.append(answer)
+
+
+def next_forced(endpoint: str | None) -> str | None:
+    """The next forced failure for a request to `endpoint`; a stale object waits for the next
+    payment create, so reads before it go through."""
+    if not _forced:
+        return None
+    if _forced[0] in SERVICE_FAILURES and endpoint != WRITE_ENDPOINT:
+        return None
+    return _forced.popleft()
