@@ -17,7 +17,7 @@ bp = Blueprint("home", __name__)
 
 @bp.get("/")
 def index():
-    platforms = [platform.value for platform in available_platforms()]
+    platforms = [platform.key for platform in available_platforms()]
     return render_template("home/index.html", platforms=platforms)
 
 
