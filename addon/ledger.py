@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+
 from flask import current_app
 
 from addon import platforms
@@ -11,7 +13,24 @@ from addon.vendors import vendor
 from connectors.base import AccountRules, AuthError, Connector, TokenKeeper
 from connectors.platform import Connections
 
-RULES: dict[str, AccountRules] = {key: p.rules for key, p in platforms.registered().items()}
+
+class _Rules(Mapping[str, AccountRules]):
+    """Account-role rules by platform key, read from the registry each time."""
+
+    def __getitem__(self, key: str) -> AccountRules:
+        try:
+            return platforms.get(key).rules
+        except platforms.UnknownPlatform:
+            raise KeyError(key) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(platforms.registered())
+
+    def __len__(self) -> int:
+        return len(platforms.registered())
+
+
+RULES: Mapping[str, AccountRules] = _Rules()
 
 
 def connector_for(company: Company) -> Connector:
