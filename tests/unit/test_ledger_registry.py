@@ -3,6 +3,7 @@ an outside package adds a ledger, with its settings, through an entry point."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -103,3 +104,21 @@ def test_an_entry_point_must_name_its_own_key(tmp_path, monkeypatch):
 def test_readme_settings_table_is_the_generated_one():
     readme = (REPO / "README.md").read_text()
     assert settings_table.with_table(readme) == readme, "run `make settings-table`"
+
+
+def test_a_gateways_declared_settings_are_read_documented_and_required(monkeypatch, tmp_path):
+    from addon.gateways import registry
+    from gateways.base import Setting
+
+    adyen = dataclasses.replace(registry.KINDS["stripe"], key="adyen", display_name="Adyen",
+                                settings=(Setting("ADYEN_API_KEY", str, None, "Adyen API key.",
+                                                  secret=True, required=True),))
+    monkeypatch.setitem(registry.KINDS, "adyen", adyen)
+    assert "| `REMIT_ADYEN_API_KEY` | str | — | Adyen API key. |" in settings_table.table()
+    assert "ADYEN_API_KEY" not in settings.VENDOR_CREDENTIALS  # a secret, not a client id
+    with_ledger = {**PRODUCTION, "REMIT_XERO_CLIENT_ID": "xero-id-7",
+                   "REMIT_XERO_CLIENT_SECRET": "xero-secret-8"}
+    with pytest.raises(SettingsError, match="missing REMIT_ADYEN_API_KEY"):
+        resolve(from_environment(with_ledger), tmp_path)
+    complete = {**with_ledger, "REMIT_ADYEN_API_KEY": "adyen-key-9"}
+    assert resolve(from_environment(complete), tmp_path)["ADYEN_API_KEY"] == "adyen-key-9"
