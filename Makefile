@@ -9,7 +9,7 @@ DEV_FLASK := $(BIN)/flask --app addon.devserver
 CATALOGS := $(wildcard addon/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
-.PHONY: run test lint translations extract-messages lock worker clean spec-digest
+.PHONY: run test lint translations extract-messages lock worker clean spec-digest settings-table
 
 # Remit, and beside it the vendor stand-ins (sandbox/, their own distribution: the production
 # wheel never carries them) that the development stack and the tests run on.
@@ -49,6 +49,10 @@ extract-messages: $(STAMP)
 # Rewrite tests/specs/digest.json from ../shared/specs (the shape checks read it in any clone).
 spec-digest: $(STAMP)
 	$(BIN)/python -m scripts.spec_digest
+
+# Rewrite README's settings table from the core and plugin declarations (a test compares them).
+settings-table: $(STAMP)
+	$(BIN)/python -m scripts.settings_table
 
 # Re-pin every dependency after changing the ranges in pyproject.toml or sandbox/pyproject.toml.
 lock:

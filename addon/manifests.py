@@ -8,6 +8,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from addon import platforms
+from addon.settings import PREFIX
+
 MANIFEST_DIR = Path(__file__).resolve().parent.parent / "manifest"
 
 
@@ -28,7 +31,11 @@ def render(platform: str, base_url: str) -> dict[str, Any]:
     if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query or parts.fragment:
         raise ManifestError("--base-url must look like https://remit.example.com")
     values = {"base_url": base_url.rstrip("/"), "host": parts.netloc}
-    return _fill(yaml.safe_load(path.read_text()), values)
+    ledger = platforms.get(platform)
+    # Scopes and setting names come from the plugin, so the manifest cannot drift from them.
+    lists = {"{scopes}": ledger.scope.split(),
+             "{settings}": [PREFIX + setting.name for setting in ledger.settings]}
+    return _fill(yaml.safe_load(path.read_text()), values, lists)
 
 
 def urls(manifest: Any) -> list[str]:
@@ -40,9 +47,11 @@ def urls(manifest: Any) -> list[str]:
     return [manifest] if isinstance(manifest, str) and "://" in manifest else []
 
 
-def _fill(node: Any, values: dict[str, str]) -> Any:
+def _fill(node: Any, values: dict[str, str], lists: dict[str, list[str]]) -> Any:
     if isinstance(node, dict):
-        return {key: _fill(value, values) for key, value in node.items()}
+        return {key: _fill(value, values, lists) for key, value in node.items()}
     if isinstance(node, list):
-        return [_fill(value, values) for value in node]
+        return [_fill(value, values, lists) for value in node]
+    if isinstance(node, str) and node in lists:
+        return lists[node]
     return node.format(**values) if isinstance(node, str) else node

@@ -26,9 +26,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-from addon import money
+from addon import money, platforms
 from addon.crypto import EncryptedText
 from addon.extensions import db
+from addon.platforms import Platform, PlatformKey  # noqa: F401 (Platform: re-exported)
+from connectors.platform import LedgerPlatform
 
 
 def utcnow() -> datetime:
@@ -67,14 +69,18 @@ def _enum(enum_class: type[enum.Enum], name: str) -> Enum:
     )
 
 
-class Platform(enum.StrEnum):
-    QUICKBOOKS = "quickbooks"
-    XERO = "xero"
+class PlatformColumn(TypeDecorator):
+    """A registered ledger's key (addon/platforms.py) in a VARCHAR. Checked against the registry
+    on write rather than by a CHECK constraint, so a plugin ledger needs no migration."""
 
-    @property
-    def display_name(self) -> str:
-        """The product's own name, as its owner spells it (Intuit's review checks this)."""
-        return {"quickbooks": "QuickBooks", "xero": "Xero"}[self.value]
+    impl = String(32)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else platforms.get(value).key
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else PlatformKey(value)
 
 
 class ConnectionStatus(enum.StrEnum):
@@ -117,7 +123,7 @@ class Company(Timestamped, db.Model):
     __table_args__ = (UniqueConstraint("platform", "external_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    platform: Mapped[Platform] = mapped_column(_enum(Platform, "platform"))
+    platform: Mapped[str] = mapped_column(PlatformColumn())
     external_id: Mapped[str] = mapped_column(String(64))  # realmId / tenantId
     name: Mapped[str] = mapped_column(String(255))
     home_currency: Mapped[str] = mapped_column(String(3))
@@ -137,6 +143,11 @@ class Company(Timestamped, db.Model):
     memberships: Mapped[list[Membership]] = relationship(back_populates="company")
 
     @property
+    def ledger(self) -> LedgerPlatform:
+        """The descriptor of the platform this company lives on."""
+        return platforms.get(self.platform)
+
+    @property
     def status(self) -> ConnectionStatus:
         if self.disconnected_at is not None or self.connection is None:
             return ConnectionStatus.DISCONNECTED
@@ -153,7 +164,7 @@ class PlatformConnection(Timestamped, db.Model):
     __tablename__ = "platform_connection"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    platform: Mapped[Platform] = mapped_column(_enum(Platform, "connection_platform"))
+    platform: Mapped[str] = mapped_column(PlatformColumn())
     access_token: Mapped[str | None] = mapped_column(EncryptedText)
     refresh_token: Mapped[str | None] = mapped_column(EncryptedText)
     access_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -175,7 +186,7 @@ class OAuthHandoff(db.Model):
     __tablename__ = "oauth_handoff"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    platform: Mapped[Platform] = mapped_column(_enum(Platform, "handoff_platform"))
+    platform: Mapped[str] = mapped_column(PlatformColumn())
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     tokens: Mapped[str] = mapped_column(EncryptedText)  # JSON
     tenants: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
@@ -189,7 +200,7 @@ class User(Timestamped, db.Model):
     __table_args__ = (UniqueConstraint("platform", "subject"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    platform: Mapped[Platform] = mapped_column(_enum(Platform, "user_platform"))
+    platform: Mapped[str] = mapped_column(PlatformColumn())
     subject: Mapped[str] = mapped_column(String(255))  # OpenID `sub`
     email: Mapped[str | None] = mapped_column(String(320))
     name: Mapped[str | None] = mapped_column(String(255))

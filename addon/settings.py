@@ -1,7 +1,9 @@
 """Every setting Remit reads, typed, with its default and what it is for.
 
-One table drives parsing, the production checks and the README list (a test compares them),
-so a new setting cannot be added without being documented.
+The core settings are declared here; each ledger and gateway plugin declares its own next to its
+descriptor (connectors/*/platform.py, gateways/*/settings.py). One table built from all of them
+drives parsing, the production checks and README's list (`python -m scripts.settings_table`
+writes it; a test compares them), so no setting can go undocumented.
 """
 
 from __future__ import annotations
@@ -30,23 +32,24 @@ class Setting:
     default: Any
     help: str
     secret: bool = False
+    required: bool = False  # production does not start without it
 
 
-SETTINGS: tuple[Setting, ...] = (
+CORE: tuple[Setting, ...] = (
     Setting("ENV", str, "development", "`development`, `production` or `testing`."),
     Setting("SECRET_KEY", str, None, "Signs sessions, CSRF tokens and OAuth state. "
-            "Required in production.", secret=True),
+            "Required in production.", secret=True, required=True),
     Setting("ENCRYPTION_KEYS", str, None, "Comma-separated Fernet keys, newest first; encrypts "
-            "tokens at rest. Required in production.", secret=True),
+            "tokens at rest. Required in production.", secret=True, required=True),
     Setting("DATABASE_URL", str, None, "SQLAlchemy URL. Default: SQLite file "
-            "`instance/remit.sqlite3`."),
+            "`instance/remit.sqlite3`. `postgresql://…` uses psycopg 3."),
     Setting("REDIS_URL", str, None, "Redis URL for the task queue. Unset: Huey on SQLite."),
     Setting("HUEY_SQLITE_PATH", str, None, "Huey's SQLite file when no Redis is set. "
             "Default: `instance/huey.sqlite3`."),
     Setting("HUEY_IMMEDIATE", bool, False, "Run tasks inline, in memory (unit tests)."),
     Setting("BASE_URL", str, None, "Public URL of the add-on (OAuth redirect URIs, pay links "
             "and manifests are built from it, never from the request). Required in production, "
-            "https. Default elsewhere: `http://127.0.0.1:5000`."),
+            "https. Default elsewhere: `http://127.0.0.1:5000`.", required=True),
     Setting("SANDBOX_URL", str, None, "Development server only: where the vendor stand-ins "
             "answer in sandbox mode. Default: `<BASE_URL>/sandbox`."),
     Setting("FRAME_ANCESTORS", str, "https://*.intuit.com https://*.xero.com",
@@ -55,30 +58,47 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HTTP_TIMEOUT", float, 20.0, "Seconds before any call to Intuit, Xero or Stripe "
             "gives up."),
     Setting("LOG_LEVEL", str, "INFO", "Python logging level."),
-    Setting("QUICKBOOKS_CLIENT_ID", str, None, "Intuit app client id (real mode)."),
-    Setting("QUICKBOOKS_CLIENT_SECRET", str, None, "Intuit app client secret.", secret=True),
-    Setting("QUICKBOOKS_ENVIRONMENT", str, None, "Intuit environment of the app keys: "
-            "`sandbox` (development keys, sandbox companies) or `production`. Default: "
-            "`production` in production, `sandbox` elsewhere."),
-    Setting("XERO_CLIENT_ID", str, None, "Xero app client id (real mode)."),
-    Setting("XERO_CLIENT_SECRET", str, None, "Xero app client secret.", secret=True),
-    Setting("STRIPE_CLIENT_ID", str, None, "Stripe Connect platform client id (`ca_…`)."),
-    Setting("STRIPE_SECRET_KEY", str, None, "Stripe platform secret key.", secret=True),
-    Setting("STRIPE_WEBHOOK_SECRET", str, None, "Signing secret of the Connect webhook "
-            "endpoint (`whsec_…`).", secret=True),
 )
 
-# Any of these set: the development server talks to the real vendors instead of the sandbox.
-VENDOR_CREDENTIALS = ("QUICKBOOKS_CLIENT_ID", "XERO_CLIENT_ID", "STRIPE_CLIENT_ID")
-REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "ENCRYPTION_KEYS", "BASE_URL", "STRIPE_CLIENT_ID",
-                          "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET")
-LEDGER_APPS = (("QUICKBOOKS_CLIENT_ID", "QUICKBOOKS_CLIENT_SECRET"),
-               ("XERO_CLIENT_ID", "XERO_CLIENT_SECRET"))
-QUICKBOOKS_ENVIRONMENTS = ("sandbox", "production")
 DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
 # Not a REMIT_* setting: real vendor origin -> local stand-in URL, handed to create_app only by
 # the development stack (addon/devserver.py, the tests). Empty means the real vendors.
 VENDOR_HOSTS = "VENDOR_HOSTS"
+
+
+def ledgers() -> list:
+    """Every registered ledger descriptor (imported late: the registry loads the plugins)."""
+    from addon import platforms
+
+    return list(platforms.registered().values())
+
+
+def gateway_settings() -> tuple:
+    from addon.gateways.registry import KINDS
+
+    return tuple(setting for kind in KINDS.values() for setting in kind.settings)
+
+
+def all_settings() -> tuple:
+    """The core settings, then each ledger's, then each gateway's (README's order)."""
+    return (CORE + tuple(s for ledger in ledgers() for s in ledger.settings)
+            + gateway_settings())
+
+
+def vendor_credentials() -> tuple[str, ...]:
+    """Any of these set: the development server talks to the real vendors instead of the
+    sandbox. Each plugin's required settings that are not secrets (its client ids)."""
+    plugin_settings = all_settings()[len(CORE):]
+    return tuple(s.name for s in plugin_settings if s.required and not s.secret)
+
+
+def __getattr__(name: str) -> Any:
+    """SETTINGS and VENDOR_CREDENTIALS, built on first use from the registered plugins."""
+    if name == "SETTINGS":
+        return all_settings()
+    if name == "VENDOR_CREDENTIALS":
+        return vendor_credentials()
+    raise AttributeError(name)
 
 
 def parse(setting: Setting, raw: str) -> Any:
@@ -102,7 +122,7 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
     """Read every known REMIT_* variable; unset ones get their default."""
     environ = os.environ if environ is None else environ
     values = {}
-    for setting in SETTINGS:
+    for setting in all_settings():
         raw = environ.get(PREFIX + setting.name)
         values[setting.name] = setting.default if raw in (None, "") else parse(setting, raw)
     return values
@@ -120,10 +140,12 @@ def resolve(values: dict[str, Any], instance_path: Path) -> dict[str, Any]:
         values["SECRET_KEY"] = values.get("SECRET_KEY") or dev["secret_key"]
         values["ENCRYPTION_KEYS"] = values.get("ENCRYPTION_KEYS") or dev["encryption_key"]
     values["BASE_URL"] = (values.get("BASE_URL") or DEVELOPMENT_BASE_URL).rstrip("/")
-    values["QUICKBOOKS_ENVIRONMENT"] = (values.get("QUICKBOOKS_ENVIRONMENT")
-                                        or ("production" if production else "sandbox"))
-    if values["QUICKBOOKS_ENVIRONMENT"] not in QUICKBOOKS_ENVIRONMENTS:
-        raise SettingsError(f"{PREFIX}QUICKBOOKS_ENVIRONMENT must be `sandbox` or `production`.")
+    for ledger in ledgers():
+        if ledger.resolve_settings is not None:
+            try:
+                ledger.resolve_settings(values, production)
+            except ValueError as wrong:
+                raise SettingsError(f"{PREFIX}{wrong}") from None
     values["DATABASE_URL"] = _with_driver(
         values["DATABASE_URL"] or f"sqlite:///{instance_path / 'remit.sqlite3'}"
     )
@@ -138,15 +160,17 @@ def resolve(values: dict[str, Any], instance_path: Path) -> dict[str, Any]:
 def _refuse_incomplete_production(values: dict[str, Any]) -> None:
     """Production talks to the real vendors only, with every credential it needs: one
     SettingsError naming each missing or wrong setting (never a value)."""
-    missing = [PREFIX + name for name in REQUIRED_IN_PRODUCTION if not values.get(name)]
+    required = [s.name for s in CORE + gateway_settings() if s.required]
+    missing = [PREFIX + name for name in required if not values.get(name)]
     problems = []
-    for pair in LEDGER_APPS:
-        if any(values.get(name) for name in pair):
-            missing += [PREFIX + name for name in pair if not values.get(name)]
-    if not any(all(values.get(name) for name in pair) for pair in LEDGER_APPS):
+    apps = [[s.name for s in ledger.settings if s.required] for ledger in ledgers()]
+    for names in apps:  # a ledger half set up is a mistake, whichever others are complete
+        if any(values.get(name) for name in names):
+            missing += [PREFIX + name for name in names if not values.get(name)]
+    if not any(all(values.get(name) for name in names) for names in apps):
         problems.append("it needs at least one ledger platform's app credentials ("
-                        + ", or ".join(" with ".join(PREFIX + n for n in pair)
-                                       for pair in LEDGER_APPS) + ")")
+                        + ", or ".join(" with ".join(PREFIX + n for n in names)
+                                       for names in apps) + ")")
     if values.get("BASE_URL") and not str(values["BASE_URL"]).startswith("https://"):
         problems.append(f"{PREFIX}BASE_URL must be an https:// URL")
     if values.get(VENDOR_HOSTS):

@@ -12,26 +12,9 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from addon.models import Platform
+from addon import platforms
 from connectors.base import OAuthClient
-from connectors.quickbooks import oauth as quickbooks_oauth
-
-INTUIT_DISCOVERY = {
-    "sandbox": "https://developer.api.intuit.com/.well-known/openid_sandbox_configuration",
-    "production": "https://developer.api.intuit.com/.well-known/openid_configuration",
-}
-QUICKBOOKS_API = {
-    "sandbox": "https://sandbox-quickbooks.api.intuit.com/v3",
-    "production": "https://quickbooks.api.intuit.com/v3",
-}
-SCOPES = {
-    Platform.QUICKBOOKS: "com.intuit.quickbooks.accounting openid profile email",
-    # Granular scopes: Xero apps created after 2 March 2026 may not ask for the broad ones.
-    Platform.XERO: (
-        "openid profile email offline_access accounting.settings.read accounting.invoices "
-        "accounting.payments accounting.banktransactions accounting.contacts.read"
-    ),
-}
+from connectors.platform import LedgerPlatform
 
 
 class PlatformNotConfigured(RuntimeError):
@@ -40,7 +23,7 @@ class PlatformNotConfigured(RuntimeError):
 
 @dataclass(frozen=True)
 class Vendor:
-    platform: Platform
+    platform: LedgerPlatform
     client: OAuthClient
     discovery_url: str
     api_base: str
@@ -49,42 +32,25 @@ class Vendor:
     token_request_headers: dict[str, str]  # sent with the code exchange
 
 
-def vendor(platform: Platform) -> Vendor:
+def vendor(key: str) -> Vendor:
+    descriptor = platforms.get(key)
     config = current_app.config
-    credentials = _credentials(platform)
-    if platform is Platform.QUICKBOOKS:
-        environment = config["QUICKBOOKS_ENVIRONMENT"]
-        urls = {
-            "token": "https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer",
-            "revoke": "https://developer.api.intuit.com/v2/oauth2/tokens/revoke",
-            "discovery": INTUIT_DISCOVERY[environment],
-            "api": QUICKBOOKS_API[environment],
-        }
-    else:
-        urls = {
-            "token": "https://identity.xero.com/connect/token",
-            "revoke": "https://identity.xero.com/connect/revocation",
-            "discovery": "https://identity.xero.com/.well-known/openid-configuration",
-            "api": "https://api.xero.com",
-        }
-    urls = {name: located(url) for name, url in urls.items()}
+    credentials = _credentials(descriptor)
+    urls = descriptor.endpoints(config)
     return Vendor(
-        platform=platform,
-        client=OAuthClient(*credentials, token_url=urls["token"], revoke_url=urls["revoke"]),
-        discovery_url=urls["discovery"],
-        api_base=urls["api"],
-        scope=SCOPES[platform],
-        use_pkce=platform is Platform.XERO,  # Intuit does not document PKCE support
-        # Intuit reports the refresh token's 5-year hard expiry only when asked.
-        token_request_headers=(
-            {quickbooks_oauth.HARD_EXPIRY_HEADER: "true"}
-            if platform is Platform.QUICKBOOKS else {}
-        ),
+        platform=descriptor,
+        client=OAuthClient(*credentials, token_url=located(urls.token),
+                           revoke_url=located(urls.revoke)),
+        discovery_url=located(urls.discovery),
+        api_base=located(urls.api),
+        scope=descriptor.scope,
+        use_pkce=descriptor.use_pkce,
+        token_request_headers=dict(descriptor.token_request_headers),
     )
 
 
-def available_platforms() -> list[Platform]:
-    return [p for p in Platform if _configured(p)]
+def available_platforms() -> list[LedgerPlatform]:
+    return [p for p in platforms.registered().values() if p.configured(current_app.config)]
 
 
 def located(url: str) -> str:
@@ -103,17 +69,8 @@ def relocate(url: str, hosts: dict[str, str]) -> str:
     raise ValueError(f"No stand-in for {url}")
 
 
-def _configured(platform: Platform) -> bool:
-    prefix = platform.value.upper()
-    config = current_app.config
-    return bool(config.get(f"{prefix}_CLIENT_ID") and config.get(f"{prefix}_CLIENT_SECRET"))
-
-
-def _credentials(platform: Platform) -> tuple[str, str]:
-    if not _configured(platform):
-        raise PlatformNotConfigured(
-            f"{platform.value} is not configured: set REMIT_{platform.value.upper()}_CLIENT_ID "
-            f"and REMIT_{platform.value.upper()}_CLIENT_SECRET."
-        )
-    prefix = platform.value.upper()
-    return current_app.config[f"{prefix}_CLIENT_ID"], current_app.config[f"{prefix}_CLIENT_SECRET"]
+def _credentials(descriptor: LedgerPlatform) -> tuple[str, str]:
+    if not descriptor.configured(current_app.config):
+        names = " and ".join(f"REMIT_{s.name}" for s in descriptor.settings if s.required)
+        raise PlatformNotConfigured(f"{descriptor.key} is not configured: set {names}.")
+    return descriptor.credentials(current_app.config)

@@ -24,6 +24,20 @@ METADATA_AMOUNTS = "remit_amounts"  # comma-separated Decimal strings, same orde
 
 
 @dataclass(frozen=True)
+class Setting:
+    """One REMIT_* setting a gateway plugin reads (`name` without the prefix; also the config
+    key), as connectors.platform.Setting declares a ledger's. `required`: production does not
+    start without it."""
+
+    name: str
+    kind: type
+    default: object
+    help: str
+    secret: bool = False
+    required: bool = False
+
+
+@dataclass(frozen=True)
 class ConnectedAccount:
     """What one successful authorization-code exchange yields: which account, in which mode, with
     which scope. No tokens: every call uses the platform key on behalf of the account, so what

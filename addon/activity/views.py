@@ -11,15 +11,10 @@ from sqlalchemy import select
 from addon.current import company_for_user, current_company, login_required
 from addon.extensions import db
 from addon.jobs import post_payment_task
-from addon.models import Company, Platform, Posting, WorkStatus
+from addon.models import Company, Posting, WorkStatus
 from addon.pay.views import pay_link
 
 bp = Blueprint("activity", __name__)
-LEDGER_PAYMENT_URLS = {
-    # [verify] the platforms' deep-link formats for a received payment.
-    Platform.QUICKBOOKS: "https://app.qbo.intuit.com/app/recvpayment?txnId={id}",
-    Platform.XERO: "https://go.xero.com/Bank/ViewTransaction.aspx?paymentID={id}",
-}
 
 
 @bp.get("/activity")
@@ -66,5 +61,5 @@ def _ledger_url(company: Company, posting: Posting) -> str | None:
         return None
     first = posting.ledger_object_id.split(",")[0]
     if current_app.config["SANDBOX_MODE"]:
-        return f"{current_app.config['SANDBOX_URL']}/{company.platform.value}/"
-    return LEDGER_PAYMENT_URLS[company.platform].format(id=first)
+        return f"{current_app.config['SANDBOX_URL']}/{company.ledger.key}/"
+    return company.ledger.payment_url.format(id=first)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from authlib.integrations.flask_client import OAuth
 from flask import current_app
 
-from addon.models import Platform
 from addon.vendors import vendor
 
 EXTENSION_KEY = "remit.oauth"
@@ -15,10 +14,10 @@ def init_app(app) -> None:
     app.extensions[EXTENSION_KEY] = OAuth(app)
 
 
-def oauth_client(platform: Platform):
+def oauth_client(platform: str):
     """Registered on first use, inside the app, when base URLs and credentials are known."""
     registry: OAuth = current_app.extensions[EXTENSION_KEY]
-    client = registry.create_client(platform.value)
+    client = registry.create_client(str(platform))
     if client is not None:
         return client
     details = vendor(platform)
@@ -30,7 +29,7 @@ def oauth_client(platform: Platform):
     if details.use_pkce:
         client_kwargs["code_challenge_method"] = "S256"
     return registry.register(
-        platform.value,
+        str(platform),
         client_id=details.client.client_id,
         client_secret=details.client.client_secret,
         server_metadata_url=details.discovery_url,

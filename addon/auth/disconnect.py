@@ -8,15 +8,15 @@ from flask import current_app
 
 from addon.auth.tokens import DatabaseTokenKeeper
 from addon.extensions import db
-from addon.ledger import xero_connections
-from addon.models import Company, ConnectionStatus, Platform, utcnow
+from addon.ledger import connections
+from addon.models import Company, ConnectionStatus, utcnow
 from addon.vendors import vendor
-from connectors import quickbooks, xero
 from connectors.base import AuthError
 
 
 def disconnect(company: Company) -> None:
-    """Revoke at Intuit / delete the Xero connection, then mark the company disconnected.
+    """Give the access back at the platform (Intuit: revoke; Xero: delete the organisation's
+    connection, and revoke with the last one), then mark the company disconnected.
 
     Throttling, outages and refusals propagate and nothing changes locally, so the user can try
     again; a grant the platform already revoked is simply forgotten.
@@ -39,10 +39,9 @@ def disconnect(company: Company) -> None:
 def _give_back(company: Company, keeper: DatabaseTokenKeeper, last_user: bool) -> None:
     details = vendor(company.platform)
     timeout = current_app.config["HTTP_TIMEOUT"]
-    if company.platform is Platform.QUICKBOOKS:
-        quickbooks.oauth.revoke(details.client, keeper.current().refresh_token, timeout)
-        return
-    if company.xero_connection_id:
-        xero_connections(keeper).delete(company.xero_connection_id)
-    if last_user:  # revoking removes every connection of the grant, so only for the last one
-        xero.oauth.revoke(details.client, keeper.current().refresh_token, timeout)
+    if details.platform.lists_companies and company.xero_connection_id:
+        connections(company.platform, keeper).delete(company.xero_connection_id)
+    # Revoking removes every company of the grant, so only for the last one (a single-company
+    # grant is always its own last one).
+    if last_user:
+        details.platform.revoke(details.client, keeper.current().refresh_token, timeout)

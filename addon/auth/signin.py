@@ -10,20 +10,19 @@ from typing import Any
 
 from sqlalchemy import select
 
+from addon import platforms
 from addon.auth.tokens import MemoryTokenKeeper, store_tokens, tokens_from_json, tokens_to_json
 from addon.extensions import db
-from addon.ledger import build_connector, xero_connections
+from addon.ledger import build_connector, connections
 from addon.models import (
     Company,
     ConnectionStatus,
     Membership,
     OAuthHandoff,
-    Platform,
     PlatformConnection,
     User,
     utcnow,
 )
-from connectors import quickbooks, xero
 from connectors.base import CompanyInfo, ConnectorError, TokenSet
 
 HANDOFF_LIFETIME = timedelta(minutes=15)
@@ -55,33 +54,37 @@ def profile_from_claims(claims: dict[str, Any]) -> Profile:
     return Profile(claims["sub"], claims.get("email"), name, claims.get("locale"))
 
 
-def connect_quickbooks(token: dict, realm_id: str | None,
-                       profile: Profile) -> tuple[User, Company]:
-    if not realm_id:
+def connect_one(platform: str, token: dict, external_id: str | None,
+                profile: Profile) -> tuple[User, Company]:
+    """A consent for exactly one company, named in the callback (QuickBooks' realmId)."""
+    if not external_id:
         raise SignInError("unknown_company")
-    keeper = MemoryTokenKeeper(quickbooks.oauth.token_set(token))
-    info = _company_info(Platform.QUICKBOOKS, realm_id, keeper)
-    user = _upsert_user(Platform.QUICKBOOKS, profile)
-    grant = _new_grant(Platform.QUICKBOOKS, keeper.tokens, user)
-    company = _attach(Platform.QUICKBOOKS, realm_id, info, grant, user)
+    keeper = MemoryTokenKeeper(platforms.get(platform).token_set(token))
+    info = _company_info(platform, external_id, keeper)
+    user = _upsert_user(platform, profile)
+    grant = _new_grant(platform, keeper.tokens, user)
+    company = _attach(platform, external_id, info, grant, user)
     _retire_unused_grants()
     db.session.commit()
     return user, company
 
 
-def begin_xero(token: dict, profile: Profile) -> tuple[User, OAuthHandoff]:
-    """Store the consent's tokens server-side and list the organisations it authorised."""
-    keeper = MemoryTokenKeeper(xero.oauth.token_set(token))
+def begin_choice(platform: str, token: dict, profile: Profile) -> tuple[User, OAuthHandoff]:
+    """A consent that may cover several companies (Xero): store its tokens server-side and
+    list the organisations it authorised."""
+    descriptor = platforms.get(platform)
+    keeper = MemoryTokenKeeper(descriptor.token_set(token))
     try:
-        tenants = [t for t in xero_connections(keeper).list() if t.tenant_type == "ORGANISATION"]
+        tenants = [t for t in connections(platform, keeper).list()
+                   if t.tenant_type == descriptor.company_kind]
     except ConnectorError as failure:
         raise SignInError("platform_error") from failure
     if not tenants:
         raise SignInError("no_organisation")
-    user = _upsert_user(Platform.XERO, profile)
+    user = _upsert_user(platform, profile)
     db.session.flush()
     handoff = OAuthHandoff(
-        id=secrets.token_urlsafe(24), platform=Platform.XERO, user_id=user.id,
+        id=secrets.token_urlsafe(24), platform=platform, user_id=user.id,
         tokens=tokens_to_json(keeper.tokens), expires_at=utcnow() + HANDOFF_LIFETIME,
         tenants=[{"connection_id": t.connection_id, "tenant_id": t.tenant_id,
                   "name": t.tenant_name} for t in tenants],
@@ -91,18 +94,18 @@ def begin_xero(token: dict, profile: Profile) -> tuple[User, OAuthHandoff]:
     return user, handoff
 
 
-def finish_xero(handoff: OAuthHandoff, chosen_tenant_ids: set[str]) -> list[Company]:
+def finish_choice(handoff: OAuthHandoff, chosen_tenant_ids: set[str]) -> list[Company]:
     """Connect the chosen organisations on one shared grant; give back the others' access."""
     keeper = MemoryTokenKeeper(tokens_from_json(handoff.tokens))
     user = db.session.get(User, handoff.user_id)
     chosen = [t for t in handoff.tenants if t["tenant_id"] in chosen_tenant_ids]
-    infos = {t["tenant_id"]: _company_info(Platform.XERO, t["tenant_id"], keeper) for t in chosen}
-    _release_unchosen(keeper, handoff.tenants, chosen_tenant_ids)
-    grant = _new_grant(Platform.XERO, keeper.tokens, user)
+    platform = handoff.platform
+    infos = {t["tenant_id"]: _company_info(platform, t["tenant_id"], keeper) for t in chosen}
+    _release_unchosen(platform, keeper, handoff.tenants, chosen_tenant_ids)
+    grant = _new_grant(platform, keeper.tokens, user)
     companies = []
     for tenant in chosen:
-        company = _attach(Platform.XERO, tenant["tenant_id"], infos[tenant["tenant_id"]], grant,
-                          user)
+        company = _attach(platform, tenant["tenant_id"], infos[tenant["tenant_id"]], grant, user)
         company.xero_connection_id = tenant["connection_id"]
         companies.append(company)
     db.session.delete(handoff)
@@ -118,29 +121,29 @@ def pending_handoff(handoff_id: str | None, user_id: int | None) -> OAuthHandoff
     return handoff
 
 
-def _company_info(platform: Platform, external_id: str, keeper: MemoryTokenKeeper):
+def _company_info(platform: str, external_id: str, keeper: MemoryTokenKeeper):
     try:
         return build_connector(platform, external_id, keeper).company_info()
     except ConnectorError as failure:
         raise SignInError("platform_error") from failure
 
 
-def _release_unchosen(keeper, tenants: list[dict], chosen: set[str]) -> None:
+def _release_unchosen(platform: str, keeper, tenants: list[dict], chosen: set[str]) -> None:
     """Delete the Xero connections of organisations the user left out, unless Remit already
     serves them (connected earlier, possibly by someone else)."""
     served = set(db.session.scalars(
-        select(Company.external_id).where(Company.platform == Platform.XERO,
+        select(Company.external_id).where(Company.platform == platform,
                                           Company.disconnected_at.is_(None))
     ))
     for tenant in tenants:
         if tenant["tenant_id"] not in chosen and tenant["tenant_id"] not in served:
             try:
-                xero_connections(keeper).delete(tenant["connection_id"])
+                connections(platform, keeper).delete(tenant["connection_id"])
             except ConnectorError as failure:
                 raise SignInError("platform_error") from failure
 
 
-def _upsert_user(platform: Platform, profile: Profile) -> User:
+def _upsert_user(platform: str, profile: Profile) -> User:
     user = db.session.scalar(
         select(User).where(User.platform == platform, User.subject == profile.subject)
     ) or User(platform=platform, subject=profile.subject)
@@ -151,7 +154,7 @@ def _upsert_user(platform: Platform, profile: Profile) -> User:
     return user
 
 
-def _new_grant(platform: Platform, tokens: TokenSet, user: User) -> PlatformConnection:
+def _new_grant(platform: str, tokens: TokenSet, user: User) -> PlatformConnection:
     db.session.flush()  # the user's id
     grant = PlatformConnection(platform=platform, status=ConnectionStatus.ACTIVE,
                                granted_by_id=user.id)
@@ -160,7 +163,7 @@ def _new_grant(platform: Platform, tokens: TokenSet, user: User) -> PlatformConn
     return grant
 
 
-def _attach(platform: Platform, external_id: str, info: CompanyInfo,
+def _attach(platform: str, external_id: str, info: CompanyInfo,
             grant: PlatformConnection, user: User) -> Company:
     company = db.session.scalar(
         select(Company).where(Company.platform == platform, Company.external_id == external_id)

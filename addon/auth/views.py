@@ -9,32 +9,33 @@ from authlib.integrations.base_client.errors import MismatchingStateError, OAuth
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
+from addon import platforms
 from addon.accounts import refresh_ledger
 from addon.auth.clients import oauth_client
 from addon.auth.disconnect import disconnect
 from addon.auth.signin import (
     SignInError,
-    begin_xero,
-    connect_quickbooks,
-    finish_xero,
+    begin_choice,
+    connect_one,
+    finish_choice,
     pending_handoff,
     profile_from_claims,
 )
 from addon.current import companies_of_user, company_for_user, login_required, sign_in
 from addon.jobs import refresh_ledger_task
-from addon.models import Platform
 from addon.urls import public_url
 from addon.vendors import PlatformNotConfigured, vendor
 from connectors.base import ConnectorError, RateLimited, VendorUnavailable
+from connectors.platform import LedgerPlatform
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
 
 
-def _platform(value: str) -> Platform:
+def _platform(value: str) -> LedgerPlatform:
     try:
-        return Platform(value)
-    except ValueError:
+        return platforms.get(value)
+    except platforms.UnknownPlatform:
         abort(404)
 
 
@@ -48,10 +49,10 @@ def reconnect(platform: str):
 def connect(platform: str):
     chosen = _platform(platform)
     try:
-        client = oauth_client(chosen)
+        client = oauth_client(chosen.key)
     except PlatformNotConfigured:
         return _failure(chosen, "not_configured")
-    redirect_uri = public_url("auth.callback", platform=chosen.value)
+    redirect_uri = public_url("auth.callback", platform=chosen.key)
     try:
         return client.authorize_redirect(redirect_uri)
     except requests.RequestException:
@@ -62,9 +63,9 @@ def connect(platform: str):
 def launch(platform: str):
     """Where the marketplace opens Remit: straight to the settings when already signed in."""
     chosen = _platform(platform)
-    if any(c.platform is chosen for c in companies_of_user()):
+    if any(c.platform == chosen.key for c in companies_of_user()):
         return redirect(url_for("gateways.settings"))
-    return redirect(url_for("auth.connect", platform=chosen.value))
+    return redirect(url_for("auth.connect", platform=chosen.key))
 
 
 @bp.get("/auth/<platform>/callback")
@@ -74,20 +75,21 @@ def callback(platform: str):
         reason = "denied" if request.args["error"] == "access_denied" else "platform_error"
         return _failure(chosen, reason)
     try:
-        client = oauth_client(chosen)
-        token = client.authorize_access_token(headers=vendor(chosen).token_request_headers)
+        client = oauth_client(chosen.key)
+        token = client.authorize_access_token(headers=vendor(chosen.key).token_request_headers)
         claims = dict(token.get("userinfo") or {})
-        if chosen is Platform.QUICKBOOKS:  # Intuit's id_token carries no email or name
+        if chosen.userinfo_needed:  # the id_token carries no email or name
             claims.update(client.userinfo(token=token))
         profile = profile_from_claims(claims)
-        if chosen is Platform.QUICKBOOKS:
-            user, company = connect_quickbooks(token, request.args.get("realmId"), profile)
-            return _signed_in(user.id, [company])
-        return _after_xero_consent(token, profile)
+        if chosen.lists_companies:
+            return _after_consent_for_several(chosen, token, profile)
+        user, company = connect_one(chosen.key, token, request.args.get(chosen.company_param),
+                                    profile)
+        return _signed_in(user.id, [company])
     except MismatchingStateError:
         return _failure(chosen, "state")
     except OAuthError as refused:
-        log.info("OAuth refused at %s: %s", chosen.value, refused.error)
+        log.info("OAuth refused at %s: %s", chosen.key, refused.error)
         return _failure(chosen, "invalid_grant" if refused.error == "invalid_grant"
                         else "platform_error")
     except (requests.RequestException, ConnectorError):
@@ -98,22 +100,29 @@ def callback(platform: str):
         return _failure(chosen, "not_configured")
 
 
-def _after_xero_consent(token: dict, profile):
-    user, handoff = begin_xero(token, profile)
+def _after_consent_for_several(chosen: LedgerPlatform, token: dict, profile):
+    user, handoff = begin_choice(chosen.key, token, profile)
     if len(handoff.tenants) == 1:
-        return _signed_in(user.id, finish_xero(handoff, {handoff.tenants[0]["tenant_id"]}))
+        return _signed_in(user.id, finish_choice(handoff, {handoff.tenants[0]["tenant_id"]}))
     sign_in(user.id)
-    session["xero_handoff"] = handoff.id
-    return redirect(url_for("auth.choose_organisations"))
+    session[_handoff_key(chosen)] = handoff.id
+    return redirect(url_for("auth.choose_organisations", platform=chosen.key))
 
 
-@bp.route("/auth/xero/organisations", methods=["GET", "POST"])
+def _handoff_key(chosen: LedgerPlatform) -> str:
+    return f"{chosen.key}_handoff"
+
+
+@bp.route("/auth/<platform>/organisations", methods=["GET", "POST"])
 @login_required
-def choose_organisations():
+def choose_organisations(platform: str):
+    chosen = _platform(platform)
+    if not chosen.lists_companies:
+        abort(404)
     try:
-        handoff = pending_handoff(session.get("xero_handoff"), g.user.id)
+        handoff = pending_handoff(session.get(_handoff_key(chosen)), g.user.id)
     except SignInError as failed:
-        return _failure(Platform.XERO, failed.reason)
+        return _failure(chosen, failed.reason)
     if request.method == "GET":
         return render_template("auth/organisations.html", tenants=handoff.tenants)
     chosen = set(request.form.getlist("tenant"))
@@ -121,9 +130,9 @@ def choose_organisations():
         flash(_("Choose at least one organisation to connect."), "error")
         return render_template("auth/organisations.html", tenants=handoff.tenants), 400
     try:
-        companies = finish_xero(handoff, chosen)
+        companies = finish_choice(handoff, chosen)
     except SignInError as failed:
-        return _failure(Platform.XERO, failed.reason)
+        return _failure(platforms.get(handoff.platform), failed.reason)
     return _signed_in(g.user.id, companies)
 
 
@@ -143,7 +152,7 @@ def _signed_in(user_id: int, companies):
 @login_required
 def disconnect_company(company_id: int):
     company = company_for_user(company_id)
-    name = company.platform.display_name
+    name = platforms.get(company.platform).display_name
     try:
         disconnect(company)
     except ConnectorError:
@@ -155,11 +164,14 @@ def disconnect_company(company_id: int):
     return redirect(url_for("gateways.settings"))
 
 
-@bp.get("/disconnected/quickbooks")
-def quickbooks_disconnected():
-    """Intuit's Disconnect URL: the user disconnected Remit inside QuickBooks."""
-    return render_template("auth/disconnected.html", platform=Platform.QUICKBOOKS,
-                           platform_name=Platform.QUICKBOOKS.display_name)
+@bp.get("/disconnected/<platform>")
+def disconnected(platform: str):
+    """A platform's Disconnect URL (Intuit's): the user disconnected Remit inside it."""
+    chosen = _platform(platform)
+    if not chosen.disconnect_page:
+        abort(404)
+    return render_template("auth/disconnected.html", platform=chosen.key,
+                           platform_name=chosen.display_name)
 
 
 @bp.post("/signout")
@@ -171,7 +183,7 @@ def sign_out():
     return redirect(url_for("home.index"))
 
 
-def _failure(platform: Platform, reason: str):
+def _failure(platform: LedgerPlatform, reason: str):
     status = 502 if reason == "platform_error" else 400
-    return render_template("auth/error.html", reason=reason, platform=platform,
+    return render_template("auth/error.html", reason=reason, platform=platform.key,
                            platform_name=platform.display_name), status

@@ -15,7 +15,7 @@ from addon.extensions import db
 from addon.gateways import mapping
 from addon.gateways.blueprint import bp
 from addon.gateways.registry import kind
-from addon.models import Gateway, GatewayAudit, GatewayStatus, Platform, utcnow
+from addon.models import Gateway, GatewayAudit, GatewayStatus, utcnow
 from connectors.base import RateLimited, VendorUnavailable
 from gateways.base import GatewayAuthError, GatewayError
 
@@ -64,7 +64,7 @@ def _form(gateway: Gateway, setup: mapping.GatewaySetup, errors: dict[str, str])
     company = gateway.company
     return render_template(
         "gateways/configure.html", gateway=gateway, company=company, setup=setup, errors=errors,
-        options=mapping.options(company, gateway), is_xero=company.platform is Platform.XERO,
+        options=mapping.options(company, gateway), ledger=company.ledger,
         gateway_name=kind(gateway.kind).display_name,
         history=[_describe(entry) for entry in gateway.audit],
     )

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from addon.accounts import CurrencyAccounts, accounts_by_currency, cached_accounts
-from addon.models import Company, Gateway, GatewayAudit, GatewayCurrency, Platform
+from addon.models import Company, Gateway, GatewayAudit, GatewayCurrency
 from connectors.base import LedgerAccount
 
 MAX_DESCRIPTION = 255
@@ -68,7 +68,7 @@ def validate(setup: GatewaySetup, company: Company, gateway: Gateway) -> dict[st
                                  "account does not take it.", codes=", ".join(unknown))
     by_id = {account.id: account for account in cached_accounts(company)}
     for code in [c for c in setup.currencies if c in offered]:
-        if company.platform is Platform.XERO and len(offered[code].receivable) == 1:
+        if company.ledger.receivable_is_fixed and len(offered[code].receivable) == 1:
             setup.receivable[code] = offered[code].receivable[0].id
         for role, allowed in (("deposit", offered[code].deposit),
                               ("receivable", offered[code].receivable)):
@@ -102,13 +102,16 @@ def _problem(role: str, account: LedgerAccount | None, allowed: list[LedgerAccou
 
 
 def bank_deposits(setup: GatewaySetup, company: Company) -> list[LedgerAccount]:
-    """QuickBooks Bank accounts chosen as deposit accounts: allowed, but a clearing account
-    (Undeposited Funds) lets the Stripe payout be matched to the bank deposit."""
-    if company.platform is not Platform.QUICKBOOKS:
+    """Deposit accounts of a type the ledger advises against (QuickBooks Bank accounts):
+    allowed, but a clearing account (Undeposited Funds) lets the Stripe payout be matched to
+    the bank deposit."""
+    advised_against = company.ledger.clearing_advised_for
+    if not advised_against:
         return []
     by_id = {account.id: account for account in cached_accounts(company)}
     chosen = [by_id.get(setup.deposit.get(code, "")) for code in setup.currencies]
-    return [account for account in chosen if account and account.account_type == "Bank"]
+    return [account for account in chosen
+            if account and account.account_type in advised_against]
 
 
 def apply(gateway: Gateway, setup: GatewaySetup, user_id: int | None) -> list[GatewayAudit]:

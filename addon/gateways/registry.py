@@ -13,7 +13,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from addon.vendors import located
-from gateways.base import GatewayProvider
+from gateways.base import GatewayProvider, Setting
+from gateways.stripe.settings import SETTINGS as STRIPE_SETTINGS
 
 
 class GatewayNotConfigured(RuntimeError):
@@ -28,6 +29,7 @@ class GatewayKind:
     build: Callable[[], GatewayProvider]
     webhook_secret: Callable[[], str | None]  # None refuses every event
     signature_header: str
+    settings: tuple[Setting, ...] = ()  # what the plugin reads (addon/settings.py lists them)
 
 
 def _stripe() -> GatewayProvider:
@@ -57,6 +59,7 @@ KINDS: dict[str, GatewayKind] = {
         build=_stripe,
         webhook_secret=_stripe_webhook_secret,
         signature_header="Stripe-Signature",
+        settings=STRIPE_SETTINGS,
     ),
 }
 

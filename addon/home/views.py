@@ -17,8 +17,7 @@ bp = Blueprint("home", __name__)
 
 @bp.get("/")
 def index():
-    platforms = [platform.value for platform in available_platforms()]
-    return render_template("home/index.html", platforms=platforms)
+    return render_template("home/index.html", platforms=available_platforms())
 
 
 @bp.get("/legal/privacy")

@@ -16,10 +16,9 @@ from datetime import date
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from addon import money
+from addon.platforms import registered
 from connectors.base import InvoiceApplication, PaymentPosting
 from gateways.base import METADATA_AMOUNTS, METADATA_INVOICES
-
-QBO_REFERENCE_LIMIT = 21  # PaymentRefNum
 
 
 class PostingRefused(ValueError):
@@ -122,9 +121,11 @@ def split(payment: Payment, balances: Balances[str, Decimal]) -> Split:
 def payment_posting(*, company_id: int, home_currency: str, payment: Payment,
                     mapping: Mapping | None, customer_id: str, paid_on: date,
                     exchange_rate: Decimal | None = None,
-                    landing: Split | None = None) -> PaymentPosting:
+                    landing: Split | None = None,
+                    reference_limit: int | None = None) -> PaymentPosting:
     """`landing` (from split()) says what goes to the invoices and what stays as credit;
-    without it every invoice takes its whole amount."""
+    without it every invoice takes its whole amount. The reference keeps its last
+    `reference_limit` characters, by default as many as every registered ledger takes."""
     if mapping is None:
         raise PostingRefused(f"The gateway has no accounts set for {payment.currency}.")
     amount = money.from_minor(payment.amount_minor, payment.currency)
@@ -148,13 +149,18 @@ def payment_posting(*, company_id: int, home_currency: str, payment: Payment,
         deposit_account_id=mapping.deposit_account_id,
         receivable_account_id=mapping.receivable_account_id,
         applications=landing.applied,
-        reference=reference[-QBO_REFERENCE_LIMIT:],
+        reference=reference[-(reference_limit or _shortest_reference()):],
         memo=(f"Stripe payment {payment.source_id}"
               + (f", charge {payment.charge_id}" if payment.charge_id else "")
               + f", account {payment.account_id} (recorded by Remit)"),
         exchange_rate=exchange_rate if foreign else None,
         credit=landing.credit,
     )
+
+
+def _shortest_reference() -> int:
+    """The reference length every registered ledger accepts (QuickBooks' PaymentRefNum: 21)."""
+    return min(ledger.reference_limit for ledger in registered().values())
 
 
 def _check_landing(landing: Split, wanted: tuple[InvoiceApplication, ...],

@@ -1,5 +1,6 @@
 """Per-company budget of ledger calls, shared by every worker through the queue's storage
-(Redis or SQLite counters): QuickBooks allows 500 requests a minute per company, Xero 60.
+(Redis or SQLite counters), at the rate each platform's descriptor allows (QuickBooks 500
+requests a minute per company, Xero 60).
 Writes for one company also run one at a time (a shared lock), within Xero's five concurrent
 calls and Intuit's per-company concurrency alike.
 
@@ -10,16 +11,17 @@ budget, the task is retried when the minute's window resets; nothing is lost.
 
 from __future__ import annotations
 
-from addon.models import Company, Platform
+from addon import platforms
+from addon.models import Company
 from addon.queue import huey
 
-CALLS_PER_MINUTE = {Platform.QUICKBOOKS: 500, Platform.XERO: 60}
 CALLS_PER_POSTING = 5
 WINDOW_SECONDS = 60
 
 
-def postings_per_minute(platform: Platform) -> int:
-    return max(1, CALLS_PER_MINUTE[platform] // CALLS_PER_POSTING)
+def postings_per_minute(platform: str) -> int:
+    """The platform's calls a minute (its descriptor's budget), counted in postings."""
+    return platforms.get(platform).postings_per_minute(CALLS_PER_POSTING)
 
 
 def limiter(company: Company):

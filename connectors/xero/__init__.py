@@ -3,7 +3,8 @@
 client.py is the only module that imports xero-python; connector.py implements the contract;
 identity.py reads and deletes connections; oauth.py refreshes and revokes tokens (Authlib);
 session.py holds the token behaviour they share; transformers.py maps SDK models to records;
-rules.py says which accounts fit which role; const.py has endpoints, scopes and timings.
+rules.py says which accounts fit which role; const.py has endpoints, scopes and timings;
+platform.py is the descriptor the add-on's registry finds (addon/platforms.py).
 """
 
 from connectors.xero import oauth

@@ -19,6 +19,7 @@ from addon.models import (
     Posting,
     WorkStatus,
 )
+from addon.platforms import UnknownPlatform
 
 
 def test_migrations_produce_exactly_the_models(app):
@@ -113,9 +114,17 @@ def test_one_xero_grant_serves_several_organisations(app):
 
 def test_enum_columns_refuse_unknown_values(app):
     company = make_company()
+    db.session.add(Gateway(company=company, kind="stripe", account_id="acct_1"))
     db.session.commit()
     with pytest.raises(IntegrityError):
-        db.session.execute(
-            sa.text("UPDATE company SET platform = 'sage' WHERE id = :id"), {"id": company.id}
-        )
+        db.session.execute(sa.text("UPDATE gateway SET status = 'bogus' WHERE company_id = :id"),
+                           {"id": company.id})
         db.session.commit()
+
+
+def test_platform_columns_refuse_unregistered_keys(app):
+    """Platforms are plugins: the registry, not a CHECK constraint, refuses an unknown key."""
+    db.session.add(Company(platform="sage", external_id="s-1", name="Org", home_currency="GBP"))
+    with pytest.raises(sa.exc.StatementError) as refused:
+        db.session.flush()
+    assert isinstance(refused.value.orig, UnknownPlatform)

@@ -1,0 +1,53 @@
+"""Xero as the add-on sees it: the descriptor the registry (addon/platforms.py) finds, with the
+settings this plugin reads."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from connectors.platform import Endpoints, LedgerPlatform, Setting
+from connectors.xero import const, oauth
+from connectors.xero.connector import XeroConnector
+from connectors.xero.identity import XeroConnections
+from connectors.xero.rules import RULES
+
+SETTINGS = (
+    Setting("XERO_CLIENT_ID", str, None, "Xero app client id (real mode).", required=True),
+    Setting("XERO_CLIENT_SECRET", str, None, "Xero app client secret.", secret=True,
+            required=True),
+)
+
+# Remit has always cut the gateway reference to QuickBooks' 21 characters on every ledger, so
+# a payment reads the same wherever it is recorded; Xero's Reference would take more.
+REFERENCE_LIMIT = 21
+
+
+def _endpoints(config: Mapping[str, Any]) -> Endpoints:
+    return Endpoints(token=const.TOKEN_URL, revoke=const.REVOKE_URL,
+                     discovery=const.DISCOVERY_URL, api=const.API_BASE)
+
+
+def _connector(tenant_id, tokens, client, api_base, timeout, home_currency):
+    return XeroConnector(tenant_id, tokens, client, api_base, timeout,
+                         base_currency=home_currency)
+
+
+PLATFORM = LedgerPlatform(
+    key="xero",
+    display_name="Xero",
+    settings=SETTINGS,
+    scope=const.SCOPES,
+    endpoints=_endpoints,
+    token_set=oauth.token_set,
+    revoke=oauth.revoke,
+    connector=_connector,
+    rules=RULES,
+    calls_per_minute=60,  # per organisation
+    # [verify] Xero's deep-link format for a received payment.
+    payment_url="https://go.xero.com/Bank/ViewTransaction.aspx?paymentID={id}",
+    reference_limit=REFERENCE_LIMIT,
+    use_pkce=True,
+    connections=XeroConnections,  # one consent may cover several organisations
+    receivable_is_fixed=True,  # one DEBTORS account for every currency
+)

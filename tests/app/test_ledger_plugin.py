@@ -1,0 +1,38 @@
+"""A ledger added by an outside package is stored, routed and budgeted like a built-in one,
+with no migration and no edit to the add-on."""
+
+from __future__ import annotations
+
+import pytest
+
+from addon import platforms
+from addon.extensions import db
+from addon.ledger import RULES
+from addon.models import Company
+from addon.posting import limits
+from tests import plugin_ledger
+
+
+@pytest.fixture
+def sage(tmp_path, monkeypatch):
+    plugin_ledger.install(tmp_path, monkeypatch)
+    yield platforms.get("sage")
+    plugin_ledger.uninstall(monkeypatch)
+
+
+def test_a_plugin_ledgers_companies_are_stored_under_its_key(sage, app):
+    db.session.add(Company(platform="sage", external_id="s-1", name="Org", home_currency="GBP"))
+    db.session.commit()
+    db.session.expire_all()
+    company = db.session.scalars(db.select(Company)).one()
+    assert company.platform == "sage" and company.ledger is sage
+    assert RULES[company.platform] is sage.rules
+    assert limits.postings_per_minute(company.platform) == 20  # 100 calls, 5 a posting
+
+
+def test_a_plugin_ledger_has_the_sign_in_routes(sage, client):
+    refused = client.get("/connect/sage")  # no REMIT_SAGE_* credentials in this deployment
+    assert refused.status_code == 400
+    assert "Sage Test is not set up on this Remit server" in refused.get_data(as_text=True)
+    assert client.get("/connect/freeagent").status_code == 404
+    assert client.get("/disconnected/sage").status_code == 404  # it has no Disconnect URL
