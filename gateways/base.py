@@ -131,7 +131,7 @@ class MoneyMovement:
     """Money that moved on a connected account, read from one gateway event. Several events of
     one payment give equal movements with the same `source_id` (for Stripe the PaymentIntent
     id), which is what the add-on deduplicates on. Amounts stay in minor units: the add-on
-    converts them with its currency exponents."""
+    converts them with the gateway's exponent (GatewayProvider.exponent)."""
 
     kind: str  # "payment"
     source_id: str
