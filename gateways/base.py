@@ -165,6 +165,7 @@ class ReceivedEvent:
     livemode: bool
     payload: dict
     kind: EventKind
+    occurred_at: datetime | None = None  # aware, UTC, when the gateway dated it
 
 
 class GatewayNotConfigured(RuntimeError):

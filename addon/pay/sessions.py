@@ -11,7 +11,7 @@ one payable Checkout page: opening one expires the others, completing one expire
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from huey.exceptions import TaskLockedException
@@ -95,7 +95,8 @@ def on_event(event_row: GatewayEvent | int) -> None:
     what is left to pay); an expired one is marked expired. Never raises for the gateway's
     sake: open pages also expire on their own within the hour."""
     row = db.session.get(GatewayEvent, event_row) if isinstance(event_row, int) else event_row
-    update = kind(row.source).build().checkout_update(row.payload) if row is not None else None
+    provider = kind(row.source).build() if row is not None else None
+    update = provider.checkout_update(row.payload) if provider is not None else None
     if update is None or update.status not in (COMPLETE, EXPIRED):
         return
     found = db.session.scalars(
@@ -105,7 +106,7 @@ def on_event(event_row: GatewayEvent | int) -> None:
     for session in found:
         session.status = update.status
     db.session.commit()
-    paid_at = _event_time(row)
+    paid_at = provider.event(row.payload).occurred_at or row.received_at
     for session in found:
         if session.status != COMPLETE:
             continue
@@ -184,13 +185,6 @@ def _has_posting(session: CheckoutSession) -> bool:
 def _exponent(gateway_id: int, currency: str) -> int:
     """The exponent the gateway wrote its amounts in `currency` with."""
     return exponent(db.session.get(Gateway, gateway_id).kind, currency)
-
-
-def _event_time(row: GatewayEvent) -> datetime:
-    created = row.payload.get("created")
-    if isinstance(created, int) and not isinstance(created, bool):
-        return datetime.fromtimestamp(created, tz=UTC)
-    return row.received_at
 
 
 def _open_rows(company_id: int, invoice_id: str) -> list[CheckoutSession]:

@@ -41,7 +41,7 @@ def received(event: Mapping) -> ReceivedEvent:
     event_id, event_type = event.get("id"), event.get("type")
     if not isinstance(event_id, str) or not event_id or not isinstance(event_type, str):
         raise ValueError("a Stripe event has an id and a type")
-    account = event.get("account")
+    account, created = event.get("account"), event.get("created")
     if event_type == DEAUTHORIZED:
         kind = EventKind.DEAUTHORIZED
     elif event_type in READERS:
@@ -50,7 +50,9 @@ def received(event: Mapping) -> ReceivedEvent:
         kind = EventKind.OTHER
     return ReceivedEvent(id=event_id, type=event_type,
                          account_id=account if isinstance(account, str) else None,
-                         livemode=bool(event.get("livemode")), payload=dict(event), kind=kind)
+                         livemode=bool(event.get("livemode")), payload=dict(event), kind=kind,
+                         occurred_at=datetime.fromtimestamp(created, tz=UTC)
+                         if isinstance(created, int) and not isinstance(created, bool) else None)
 
 
 def checkout_update(event: Mapping) -> CheckoutState | None:

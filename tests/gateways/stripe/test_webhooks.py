@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import UTC, datetime
 
 import pytest
 import stripe
@@ -121,3 +122,13 @@ def test_a_stored_event_reads_back_as_it_was_received():
     (event,) = receive(PAYLOAD, {"Stripe-Signature": header()})
 
     assert StripeGateway("ca_P", "sk_test_k").event(event.payload) == event
+
+
+def test_an_event_is_dated_by_stripe_when_it_says_when():
+    dated = json.dumps({**EVENT, "created": 1764576000}).encode()
+
+    (event,) = receive(dated, {"Stripe-Signature": header(dated)})
+    (undated,) = receive(PAYLOAD, {"Stripe-Signature": header()})
+
+    assert event.occurred_at == datetime(2025, 12, 1, 8, 0, tzinfo=UTC)
+    assert undated.occurred_at is None
