@@ -100,23 +100,26 @@ def _register_request_hooks(app: Flask) -> None:
         return response
 
 
-# Where a form of Remit may lead, through its redirect: the platforms' consent pages, Stripe's
-# Connect and Checkout pages (browsers check `form-action` on every redirect of a submission).
-FORM_DESTINATIONS = ("https://appcenter.intuit.com", "https://login.xero.com",
-                     "https://connect.stripe.com", "https://checkout.stripe.com")
+# Where a form of Remit may lead, through its redirect: the platforms' consent pages, and each
+# gateway's pages (its `page_origins`: connect, checkout). Browsers check `form-action` on
+# every redirect of a submission.
+FORM_DESTINATIONS = ("https://appcenter.intuit.com", "https://login.xero.com")
 
 
 def content_security_policy(app: Flask) -> str:
     """Only Remit's own files run or load; forms go to Remit or the vendors' pages; only
     QuickBooks and Xero (FRAME_ANCESTORS) may frame it. `form-action` does not fall back on
     `default-src`, hence its own list, moved onto the stand-ins in sandbox mode."""
+    from addon.gateways.registry import KINDS
     from addon.vendors import relocate
 
     def origin(url: str) -> str:
         parts = urlsplit(relocate(url, app.config["VENDOR_HOSTS"]))
         return f"{parts.scheme}://{parts.netloc}"
 
-    form_action = dict.fromkeys(["'self'", *(origin(url) for url in FORM_DESTINATIONS)])
+    destinations = [*FORM_DESTINATIONS,
+                    *(url for gateway in KINDS.values() for url in gateway.page_origins)]
+    form_action = dict.fromkeys(["'self'", *(origin(url) for url in destinations)])
     frame_ancestors = ["'self'", *app.config["FRAME_ANCESTORS"].split()]
     return "; ".join([
         "default-src 'self'",

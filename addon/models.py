@@ -362,11 +362,18 @@ class Posting(Timestamped, db.Model):
 
     @property
     def amount(self) -> Decimal:
-        return money.from_minor(self.amount_minor, self.currency)
+        return money.from_minor(self.amount_minor, self.currency, self._exponent())
 
     @amount.setter
     def amount(self, value: Decimal) -> None:
-        self.amount_minor = money.to_minor(value, self.currency)
+        self.amount_minor = money.to_minor(value, self.currency, self._exponent())
+
+    def _exponent(self) -> int | None:
+        """The amount is in its gateway's minor unit (ISO 4217's without a gateway)."""
+        from addon.gateways.registry import exponent  # the registry imports the models
+
+        gateway = db.session.get(Gateway, self.gateway_id) if self.gateway_id else None
+        return exponent(gateway.kind, self.currency) if gateway is not None else None
 
 
 class CheckoutSession(Timestamped, db.Model):

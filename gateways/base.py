@@ -9,6 +9,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Literal, Protocol
 
 Landing = Literal["login", "register"]
@@ -144,7 +145,7 @@ class MoneyMovement:
     """Money that moved on a connected account, read from one gateway event. Several events of
     one payment give equal movements with the same `source_id` (for Stripe the PaymentIntent
     id), which is what the add-on deduplicates on. Amounts stay in minor units: the add-on
-    converts them with its currency exponents."""
+    converts them with the gateway's exponent (GatewayProvider.exponent)."""
 
     kind: str  # "payment"
     source_id: str
@@ -155,6 +156,34 @@ class MoneyMovement:
     amount_minor: int
     metadata: dict[str, str]  # as set at checkout; may lack Remit's keys (paid elsewhere)
     occurred_at: datetime  # aware, UTC
+
+
+class EventKind(StrEnum):
+    """What a gateway event means to the add-on, whatever the gateway calls it."""
+
+    PAYMENT = "payment"  # money moved: the add-on reads it through movements()
+    DEAUTHORIZED = "deauthorized"  # the account disconnected the platform
+    OTHER = "other"  # kept, changes nothing the add-on tracks
+
+
+@dataclass(frozen=True)
+class ReceivedEvent:
+    """One verified gateway event. `id` is unique per gateway (the add-on stores each once);
+    `type` is the gateway's own name for it, kept for people and logs; `payload` is the event
+    as the gateway sent it (JSON-ready), from which GatewayProvider.event and movements read
+    it again later."""
+
+    id: str
+    type: str
+    account_id: str | None
+    livemode: bool
+    payload: dict
+    kind: EventKind
+    occurred_at: datetime | None = None  # aware, UTC, when the gateway dated it
+
+
+class GatewayNotConfigured(RuntimeError):
+    """Real mode without the gateway's platform credentials: it cannot be offered."""
 
 
 class GatewayError(Exception):
@@ -246,9 +275,41 @@ class GatewayProvider(Protocol):
         """Disconnect the account from the platform (GatewayAuthError: it already was)."""
         ...
 
-    def verify_event(self, payload: bytes, signature_header: str | None, secret: str | None,
-                     tolerance: int = 300) -> dict:
-        """The event as a dict once its signature and age check out, else WebhookRejected."""
+    # How long a hosted payment page the add-on opens stays payable, in seconds.
+    session_lifetime: int
+    # Origins of the gateway's pages a form of the add-on may lead to (connect, checkout):
+    # the Content-Security-Policy's form-action lists them.
+    page_origins: tuple[str, ...]
+    # The event types checkout_update() may read a page's end from (to find stored ones).
+    checkout_event_types: frozenset[str]
+
+    def receive(self, body: bytes, headers: Mapping[str, str],
+                secret: str | None) -> list[ReceivedEvent]:
+        """The events of one webhook request (a batch is several), once the gateway's own
+        check of the whole request (a signature header, or one inside the body) passes; else
+        WebhookRejected. Pure: no HTTP."""
+        ...
+
+    def event(self, payload: Mapping) -> ReceivedEvent:
+        """A stored event's payload read again (what receive() gave as `payload`). Pure."""
+        ...
+
+    def checkout_update(self, payload: Mapping) -> CheckoutState | None:
+        """The hosted payment page a stored event says was paid ("complete") or closed
+        ("expired"), else None. Pure."""
+        ...
+
+    def exponent(self, currency: str) -> int:
+        """The decimal places of the gateway's minor unit in `currency` (2 for cents): every
+        minor-unit amount of this gateway is read with it. Pure: no HTTP."""
+        ...
+
+    def payment_label(self, *, source_id: str, charge_id: str | None, account_id: str) -> str:
+        """How a payment is named in the ledger's memo, in the gateway's words. Pure."""
+        ...
+
+    def dashboard_url(self, *, account_id: str, source_id: str, livemode: bool) -> str | None:
+        """The payment's page in the gateway's own dashboard, or None. Pure."""
         ...
 
     def create_checkout(self, request: CheckoutRequest) -> CheckoutSession:

@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from addon.current import company_for_user, current_company, login_required
 from addon.extensions import db
+from addon.gateways.registry import GatewayNotConfigured, kind
 from addon.jobs import post_payment_task
-from addon.models import Company, Posting, WorkStatus
+from addon.models import Company, Gateway, Posting, WorkStatus
 from addon.pay.views import pay_link
 
 bp = Blueprint("activity", __name__)
@@ -30,6 +31,7 @@ def activity():
         link = pay_link(company.id, invoice_id)
     return render_template("activity/activity.html", company=company, postings=postings,
                            WorkStatus=WorkStatus, ledger_url=lambda p: _ledger_url(company, p),
+                           gateway_link=_gateway_link,
                            pay_link=link, invoice_id=invoice_id)
 
 
@@ -63,3 +65,21 @@ def _ledger_url(company: Company, posting: Posting) -> str | None:
     if current_app.config["SANDBOX_MODE"]:
         return f"{current_app.config['SANDBOX_URL']}/{company.ledger.key}/"
     return company.ledger.payment_url.format(id=first)
+
+
+def _gateway_link(posting: Posting) -> tuple[str, str] | None:
+    """The payment's page in its gateway's dashboard and the gateway's name, when the gateway
+    offers one; the sandbox's console for that gateway in sandbox mode."""
+    gateway = db.session.get(Gateway, posting.gateway_id) if posting.gateway_id else None
+    gateway_kind = kind(gateway.kind) if gateway is not None else None
+    if gateway_kind is None:
+        return None
+    if current_app.config["SANDBOX_MODE"]:
+        return f"{current_app.config['SANDBOX_URL']}/{gateway.kind}/", gateway_kind.display_name
+    try:
+        url = gateway_kind.build().dashboard_url(account_id=gateway.account_id,
+                                                 source_id=posting.source_id,
+                                                 livemode=gateway.livemode)
+    except GatewayNotConfigured:
+        return None
+    return (url, gateway_kind.display_name) if url else None

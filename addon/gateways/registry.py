@@ -1,7 +1,7 @@
 """The payment gateways Remit can connect: one entry each, built from settings.
 
-A second gateway is one package under gateways/ implementing gateways.base.GatewayProvider, and
-one entry here.
+A second gateway is one package under gateways/ implementing gateways.base.GatewayProvider
+(with its own factory from settings), and one entry here.
 """
 
 from __future__ import annotations
@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+import gateways.stripe
 from addon.vendors import located
-from gateways.base import GatewayProvider, Setting
+from gateways.base import GatewayNotConfigured, GatewayProvider, Setting
 from gateways.stripe.settings import SETTINGS as STRIPE_SETTINGS
 
-
-class GatewayNotConfigured(RuntimeError):
-    """Real mode without this gateway's platform credentials."""
+__all__ = ["KINDS", "GatewayKind", "GatewayNotConfigured", "exponent", "kind", "provider"]
 
 
 @dataclass(frozen=True)
@@ -26,29 +25,22 @@ class GatewayKind:
     key: str
     display_name: str
     summary: object  # a lazy translated string
-    build: Callable[[], GatewayProvider]
-    webhook_secret: Callable[[], str | None]  # None refuses every event
-    signature_header: str
+    factory: Callable[..., GatewayProvider]  # (settings, locate) -> provider
+    secret: Callable[..., str | None]  # (settings) -> webhook signing secret
+    # Decimal places of the gateway's minor unit per currency: pure, known without
+    # credentials, so stored amounts are read back the way the gateway wrote them.
+    exponent: Callable[[str], int]
+    # Origins of the gateway's pages a form of Remit may lead to (CSP form-action).
+    page_origins: tuple[str, ...]
     settings: tuple[Setting, ...] = ()  # what the plugin reads (addon/settings.py lists them)
 
+    def build(self) -> GatewayProvider:
+        """The provider on this deployment's settings (stand-ins in sandbox mode);
+        GatewayNotConfigured without its credentials."""
+        return self.factory(current_app.config, located)
 
-def _stripe() -> GatewayProvider:
-    from gateways.stripe import StripeGateway
-
-    config = current_app.config
-    if not (config.get("STRIPE_CLIENT_ID") and config.get("STRIPE_SECRET_KEY")):
-        raise GatewayNotConfigured("Set REMIT_STRIPE_CLIENT_ID and REMIT_STRIPE_SECRET_KEY.")
-    return StripeGateway(
-        client_id=config["STRIPE_CLIENT_ID"],
-        secret_key=config["STRIPE_SECRET_KEY"],
-        connect_base=located("https://connect.stripe.com"),
-        api_base=located("https://api.stripe.com"),
-        timeout=config["HTTP_TIMEOUT"],
-    )
-
-
-def _stripe_webhook_secret() -> str | None:
-    return current_app.config.get("STRIPE_WEBHOOK_SECRET") or None
+    def webhook_secret(self) -> str | None:
+        return self.secret(current_app.config)
 
 
 KINDS: dict[str, GatewayKind] = {
@@ -56,9 +48,10 @@ KINDS: dict[str, GatewayKind] = {
         key="stripe",
         display_name="Stripe",
         summary=_l("Cards, wallets and bank debits, paid into your Stripe account."),
-        build=_stripe,
-        webhook_secret=_stripe_webhook_secret,
-        signature_header="Stripe-Signature",
+        factory=gateways.stripe.from_settings,
+        secret=gateways.stripe.webhook_secret,
+        exponent=gateways.stripe.exponent,
+        page_origins=gateways.stripe.StripeGateway.page_origins,
         settings=STRIPE_SETTINGS,
     ),
 }
@@ -70,3 +63,8 @@ def kind(key: str) -> GatewayKind | None:
 
 def provider(key: str) -> GatewayProvider:
     return KINDS[key].build()
+
+
+def exponent(key: str, currency: str) -> int:
+    """The decimal places gateway `key` writes `currency` amounts with."""
+    return KINDS[key].exponent(currency)

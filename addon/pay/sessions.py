@@ -11,7 +11,7 @@ one payable Checkout page: opening one expires the others, completing one expire
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from huey.exceptions import TaskLockedException
@@ -19,15 +19,13 @@ from sqlalchemy import and_, or_, select
 
 from addon import money
 from addon.extensions import db
-from addon.gateways.registry import kind
+from addon.gateways.registry import exponent, kind
 from addon.models import CheckoutSession, Gateway, GatewayEvent, Posting, WorkStatus, utcnow
 from addon.queue import huey
 from gateways.base import METADATA_AMOUNTS, METADATA_INVOICES, GatewayError
 
 log = logging.getLogger(__name__)
-OPEN, COMPLETE, EXPIRED = "open", "complete", "expired"
-COMPLETED_EVENT = "checkout.session.completed"
-EXPIRED_EVENT = "checkout.session.expired"
+OPEN, COMPLETE, EXPIRED = "open", "complete", "expired"  # gateways.base.CheckoutState.status
 # Past its expires_at Stripe has expired a session itself; a minute's grace for clock drift.
 EXPIRY_GRACE = timedelta(minutes=1)
 # Stripe dates events to the second: a page opened within a second of a payment may have been
@@ -97,17 +95,18 @@ def on_event(event_row: GatewayEvent | int) -> None:
     what is left to pay); an expired one is marked expired. Never raises for the gateway's
     sake: open pages also expire on their own within the hour."""
     row = db.session.get(GatewayEvent, event_row) if isinstance(event_row, int) else event_row
-    if row is None or row.event_type not in (COMPLETED_EVENT, EXPIRED_EVENT):
+    provider = kind(row.source).build() if row is not None else None
+    update = provider.checkout_update(row.payload) if provider is not None else None
+    if update is None or update.status not in (COMPLETE, EXPIRED):
         return
-    session_id = ((row.payload.get("data") or {}).get("object") or {}).get("id")
     found = db.session.scalars(
         select(CheckoutSession).join(Gateway, Gateway.id == CheckoutSession.gateway_id)
-        .where(CheckoutSession.session_id == session_id, Gateway.account_id == row.account_id)
+        .where(CheckoutSession.session_id == update.id, Gateway.account_id == row.account_id)
     ).all()
     for session in found:
-        session.status = COMPLETE if row.event_type == COMPLETED_EVENT else EXPIRED
+        session.status = update.status
     db.session.commit()
-    paid_at = _event_time(row)
+    paid_at = provider.event(row.payload).occurred_at or row.received_at
     for session in found:
         if session.status != COMPLETE:
             continue
@@ -124,10 +123,11 @@ def on_event(event_row: GatewayEvent | int) -> None:
 
 
 def not_yet_posted(company_id: int, invoice_id: str, currency: str,
-                   ledger_read_at: datetime) -> Decimal:
+                   ledger_read_at: datetime, places: int | None = None) -> Decimal:
     """What Stripe has taken for the invoice that the ledger read of `ledger_read_at` does not
     show: postings still on their way (not done or ignored), postings done after that read,
-    and completed sessions whose payment has no posting yet."""
+    and completed sessions whose payment has no posting yet. `places`: the exponent of the
+    gateway the invoice is paid through."""
     total = Decimal(0)
     unsettled = select(Posting).where(
         Posting.company_id == company_id, Posting.kind == "payment",
@@ -141,8 +141,9 @@ def not_yet_posted(company_id: int, invoice_id: str, currency: str,
             CheckoutSession.company_id == company_id, CheckoutSession.invoice_id == invoice_id,
             CheckoutSession.status == COMPLETE)):
         if not _has_posting(session):
-            total += money.from_minor(session.amount_minor, session.currency)
-    return total.quantize(Decimal(1).scaleb(-money.exponent(currency)))
+            total += money.from_minor(session.amount_minor, session.currency,
+                                      _exponent(session.gateway_id, session.currency))
+    return total.quantize(Decimal(1).scaleb(-money.exponent(currency, places)))
 
 
 def _share(posting: Posting, invoice_id: str) -> Decimal | None:
@@ -161,30 +162,29 @@ def _share(posting: Posting, invoice_id: str) -> Decimal | None:
 
 def _has_posting(session: CheckoutSession) -> bool:
     """Whether the session's payment has a posting (counted above, or in the ledger). Its
-    PaymentIntent is read from the stored completion event, received after the session was
+    payment is read from the stored completion event, received after the session was
     opened; without that event (the completion was learnt from Stripe before the webhook
     arrived) the payment counts as not posted — at worst for the few seconds until it does."""
-    account_id = db.session.get(Gateway, session.gateway_id).account_id
+    gateway = db.session.get(Gateway, session.gateway_id)
+    provider = kind(gateway.kind).build()
     events = db.session.scalars(select(GatewayEvent).where(
-        GatewayEvent.event_type == COMPLETED_EVENT, GatewayEvent.account_id == account_id,
+        GatewayEvent.source == gateway.kind,
+        GatewayEvent.event_type.in_(sorted(provider.checkout_event_types)),
+        GatewayEvent.account_id == gateway.account_id,
         GatewayEvent.received_at >= session.created_at))
     for event in events:
-        paid = (event.payload.get("data") or {}).get("object") or {}
-        if paid.get("id") != session.session_id:
+        update = provider.checkout_update(event.payload)
+        if update is None or update.status != COMPLETE or update.id != session.session_id:
             continue
-        intent = paid.get("payment_intent")
-        intent = intent.get("id") if isinstance(intent, dict) else intent
         return db.session.scalar(select(Posting.id).where(
             Posting.company_id == session.company_id, Posting.kind == "payment",
-            Posting.source_id == intent)) is not None
+            Posting.source_id == update.payment_id)) is not None
     return False
 
 
-def _event_time(row: GatewayEvent) -> datetime:
-    created = row.payload.get("created")
-    if isinstance(created, int) and not isinstance(created, bool):
-        return datetime.fromtimestamp(created, tz=UTC)
-    return row.received_at
+def _exponent(gateway_id: int, currency: str) -> int:
+    """The exponent the gateway wrote its amounts in `currency` with."""
+    return exponent(db.session.get(Gateway, gateway_id).kind, currency)
 
 
 def _open_rows(company_id: int, invoice_id: str) -> list[CheckoutSession]:

@@ -3,8 +3,8 @@ on the company's connected account (a direct charge) with Remit's metadata, so t
 comes back by webhook and is posted to that invoice.
 
 The amount due shown and accepted is the ledger's balance less what Stripe has taken and the
-ledger does not show yet (sessions.py); amounts are read and written in the page's locale and
-checked against the gateway's limits before any gateway call."""
+ledger does not show yet (sessions.py); amounts are read and written in the page's locale, in
+the gateway's minor unit, and checked against the gateway's limits before any gateway call."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from addon import money
 from addon.extensions import db
-from addon.gateways.registry import kind
+from addon.gateways.registry import exponent, kind
 from addon.ledger import connector_for
 from addon.models import (
     Company,
@@ -45,7 +45,6 @@ from gateways.base import (
     GatewayProvider,
     GatewayRejected,
 )
-from gateways.stripe.const import SESSION_LIFETIME
 
 bp = Blueprint("pay", __name__)
 __all__ = ["bp", "pay_link"]
@@ -77,37 +76,40 @@ def invoice_page(token: str):
     gateway = _gateway_for(company, invoice.currency)
     if gateway is None:
         return _problem("no_gateway", 200, invoice=invoice)
+    places = exponent(gateway.kind, invoice.currency)
     if request.method == "GET":
         sessions.refresh_open(company.id, invoice.id)
-    due = _due(company, invoice, read_at)
+    due = _due(company, invoice, read_at, places)
     if due <= 0:
         return _problem("recording", 200, invoice=invoice)
     if request.method == "GET":
-        return _page(company, invoice, due, _shown(due, invoice.currency))
-    return _checkout(token, company, gateway, invoice, due, read_at)
+        return _page(company, invoice, due, _shown(due, invoice.currency, places), places)
+    return _checkout(token, company, gateway, invoice, due, read_at, places)
 
 
 def _checkout(token: str, company: Company, gateway: Gateway, invoice: Invoice, due: Decimal,
-              read_at: float):
+              read_at: float, places: int):
     """Pay: the amount checked, the invoice's other pages closed (one may have been paid
     meanwhile: then what is due is counted again), and a new page opened, under the invoice's
-    lock."""
+    lock. `places`: the gateway's exponent for the invoice's currency."""
     raw = request.form.get("amount", "")
     provider = kind(gateway.kind).build()
     limits = provider.charge_limits(invoice.currency)
-    amount, error = amounts.check(raw, invoice.currency, due, limits, _locale())
+    amount, error = amounts.check(raw, invoice.currency, due, limits, _locale(), places)
     if error:
-        return _page(company, invoice, due, raw, error), 400
+        return _page(company, invoice, due, raw, places, error), 400
     try:
         with sessions.invoice_lock(company.id, invoice.id):
             if sessions.close_open(company.id, invoice.id):  # an older page was just paid
-                due = _due(company, invoice, read_at)
+                due = _due(company, invoice, read_at, places)
                 if due <= 0:
                     return _problem("recording", 200, invoice=invoice)
                 if amount > due:
-                    return _page(company, invoice, due, raw,
-                                 amounts.too_much(due, invoice.currency, _locale())), 400
-            return _open_checkout(token, company, gateway, provider, invoice, amount, raw, due)
+                    return _page(company, invoice, due, raw, places,
+                                 amounts.too_much(due, invoice.currency, _locale(),
+                                                  places)), 400
+            return _open_checkout(token, company, gateway, provider, invoice, amount, raw, due,
+                                  places)
     except TaskLockedException:  # the same invoice's Pay pressed in another tab this instant
         return _problem("unavailable", 409, invoice=invoice)
     except GatewayError:
@@ -116,11 +118,11 @@ def _checkout(token: str, company: Company, gateway: Gateway, invoice: Invoice, 
 
 
 def _open_checkout(token: str, company: Company, gateway: Gateway, provider: GatewayProvider,
-                   invoice: Invoice, amount: Decimal, raw: str, due: Decimal):
+                   invoice: Invoice, amount: Decimal, raw: str, due: Decimal, places: int):
     """A Checkout Session for `amount`, recorded, and the customer sent to it; a refusal of
     the amount by the gateway (limits it knows better than its table) is said on the page."""
-    amount_minor = money.to_minor(amount, invoice.currency)
-    expires_at = utcnow().replace(microsecond=0) + timedelta(seconds=SESSION_LIFETIME)
+    amount_minor = money.to_minor(amount, invoice.currency, places)
+    expires_at = utcnow().replace(microsecond=0) + timedelta(seconds=provider.session_lifetime)
     try:
         session = provider.create_checkout(CheckoutRequest(
             account_id=gateway.account_id, currency=invoice.currency, amount_minor=amount_minor,
@@ -136,18 +138,18 @@ def _open_checkout(token: str, company: Company, gateway: Gateway, provider: Gat
         ))
     except GatewayRejected as refused:
         message = amounts.limit_message(refused.code, provider.charge_limits(invoice.currency),
-                                        invoice.currency, _locale())
+                                        invoice.currency, _locale(), places)
         if message is None:
             raise
-        return _page(company, invoice, due, raw, message), 400
+        return _page(company, invoice, due, raw, places, message), 400
     sessions.record(gateway, invoice.id, session.id, amount_minor, invoice.currency, expires_at)
     return redirect(session.url, code=303)
 
 
-def _due(company: Company, invoice: Invoice, read_at: float) -> Decimal:
+def _due(company: Company, invoice: Invoice, read_at: float, places: int) -> Decimal:
     """The ledger's balance less what Stripe took that the ledger read does not show yet."""
     waiting = sessions.not_yet_posted(company.id, invoice.id, invoice.currency,
-                                      datetime.fromtimestamp(read_at, tz=UTC))
+                                      datetime.fromtimestamp(read_at, tz=UTC), places)
     return invoice.balance - waiting
 
 
@@ -164,18 +166,19 @@ def _gateway_for(company: Company, currency: str) -> Gateway | None:
     )
 
 
-def _page(company: Company, invoice: Invoice, due: Decimal, amount: str,
+def _page(company: Company, invoice: Invoice, due: Decimal, amount: str, places: int,
           error: str | None = None):
     return render_template("pay/invoice.html", invoice=invoice, company=company,
-                           due=_shown(due, invoice.currency), amount=amount, error=error)
+                           due=_shown(due, invoice.currency, places), amount=amount,
+                           error=error)
 
 
 def _problem(reason: str, status: int, invoice: Invoice | None = None):
     return render_template("pay/problem.html", reason=reason, invoice=invoice), status
 
 
-def _shown(amount: Decimal, currency: str) -> str:
-    return money.format_amount(amount, currency, _locale())
+def _shown(amount: Decimal, currency: str, places: int) -> str:
+    return money.format_amount(amount, currency, _locale(), places)
 
 
 def _locale() -> str:

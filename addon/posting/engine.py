@@ -1,6 +1,6 @@
 """Money movement -> ledger posting, as pure functions: no database, no network, no clock.
 
-A Stripe payment for one or more invoices becomes one PaymentPosting in the mapped accounts:
+A gateway payment for one or more invoices becomes one PaymentPosting in the mapped accounts:
 each invoice takes what was paid for it up to its balance due, the rest is the customer's credit.
 Every check that can fail here fails before anything is written, with a reason a person can act
 on; the idempotency key depends only on what was paid (and the attempt generation, which moves
@@ -16,7 +16,6 @@ from datetime import date
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from addon import money
-from addon.platforms import registered
 from connectors.base import InvoiceApplication, PaymentPosting
 from gateways.base import METADATA_AMOUNTS, METADATA_INVOICES
 
@@ -29,12 +28,17 @@ class PostingRefused(ValueError):
 class Payment:
     """What the engine needs of a gateway payment (from gateways.base.MoneyMovement)."""
 
-    source_id: str  # e.g. the Stripe PaymentIntent id: shared by every event of one payment
+    source_id: str  # the gateway's payment id: shared by every event of one payment
     charge_id: str | None
     account_id: str
     currency: str
     amount_minor: int
     metadata: dict[str, str]
+    exponent: int | None = None  # the gateway's for `currency` (None: ISO 4217's)
+
+    @property
+    def quantum(self) -> Decimal:
+        return Decimal(1).scaleb(-money.exponent(self.currency, self.exponent))
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,7 @@ def idempotency_key(company_id: int, kind: str, source_id: str, generation: int 
 
 def applications(payment: Payment) -> tuple[InvoiceApplication, ...]:
     """The invoices a payment settles, from the metadata Remit put on the Checkout Session."""
-    # Stripe caps a metadata value at 500 characters, which bounds the invoices per payment.
+    # Gateways cap metadata values (Stripe: 500 characters), which bounds the invoices.
     ids = [part.strip() for part in payment.metadata.get(METADATA_INVOICES, "").split(",")]
     amounts = [part.strip() for part in payment.metadata.get(METADATA_AMOUNTS, "").split(",")]
     if not any(ids):
@@ -70,7 +74,7 @@ def applications(payment: Payment) -> tuple[InvoiceApplication, ...]:
         parsed = [Decimal(amount) for amount in amounts]
     except InvalidOperation:
         raise PostingRefused("The payment carries an amount that is not a number.") from None
-    places = Decimal(1).scaleb(-money.exponent(payment.currency))
+    places = payment.quantum
     if any(a <= 0 or a != a.quantize(places) for a in parsed):
         raise PostingRefused(f"Invoice amounts must be positive and exact in {payment.currency}.")
     return tuple(InvoiceApplication(i, a.quantize(places)) for i, a in zip(ids, parsed,
@@ -86,17 +90,18 @@ class Split:
     applied: tuple[InvoiceApplication, ...]
     credit: Decimal
 
-    def as_payload(self, currency: str) -> dict:
-        """Minor units (ints): JSON keeps them exactly."""
-        return {"applied": [[a.invoice_id, money.to_minor(a.amount, currency)]
+    def as_payload(self, currency: str, places: int | None = None) -> dict:
+        """Minor units (ints, in the gateway's exponent `places`): JSON keeps them exactly."""
+        return {"applied": [[a.invoice_id, money.to_minor(a.amount, currency, places)]
                             for a in self.applied],
-                "credit": money.to_minor(self.credit, currency)}
+                "credit": money.to_minor(self.credit, currency, places)}
 
     @classmethod
-    def from_payload(cls, stored: dict, currency: str) -> Split:
-        return cls(tuple(InvoiceApplication(invoice_id, money.from_minor(minor, currency))
+    def from_payload(cls, stored: dict, currency: str, places: int | None = None) -> Split:
+        return cls(tuple(InvoiceApplication(invoice_id,
+                                            money.from_minor(minor, currency, places))
                          for invoice_id, minor in stored["applied"]),
-                   money.from_minor(stored["credit"], currency))
+                   money.from_minor(stored["credit"], currency, places))
 
 
 def split(payment: Payment, balances: Balances[str, Decimal]) -> Split:
@@ -104,7 +109,7 @@ def split(payment: Payment, balances: Balances[str, Decimal]) -> Split:
     id, read from the ledger just before writing); the excess becomes the customer's credit.
     An invoice already paid (or void: nothing due) takes nothing, so all of it is credit.
     Exact in the currency's exponent: never rounds up past a balance."""
-    places = Decimal(1).scaleb(-money.exponent(payment.currency))
+    places = payment.quantum
     due = {invoice_id: max(Decimal(0), balance) for invoice_id, balance in balances.items()}
     applied, credit = [], Decimal(0).quantize(places)
     for wanted in applications(payment):
@@ -119,16 +124,16 @@ def split(payment: Payment, balances: Balances[str, Decimal]) -> Split:
 
 
 def payment_posting(*, company_id: int, home_currency: str, payment: Payment,
-                    mapping: Mapping | None, customer_id: str, paid_on: date,
+                    mapping: Mapping | None, customer_id: str, paid_on: date, label: str,
                     exchange_rate: Decimal | None = None,
-                    landing: Split | None = None,
-                    reference_limit: int | None = None) -> PaymentPosting:
-    """`landing` (from split()) says what goes to the invoices and what stays as credit;
-    without it every invoice takes its whole amount. The reference keeps its last
-    `reference_limit` characters, by default as many as every registered ledger takes."""
+                    reference_limit: int, landing: Split | None = None) -> PaymentPosting:
+    """`label` names the payment in the gateway's words (GatewayProvider.payment_label), for
+    the memo; `landing` (from split()) says what goes to the invoices and what stays as
+    credit; without it every invoice takes its whole amount. The reference keeps its last
+    `reference_limit` characters, as many as the ledger takes (its descriptor says)."""
     if mapping is None:
         raise PostingRefused(f"The gateway has no accounts set for {payment.currency}.")
-    amount = money.from_minor(payment.amount_minor, payment.currency)
+    amount = money.from_minor(payment.amount_minor, payment.currency, payment.exponent)
     wanted = applications(payment)
     if sum(a.amount for a in wanted) != amount:
         raise PostingRefused(f"{amount} {payment.currency} was paid but the invoices add up to "
@@ -149,18 +154,12 @@ def payment_posting(*, company_id: int, home_currency: str, payment: Payment,
         deposit_account_id=mapping.deposit_account_id,
         receivable_account_id=mapping.receivable_account_id,
         applications=landing.applied,
-        reference=reference[-(reference_limit or _shortest_reference()):],
-        memo=(f"Stripe payment {payment.source_id}"
-              + (f", charge {payment.charge_id}" if payment.charge_id else "")
-              + f", account {payment.account_id} (recorded by Remit)"),
+        reference=reference[-reference_limit:],
+        memo=f"{label} (recorded by Remit)",
         exchange_rate=exchange_rate if foreign else None,
         credit=landing.credit,
     )
 
-
-def _shortest_reference() -> int:
-    """The reference length every registered ledger accepts (QuickBooks' PaymentRefNum: 21)."""
-    return min(ledger.reference_limit for ledger in registered().values())
 
 
 def _check_landing(landing: Split, wanted: tuple[InvoiceApplication, ...],

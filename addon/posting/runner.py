@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from addon import money
 from addon.extensions import db
+from addon.gateways.registry import kind as gateway_kind
 from addon.ledger import RULES, connector_for
 from addon.models import (
     Company,
@@ -162,7 +163,8 @@ def _plan(posting: Posting, gateway: Gateway, connector: Connector):
     read each): its balance due decides what is applied and what stays as credit, its customer
     and rate fill what the payment does not say."""
     payment = engine.Payment(**{k: v for k, v in posting.payload.items()
-                                if k not in ("paid_on", "split")})
+                                if k not in ("paid_on", "split")},
+                             exponent=gateway_kind(gateway.kind).exponent(posting.currency))
     applied = engine.applications(payment)
     row = db.session.scalar(select(GatewayCurrency).where(
         GatewayCurrency.gateway_id == gateway.id, GatewayCurrency.currency == posting.currency))
@@ -180,11 +182,14 @@ def _plan(posting: Posting, gateway: Gateway, connector: Connector):
     balances = {a.invoice_id: invoice.balance for a, invoice in zip(applied, invoices,
                                                                     strict=True)}
     landing = _landing(posting, payment, balances)
+    label = gateway_kind(gateway.kind).build().payment_label(
+        source_id=payment.source_id, charge_id=payment.charge_id, account_id=payment.account_id)
     return engine.payment_posting(
         company_id=gateway.company_id, home_currency=gateway.company.home_currency,
-        payment=payment, mapping=mapping, customer_id=customer,
+        payment=payment, mapping=mapping, customer_id=customer, label=label,
         paid_on=date.fromisoformat(posting.payload["paid_on"]),
         exchange_rate=invoices[0].exchange_rate, landing=landing,
+        reference_limit=gateway.company.ledger.reference_limit,
     )
 
 
@@ -197,11 +202,13 @@ def _landing(posting: Posting, payment: engine.Payment, balances: dict) -> engin
     decides afresh."""
     stored = (posting.payload or {}).get("split")
     if stored and stored.get("generation") == posting.generation:
-        return engine.Split.from_payload(stored, posting.currency)
+        return engine.Split.from_payload(stored, posting.currency, payment.exponent)
     landing = engine.split(payment, balances)
     posting.payload = {**posting.payload, "split": {
-        "generation": posting.generation, **landing.as_payload(posting.currency)}}
-    posting.credit_minor = money.to_minor(landing.credit, posting.currency) or None
+        "generation": posting.generation,
+        **landing.as_payload(posting.currency, payment.exponent)}}
+    posting.credit_minor = money.to_minor(landing.credit, posting.currency,
+                                          payment.exponent) or None
     db.session.commit()
     return landing
 

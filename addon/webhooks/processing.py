@@ -11,21 +11,22 @@ from addon.extensions import db
 from addon.gateways.registry import kind
 from addon.models import Gateway, GatewayAudit, GatewayEvent, GatewayStatus, WorkStatus, utcnow
 from addon.posting.runner import claim_postings
+from gateways.base import EventKind, ReceivedEvent
 
 
-def store_event(source: str, event: dict) -> tuple[GatewayEvent, bool]:
+def store_event(source: str, event: ReceivedEvent) -> tuple[GatewayEvent, bool]:
     """The stored row, and whether this delivery created it (False: a redelivery)."""
-    existing = _find(source, event["id"])
+    existing = _find(source, event.id)
     if existing is not None:
         return existing, False
-    row = GatewayEvent(source=source, event_id=event["id"], event_type=event.get("type", ""),
-                       account_id=event.get("account"), livemode=bool(event.get("livemode")),
-                       payload=event, status=WorkStatus.PENDING)
+    row = GatewayEvent(source=source, event_id=event.id, event_type=event.type,
+                       account_id=event.account_id, livemode=event.livemode,
+                       payload=event.payload, status=WorkStatus.PENDING)
     try:
         with db.session.begin_nested():
             db.session.add(row)
     except IntegrityError:  # a concurrent delivery of the same event won the insert
-        return _find(source, event["id"]), False
+        return _find(source, event.id), False
     db.session.commit()
     return row, True
 
@@ -37,14 +38,15 @@ def process_event(event_row_id: int) -> tuple[WorkStatus, list[int]]:
         return (row.status if row else WorkStatus.IGNORED), []
     row.attempts += 1
     to_post: list[int] = []
-    handler = HANDLERS.get(row.event_type)
+    provider = kind(row.source).build()
+    handler = HANDLERS.get(provider.event(row.payload).kind)
     gateways = _gateways_for(row)
     if handler is not None and gateways:
         handler(row, gateways)
         row.status = WorkStatus.DONE
     else:
         try:
-            movements = kind(row.source).build().movements(row.payload)
+            movements = provider.movements(row.payload)
         except ValueError as malformed:  # an event lacking what a payment needs
             row.status, row.last_error = WorkStatus.FAILED, str(malformed)
             db.session.commit()
@@ -68,7 +70,7 @@ def _status_of(postings: list) -> WorkStatus:
 
 
 def _deauthorized(row: GatewayEvent, gateways: list[Gateway]) -> None:
-    """The account owner disconnected Remit in Stripe: stop using the account, keep the
+    """The account owner disconnected Remit at the gateway: stop using the account, keep the
     gateway's mappings so Reconnect restores it as it was."""
     for gateway in gateways:
         if gateway.disconnected_at is None:
@@ -79,7 +81,7 @@ def _deauthorized(row: GatewayEvent, gateways: list[Gateway]) -> None:
                                         new_value=row.event_id))
 
 
-HANDLERS = {"account.application.deauthorized": _deauthorized}
+HANDLERS = {EventKind.DEAUTHORIZED: _deauthorized}
 
 
 def _gateways_for(row: GatewayEvent) -> list[Gateway]:

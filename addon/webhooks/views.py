@@ -1,5 +1,6 @@
-"""The gateway webhook endpoint: verify the signature before anything else, store the event once
-(a redelivery is answered 2xx and not processed again), enqueue, answer at once."""
+"""The gateway webhook endpoint: the gateway verifies the whole request before anything else
+(its signature may be a header or inside the body), each event it yields is stored once (a
+redelivery is answered 2xx and not processed again) and enqueued; the answer comes at once."""
 
 from __future__ import annotations
 
@@ -22,14 +23,13 @@ log = logging.getLogger(__name__)
 def receive(kind_key: str):
     gateway_kind = kind(kind_key) or abort(404)
     try:
-        event = gateway_kind.build().verify_event(
-            request.get_data(), request.headers.get(gateway_kind.signature_header),
-            gateway_kind.webhook_secret(),
-        )
+        events = gateway_kind.build().receive(request.get_data(), request.headers,
+                                              gateway_kind.webhook_secret())
     except (WebhookRejected, GatewayNotConfigured) as refused:
         log.warning("Refused a %s webhook: %s", kind_key, refused)
         return jsonify(error="refused"), 400
-    row, created = store_event(kind_key, event)
-    if created:
+    stored = [store_event(kind_key, event) for event in events]
+    fresh = [row for row, created in stored if created]
+    for row in fresh:
         process_event_task(row.id)
-    return jsonify(received=True, duplicate=not created)
+    return jsonify(received=True, duplicate=bool(stored) and not fresh)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 CONNECT_BASE = "https://connect.stripe.com"
 API_BASE = "https://api.stripe.com"
+CHECKOUT_BASE = "https://checkout.stripe.com"  # where Checkout Sessions' pages live
+DASHBOARD_BASE = "https://dashboard.stripe.com"
 AUTHORIZE_PATH = "/oauth/authorize"
 TOKEN_PATH = "/oauth/token"  # noqa: S105 (a path, not a secret)
 DEAUTHORIZE_PATH = "/oauth/deauthorize"
@@ -34,6 +36,7 @@ PREFILL_KEYS = (
     "state", "zip", "physical_product", "product_description", "currency",
 )
 
+SIGNATURE_HEADER = "Stripe-Signature"
 WEBHOOK_TOLERANCE = 300  # seconds; Stripe's default (stripe.Webhook.DEFAULT_TOLERANCE)
 
 # A Checkout Session's `expires_at` must lie 30 minutes to 24 hours after its creation

@@ -26,7 +26,48 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
-from gateways.base import CURRENCY, MoneyMovement
+from gateways.base import CURRENCY, CheckoutState, EventKind, MoneyMovement, ReceivedEvent
+
+# The account's owner disconnected the platform in Stripe's dashboard (reference §4.1).
+DEAUTHORIZED = "account.application.deauthorized"
+# A Checkout Session was paid (or completed unpaid, for async methods) / expired unpaid.
+CHECKOUT_COMPLETED = "checkout.session.completed"
+CHECKOUT_EXPIRED = "checkout.session.expired"
+CHECKOUT_EVENTS = frozenset({CHECKOUT_COMPLETED, CHECKOUT_EXPIRED})
+
+
+def received(event: Mapping) -> ReceivedEvent:
+    """A verified snapshot event as the add-on stores it, typed by what it means."""
+    event_id, event_type = event.get("id"), event.get("type")
+    if not isinstance(event_id, str) or not event_id or not isinstance(event_type, str):
+        raise ValueError("a Stripe event has an id and a type")
+    account, created = event.get("account"), event.get("created")
+    if event_type == DEAUTHORIZED:
+        kind = EventKind.DEAUTHORIZED
+    elif event_type in READERS:
+        kind = EventKind.PAYMENT
+    else:
+        kind = EventKind.OTHER
+    return ReceivedEvent(id=event_id, type=event_type,
+                         account_id=account if isinstance(account, str) else None,
+                         livemode=bool(event.get("livemode")), payload=dict(event), kind=kind,
+                         occurred_at=datetime.fromtimestamp(created, tz=UTC)
+                         if isinstance(created, int) and not isinstance(created, bool) else None)
+
+
+def checkout_update(event: Mapping) -> CheckoutState | None:
+    """The Checkout Session a completion or expiry event is about, with its PaymentIntent
+    (a string or expanded); None for any other event."""
+    event_type = event.get("type")
+    if event_type not in CHECKOUT_EVENTS:
+        return None
+    session = (event.get("data") or {}).get("object") or {}
+    intent = session.get("payment_intent")
+    if isinstance(intent, Mapping):
+        intent = intent.get("id")
+    return CheckoutState(id=session.get("id"),
+                         status="complete" if event_type == CHECKOUT_COMPLETED else "expired",
+                         payment_id=intent if isinstance(intent, str) and intent else None)
 
 
 def movements(event: Mapping) -> list[MoneyMovement]:

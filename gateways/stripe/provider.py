@@ -20,12 +20,18 @@ from gateways.base import (
     GatewayUnavailable,
     Landing,
     MoneyMovement,
+    ReceivedEvent,
+    WebhookRejected,
 )
-from gateways.stripe import checkout, client, events, oauth
+from gateways.stripe import checkout, client, currencies, events, oauth
 from gateways.stripe.const import (
     API_BASE,
     AUTHORIZE_PATH,
+    CHECKOUT_BASE,
     CONNECT_BASE,
+    DASHBOARD_BASE,
+    SESSION_LIFETIME,
+    SIGNATURE_HEADER,
     TOKEN_PATH,
     WEBHOOK_TOLERANCE,
 )
@@ -41,6 +47,9 @@ class StripeGateway:
 
     kind = "stripe"
     display_name = "Stripe"
+    session_lifetime = SESSION_LIFETIME
+    page_origins = (CONNECT_BASE, CHECKOUT_BASE)
+    checkout_event_types = events.CHECKOUT_EVENTS
 
     def __init__(self, client_id: str, secret_key: str, connect_base: str = CONNECT_BASE,
                  api_base: str = API_BASE, timeout: float = 20.0) -> None:
@@ -82,9 +91,36 @@ class StripeGateway:
         if answer.get("stripe_user_id") != account_id:
             raise GatewayUnavailable("Stripe's deauthorize answer named another account.")
 
+    def receive(self, body: bytes, headers: Mapping[str, str],
+                secret: str | None) -> list[ReceivedEvent]:
+        """Stripe signs one event per request in the Stripe-Signature header."""
+        event = self.verify_event(body, headers.get(SIGNATURE_HEADER), secret)
+        try:
+            return [events.received(event)]
+        except ValueError as malformed:
+            raise WebhookRejected(str(malformed)) from None
+
     def verify_event(self, payload: bytes, signature_header: str | None, secret: str | None,
                      tolerance: int = WEBHOOK_TOLERANCE) -> dict:
         return client.verify_event(payload, signature_header, secret, tolerance)
+
+    def event(self, payload: Mapping) -> ReceivedEvent:
+        return events.received(payload)
+
+    def checkout_update(self, payload: Mapping) -> CheckoutState | None:
+        return events.checkout_update(payload)
+
+    def exponent(self, currency: str) -> int:
+        return currencies.exponent(currency)
+
+    def payment_label(self, *, source_id: str, charge_id: str | None, account_id: str) -> str:
+        return (f"Stripe payment {source_id}" + (f", charge {charge_id}" if charge_id else "")
+                + f", account {account_id}")
+
+    def dashboard_url(self, *, account_id: str, source_id: str, livemode: bool) -> str | None:
+        """[verify] the dashboard's payment page, test-mode objects under /test/."""
+        return (f"{DASHBOARD_BASE}/{account_id}/{'' if livemode else 'test/'}payments/"
+                f"{source_id}")
 
     def create_checkout(self, request: CheckoutRequest) -> CheckoutSession:
         """POST /v1/checkout/sessions as the connected account: a direct charge (checkout.py)."""

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import UTC, datetime
 
 import pytest
 import stripe
 
-from gateways.base import WebhookRejected
+from gateways.base import EventKind, WebhookRejected
 from gateways.stripe import StripeGateway
 
 SECRET = "whsec_test_endpoint_secret"
@@ -72,3 +73,62 @@ def test_a_tolerance_that_would_disable_the_age_check_is_a_mistake():
     with pytest.raises(ValueError):
         verify(PAYLOAD, header(), tolerance=0)
     assert verify(PAYLOAD, header(age=500), tolerance=600) == EVENT
+
+
+# The contract (gateways.base.GatewayProvider.receive): the whole request in, typed events out.
+
+def receive(payload: bytes, headers: dict, secret: str | None = SECRET):
+    return StripeGateway("ca_P", "sk_test_k").receive(payload, headers, secret)
+
+
+def test_a_request_is_one_event_typed_by_what_it_means():
+    (event,) = receive(PAYLOAD, {"Stripe-Signature": header()})
+
+    assert (event.id, event.type, event.account_id, event.livemode, event.payload,
+            event.kind) == ("evt_1", "account.application.deauthorized", "acct_1", False, EVENT,
+                            EventKind.DEAUTHORIZED)
+
+
+@pytest.mark.parametrize(("event_type", "kind"), [
+    ("checkout.session.completed", EventKind.PAYMENT),
+    ("checkout.session.async_payment_succeeded", EventKind.PAYMENT),
+    ("payment_intent.succeeded", EventKind.PAYMENT),
+    ("charge.succeeded", EventKind.PAYMENT),
+    ("charge.updated", EventKind.PAYMENT),
+    ("checkout.session.expired", EventKind.OTHER),
+    ("payout.paid", EventKind.OTHER),
+])
+def test_each_event_type_has_its_kind(event_type, kind):
+    payload = json.dumps({**EVENT, "type": event_type, "livemode": True}).encode()
+
+    (event,) = receive(payload, {"Stripe-Signature": header(payload)})
+
+    assert (event.kind, event.livemode) == (kind, True)
+
+
+def test_receive_refuses_as_verify_does_and_reads_only_the_stripe_signature_header():
+    with pytest.raises(WebhookRejected, match="the Stripe-Signature header is missing"):
+        receive(PAYLOAD, {"X-Signature": header()})
+    with pytest.raises(WebhookRejected, match="no signature matches"):
+        receive(PAYLOAD, {"Stripe-Signature": header(secret="whsec_wrong")})
+    with pytest.raises(WebhookRejected, match="older than 300 s"):
+        receive(PAYLOAD, {"Stripe-Signature": header(age=301)})
+    nameless = json.dumps({**EVENT, "id": None}).encode()
+    with pytest.raises(WebhookRejected, match="has an id and a type"):
+        receive(nameless, {"Stripe-Signature": header(nameless)})
+
+
+def test_a_stored_event_reads_back_as_it_was_received():
+    (event,) = receive(PAYLOAD, {"Stripe-Signature": header()})
+
+    assert StripeGateway("ca_P", "sk_test_k").event(event.payload) == event
+
+
+def test_an_event_is_dated_by_stripe_when_it_says_when():
+    dated = json.dumps({**EVENT, "created": 1764576000}).encode()
+
+    (event,) = receive(dated, {"Stripe-Signature": header(dated)})
+    (undated,) = receive(PAYLOAD, {"Stripe-Signature": header()})
+
+    assert event.occurred_at == datetime(2025, 12, 1, 8, 0, tzinfo=UTC)
+    assert undated.occurred_at is None

@@ -11,6 +11,8 @@ from addon.posting.engine import (
     idempotency_key,
     payment_posting,
 )
+from connectors.quickbooks.platform import PLATFORM as QUICKBOOKS
+from gateways.stripe import StripeGateway
 
 MAPPING = Mapping(deposit_account_id="4", receivable_account_id="84")
 PAID_ON = date(2026, 11, 26)
@@ -22,9 +24,16 @@ def pay(currency, minor, invoices, amounts, charge="ch_3QxAbCdEfGhIjKlMnOpQrS"):
                    metadata={"remit_invoices": invoices, "remit_amounts": amounts})
 
 
+def label(payment):
+    """The memo's name for the payment, in the gateway's words (the runner asks the gateway)."""
+    return StripeGateway("ca_P", "sk_test_k").payment_label(
+        source_id=payment.source_id, charge_id=payment.charge_id, account_id=payment.account_id)
+
+
 def post(payment, home="USD", mapping=MAPPING, rate=None):
     return payment_posting(company_id=7, home_currency=home, payment=payment, mapping=mapping,
-                           customer_id="58", paid_on=PAID_ON, exchange_rate=rate)
+                           customer_id="58", paid_on=PAID_ON, exchange_rate=rate,
+                           label=label(payment), reference_limit=QUICKBOOKS.reference_limit)
 
 
 @pytest.mark.parametrize(
@@ -59,9 +68,13 @@ def test_the_key_and_reference_are_stable_and_fit_the_ledgers():
     assert len(first.idempotency_key) <= 50
     assert len(first.reference) <= 21 and first.reference.endswith("MnOpQrS")
     assert "pi_3QxAbCdEfGhIjKlMnOpQrS" in first.memo and "ch_3QxAbCdEfGhIjKlMnOpQrS" in first.memo
+    assert first.memo == ("Stripe payment pi_3QxAbCdEfGhIjKlMnOpQrS, charge "
+                          "ch_3QxAbCdEfGhIjKlMnOpQrS, account acct_1RemitSandboxUS01 "
+                          "(recorded by Remit)")
     other_company = payment_posting(company_id=8, home_currency="USD",
                                     payment=pay("USD", 100, "1", "1.00"), mapping=MAPPING,
-                                    customer_id="58", paid_on=PAID_ON)
+                                    customer_id="58", paid_on=PAID_ON, label="Payment pi_1",
+                                    reference_limit=QUICKBOOKS.reference_limit)
     assert other_company.idempotency_key != first.idempotency_key
 
 

@@ -21,7 +21,7 @@ def landed(payment, balances, currency_home=None):
     posting = payment_posting(
         company_id=7, home_currency=currency_home or payment.currency, payment=payment,
         mapping=Mapping("4", None), customer_id="58", paid_on=date(2026, 12, 1),
-        landing=landing)
+        landing=landing, label="Payment pi_3QxAbCdEfGhIjKlMnOpQrS", reference_limit=21)
     return posting, landing
 
 
@@ -103,4 +103,5 @@ def test_a_stored_split_that_does_not_match_the_payment_is_refused(landing):
     with pytest.raises(PostingRefused, match="does not match the payment"):
         payment_posting(company_id=7, home_currency="USD",
                         payment=pay("USD", 15000, "130", "150.00"), mapping=Mapping("4", None),
-                        customer_id="58", paid_on=date(2026, 12, 1), landing=landing)
+                        customer_id="58", paid_on=date(2026, 12, 1), landing=landing,
+                        label="Payment pi_3QxAbCdEfGhIjKlMnOpQrS", reference_limit=21)
