@@ -5,6 +5,7 @@ a new plugin builds the same shape."""
 
 from __future__ import annotations
 
+import ast
 import importlib
 import importlib.util
 import re
@@ -191,6 +192,42 @@ def test_each_walkthrough_names_its_registry():
     assert "addon/gateways/registry.py" in code_spans(gateway)
 
 
+# --- the layers -------------------------------------------------------------------------------
+
+PLUGIN_LAYERS = ("connectors", "gateways")
+# What a plugin package may never import: the add-on and its web and ORM stack, the stand-ins.
+ABOVE_PLUGINS = {"addon", "flask", "sqlalchemy", "flask_sqlalchemy", "sandbox"}
+VENDOR_SDKS = {"quickbooks", "xero_python", "stripe"}  # imported only in a client.py
+
+
+def top_level_imports(path: Path) -> set[str]:
+    """First component of every absolute import in the file."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    names = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+             for alias in node.names]
+    names += [node.module or "" for node in ast.walk(tree)
+              if isinstance(node, ast.ImportFrom) and node.level == 0]
+    return {name.split(".")[0] for name in names}
+
+
+def layer_breaches(root: Path = REPO_ROOT) -> list[str]:
+    breaches = []
+    for layer in PLUGIN_LAYERS:
+        forbidden = ABOVE_PLUGINS | (set(PLUGIN_LAYERS) - {layer})
+        for path in sorted((root / layer).rglob("*.py")):
+            imported = top_level_imports(path)
+            where = path.relative_to(root).as_posix()
+            breaches += [f"{where} imports {name}" for name in sorted(imported & forbidden)]
+            if path.name != "client.py":
+                breaches += [f"{where} imports the SDK {name}"
+                             for name in sorted(imported & VENDOR_SDKS)]
+    return breaches
+
+
+def test_plugins_import_only_downwards_and_sdks_only_in_client_py():
+    assert layer_breaches() == []
+
+
 # --- every file the page names ----------------------------------------------------------------
 
 def named_paths(doc: str) -> set[str]:
@@ -263,5 +300,14 @@ def test_the_checks_find_what_the_page_misses(tmp_path):
         raise AssertionError("a walkthrough listing an existing file must be refused")
 
     assert dead_paths(SMALL_DOC, registry_landed=False) == {"addon/nowhere.py"}
+    (tmp_path / "connectors" / "sage" / "rules.py").write_text(
+        "from flask import current_app\nimport addon.models\nfrom gateways import base\n")
+    (tmp_path / "gateways" / "adyen").mkdir(parents=True)
+    (tmp_path / "gateways" / "adyen" / "events.py").write_text("import stripe.webhook\n")
+    (tmp_path / "gateways" / "adyen" / "client.py").write_text("import stripe\n")
+    assert layer_breaches(tmp_path) == [
+        "connectors/sage/rules.py imports addon", "connectors/sage/rules.py imports flask",
+        "connectors/sage/rules.py imports gateways",
+        "gateways/adyen/events.py imports the SDK stripe"]
     assert "connectors/quickbooks/platform.py" in dead_paths(
         "`connectors/quickbooks/platform.py`", tmp_path, registry_landed=True)
