@@ -18,11 +18,13 @@ DOC = REPO_ROOT / "docs" / "architecture.md"
 PLACEHOLDER = "<name>"
 LEDGER_GROUP, GATEWAY_GROUP = "remit.ledgers", "remit.gateways"
 LEDGER_REGISTRY = "addon.platforms"
-# Issue 9 moves each ledger's descriptor into connectors/<name>/platform.py, found through
-# addon/platforms.py. Until that registry module exists (its own branch), the document may
-# already name these two target-shape files; once it exists, they must exist too.
+# Issue 9 moves each ledger's descriptor (a connectors.platform.LedgerPlatform) into
+# connectors/<name>/platform.py, found through addon/platforms.py. Until that registry module
+# exists (it lands on its own branch), the page may already name these three target-shape
+# files; once it exists, they must exist too. Nothing else is excused.
 REGISTRY_FILE = REPO_ROOT / "addon" / "platforms.py"
-AWAITING_REGISTRY = re.compile(r"addon/platforms\.py|connectors/[^/]+/platform\.py")
+AWAITING_REGISTRY = re.compile(
+    r"addon/platforms\.py|connectors/platform\.py|connectors/[^/]+/platform\.py")
 REPOSITORY_PATH = re.compile(
     r"(?:addon|connectors|gateways|tests|docs|scripts|sandbox|manifest|tools|benchmarks|\.ci)"
     r"/[^\s<>`]*|README\.md|Makefile|pyproject\.toml|setup\.py")
@@ -96,25 +98,36 @@ def registry_dicts(module) -> list[dict]:
             and all(isinstance(key, str) for key in value)]
 
 
+def ledger_registry():
+    """addon/platforms.py once it exists, else None."""
+    if importlib.util.find_spec(LEDGER_REGISTRY) is None:
+        return None
+    return importlib.import_module(LEDGER_REGISTRY)
+
+
 def built_in_ledgers() -> set[str]:
-    """The ledgers this repository ships: the registry's dict when addon/platforms.py exists
-    (the dict holding the built-ins holds every ledger registered in code), else the Platform
-    enum it replaces."""
-    keys = set()
-    if importlib.util.find_spec(LEDGER_REGISTRY) is not None:
-        module = importlib.import_module(LEDGER_REGISTRY)
-        keys = {str(key) for table in registry_dicts(module) for key in table}
-        assert keys, f"{LEDGER_REGISTRY} holds no dict of ledgers: teach built_in_ledgers() " \
-                     "where its registry is"
-    else:
+    """The ledgers this repository ships: the registry's `BUILT_IN` dict (or, should it be
+    renamed, its dicts keyed by strings) when addon/platforms.py exists, else the Platform
+    enum that registry replaces."""
+    registry = ledger_registry()
+    if registry is None:
         from addon.models import Platform
 
-        keys = {platform.value for platform in Platform}
+        return {platform.value for platform in Platform}
+    tables = [registry.BUILT_IN] if isinstance(getattr(registry, "BUILT_IN", None), dict) \
+        else registry_dicts(registry)
+    keys = {str(key) for table in tables for key in table}
+    assert keys, f"{LEDGER_REGISTRY} lists no ledger: teach built_in_ledgers() where it does"
     return keys
 
 
 def registered_ledgers() -> set[str]:
-    return built_in_ledgers() | {point.name for point in entry_points(group=LEDGER_GROUP)}
+    """The built-ins, every `remit.ledgers` entry point, and whatever the registry reports."""
+    keys = built_in_ledgers() | {point.name for point in entry_points(group=LEDGER_GROUP)}
+    listed = getattr(ledger_registry(), "keys", None)
+    if callable(listed):
+        keys |= {str(key) for key in listed()}
+    return keys
 
 
 def registered_gateways() -> set[str]:
