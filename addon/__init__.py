@@ -100,16 +100,13 @@ def _register_request_hooks(app: Flask) -> None:
         return response
 
 
-# Where a form of Remit may lead, through its redirect: the platforms' consent pages, and each
-# gateway's pages (its `page_origins`: connect, checkout). Browsers check `form-action` on
-# every redirect of a submission.
-FORM_DESTINATIONS = ("https://appcenter.intuit.com", "https://login.xero.com")
-
-
 def content_security_policy(app: Flask) -> str:
-    """Only Remit's own files run or load; forms go to Remit or the vendors' pages; only
-    QuickBooks and Xero (FRAME_ANCESTORS) may frame it. `form-action` does not fall back on
-    `default-src`, hence its own list, moved onto the stand-ins in sandbox mode."""
+    """Only Remit's own files run or load; forms go to Remit or the plugins' pages (each
+    ledger's consent pages, each gateway's connect and checkout pages: browsers check
+    `form-action` on every redirect of a submission, and it does not fall back on
+    `default-src`), moved onto the stand-ins in sandbox mode; only the ledgers' web apps
+    (or REMIT_FRAME_ANCESTORS) may frame it."""
+    from addon import platforms
     from addon.gateways.registry import KINDS
     from addon.vendors import relocate
 
@@ -117,10 +114,13 @@ def content_security_policy(app: Flask) -> str:
         parts = urlsplit(relocate(url, app.config["VENDOR_HOSTS"]))
         return f"{parts.scheme}://{parts.netloc}"
 
-    destinations = [*FORM_DESTINATIONS,
+    ledgers = platforms.registered().values()
+    destinations = [*(url for ledger in ledgers for url in ledger.page_origins),
                     *(url for gateway in KINDS.values() for url in gateway.page_origins)]
     form_action = dict.fromkeys(["'self'", *(origin(url) for url in destinations)])
-    frame_ancestors = ["'self'", *app.config["FRAME_ANCESTORS"].split()]
+    framers = (app.config["FRAME_ANCESTORS"] or "").split() or [
+        url for ledger in ledgers for url in ledger.frame_origins]
+    frame_ancestors = ["'self'", *framers]
     return "; ".join([
         "default-src 'self'",
         "base-uri 'self'",

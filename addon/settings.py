@@ -52,8 +52,10 @@ CORE: tuple[Setting, ...] = (
             "https. Default elsewhere: `http://127.0.0.1:5000`.", required=True),
     Setting("SANDBOX_URL", str, None, "Development server only: where the vendor stand-ins "
             "answer in sandbox mode. Default: `<BASE_URL>/sandbox`."),
-    Setting("FRAME_ANCESTORS", str, "https://*.intuit.com https://*.xero.com",
-            "Space-separated origins allowed to show Remit in a frame (CSP `frame-ancestors`)."),
+    Setting("FRAME_ANCESTORS", str, None,
+            "Space-separated origins allowed to show Remit in a frame (CSP `frame-ancestors`). "
+            "Default: each registered ledger's web app (`https://*.intuit.com`, "
+            "`https://*.xero.com`)."),
     Setting("PAY_LINK_DAYS", int, 180, "Days a customer's pay link stays valid."),
     Setting("HTTP_TIMEOUT", float, 20.0, "Seconds before any call to Intuit, Xero or Stripe "
             "gives up."),

@@ -73,6 +73,8 @@ class LedgerPlatform:
     receivable_is_fixed: bool = False  # the one AR account per currency is filled in, not chosen
     clearing_advised_for: frozenset[str] = frozenset()  # deposit account types that get a warning
     disconnect_page: bool = False  # the platform sends users to Remit's "disconnected" page
+    page_origins: tuple[str, ...] = ()  # its consent pages a form of Remit leads to (CSP)
+    frame_origins: tuple[str, ...] = ()  # its web app, which shows Remit in a frame (CSP)
     # Fills the plugin's derived settings in place; raises ValueError naming a wrong one.
     resolve_settings: Callable[[dict[str, Any], bool], None] | None = None
 

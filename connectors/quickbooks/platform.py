@@ -69,4 +69,6 @@ PLATFORM = LedgerPlatform(
     clearing_advised_for=frozenset({"Bank"}),  # Undeposited Funds lets a payout match a deposit
     disconnect_page=True,  # Intuit's Disconnect URL
     resolve_settings=_resolve,
+    page_origins=("https://appcenter.intuit.com",),
+    frame_origins=("https://*.intuit.com",),
 )

@@ -50,4 +50,6 @@ PLATFORM = LedgerPlatform(
     use_pkce=True,
     connections=XeroConnections,  # one consent may cover several organisations
     receivable_is_fixed=True,  # one DEBTORS account for every currency
+    page_origins=("https://login.xero.com",),
+    frame_origins=("https://*.xero.com",),
 )
