@@ -7,7 +7,7 @@ import pytest
 
 from addon import platforms
 from addon.gateways.registry import KINDS
-from tests.connectors.conftest import run_mode
+from tests.connectors.conftest import _sandbox_from_its_seed, run_mode  # noqa: F401 (autouse)
 from tests.connectors.conftest import vcr_config as connector_vcr_config
 from tests.contracts.harness import harness
 from tests.gateways.conftest import vcr_config as gateway_vcr_config
