@@ -15,16 +15,22 @@ from tests.gateways.stripe.conftest import CLIENT_ID, REPLAYED_CODE, US_ACCOUNT,
 from tests.gateways.stripe.test_checkout import REQUEST
 
 TIER = GATEWAYS / "stripe" / "cassettes"
-EVENTS = ({"id": "evt_contract_1", "object": "event", "account": US_ACCOUNT, "livemode": False,
-           "type": "checkout.session.completed", "created": 1764576000,
-           "data": {"object": {"object": "checkout.session", "id": "cs_test_contract"}}},)
+# One delivery per meaning the add-on acts on (Stripe sends one event per request).
+EVENTS = {
+    "payment": {"id": "evt_contract_paid", "object": "event", "account": US_ACCOUNT,
+                "livemode": False, "type": "checkout.session.completed", "created": 1764576000,
+                "data": {"object": {"object": "checkout.session", "id": "cs_test_contract"}}},
+    "deauthorized": {"id": "evt_contract_gone", "object": "event", "account": US_ACCOUNT,
+                     "livemode": False, "type": "account.application.deauthorized",
+                     "created": 1764576060, "data": {"object": {"object": "application"}}},
+}
 
 
 class Harness:
     key = "stripe"
     config = {"STRIPE_CLIENT_ID": CLIENT_ID, "STRIPE_SECRET_KEY": StripeTarget("replay").secret_key,
               "STRIPE_WEBHOOK_SECRET": "whsec_contract_endpoint_secret", "HTTP_TIMEOUT": 10.0}
-    event_ids = [event["id"] for event in EVENTS]
+    event_ids = {kind: [event["id"]] for kind, event in EVENTS.items()}
     refused_code = REPLAYED_CODE  # scrubbed like the recorded one, so it finds its answer
     checkout = REQUEST
 
@@ -41,12 +47,11 @@ class Harness:
                        "test_outage_is_unavailable_after_exactly_one_request.yaml", US_ACCOUNT),
     }
 
-    def webhook(self, secret: str, *, age: int = 0, tampered: bool = False
-                ) -> tuple[bytes, dict[str, str]]:
-        """One delivery of EVENTS (Stripe sends one event per request), signed with `secret`
-        `age` seconds ago; `tampered`: the body changed after signing."""
-        (event,) = EVENTS
-        body = json.dumps(event).encode()
+    def webhook(self, secret: str, *, kind: str = "payment", age: int = 0,
+                tampered: bool = False) -> tuple[bytes, dict[str, str]]:
+        """The delivery of EVENTS[kind], signed with `secret` `age` seconds ago; `tampered`:
+        the body changed after signing."""
+        body = json.dumps(EVENTS[kind]).encode()
         signature = stripe.WebhookSignature.generate_signature_header(
             body.decode(), secret, timestamp=int(time.time()) - age)
         return (body + b" " if tampered else body), {"Stripe-Signature": signature}
