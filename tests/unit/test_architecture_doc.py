@@ -6,8 +6,6 @@ a new plugin builds the same shape."""
 from __future__ import annotations
 
 import ast
-import importlib
-import importlib.util
 import re
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -17,14 +15,6 @@ from tests.conftest import REPO_ROOT
 DOC = REPO_ROOT / "docs" / "architecture.md"
 PLACEHOLDER = "<name>"
 LEDGER_GROUP, GATEWAY_GROUP = "remit.ledgers", "remit.gateways"
-LEDGER_REGISTRY = "addon.platforms"
-# Issue 9 moves each ledger's descriptor (a connectors.platform.LedgerPlatform) into
-# connectors/<name>/platform.py, found through addon/platforms.py. Until that registry module
-# exists (it lands on its own branch), the page may already name these three target-shape
-# files; once it exists, they must exist too. Nothing else is excused.
-REGISTRY_FILE = REPO_ROOT / "addon" / "platforms.py"
-AWAITING_REGISTRY = re.compile(
-    r"addon/platforms\.py|connectors/platform\.py|connectors/[^/]+/platform\.py")
 REPOSITORY_PATH = re.compile(
     r"(?:addon|connectors|gateways|tests|docs|scripts|sandbox|manifest|tools|benchmarks|\.ci)"
     r"/[^\s<>`]*|README\.md|Makefile|pyproject\.toml|setup\.py")
@@ -91,43 +81,19 @@ def test_every_status_value_is_explained():
 
 # --- the plugins ------------------------------------------------------------------------------
 
-def registry_dicts(module) -> list[dict]:
-    """The module-level public dicts keyed by strings: the registry's own table among them."""
-    return [value for name, value in vars(module).items()
-            if not name.startswith("_") and isinstance(value, dict) and value
-            and all(isinstance(key, str) for key in value)]
-
-
-def ledger_registry():
-    """addon/platforms.py once it exists, else None."""
-    if importlib.util.find_spec(LEDGER_REGISTRY) is None:
-        return None
-    return importlib.import_module(LEDGER_REGISTRY)
-
-
 def built_in_ledgers() -> set[str]:
-    """The ledgers this repository ships: the registry's `BUILT_IN` dict (or, should it be
-    renamed, its dicts keyed by strings) when addon/platforms.py exists, else the Platform
-    enum that registry replaces."""
-    registry = ledger_registry()
-    if registry is None:
-        from addon.models import Platform
+    """The ledgers this repository ships (addon/platforms.py's BUILT_IN)."""
+    from addon import platforms
 
-        return {platform.value for platform in Platform}
-    tables = [registry.BUILT_IN] if isinstance(getattr(registry, "BUILT_IN", None), dict) \
-        else registry_dicts(registry)
-    keys = {str(key) for table in tables for key in table}
-    assert keys, f"{LEDGER_REGISTRY} lists no ledger: teach built_in_ledgers() where it does"
-    return keys
+    return set(platforms.BUILT_IN)
 
 
 def registered_ledgers() -> set[str]:
     """The built-ins, every `remit.ledgers` entry point, and whatever the registry reports."""
+    from addon import platforms
+
     keys = built_in_ledgers() | {point.name for point in entry_points(group=LEDGER_GROUP)}
-    listed = getattr(ledger_registry(), "keys", None)
-    if callable(listed):
-        keys |= {str(key) for key in listed()}
-    return keys
+    return keys | set(platforms.keys())
 
 
 def registered_gateways() -> set[str]:
@@ -165,16 +131,13 @@ def files_to_create(doc: str, walkthrough: str) -> list[str]:
     return paths
 
 
-def missing_files(templates: list[str], plugin: str, root: Path = REPO_ROOT,
-                  registry_landed: bool | None = None) -> list[str]:
+def missing_files(templates: list[str], plugin: str, root: Path = REPO_ROOT) -> list[str]:
     """The listed files the plugin does not have; a trailing slash means a folder."""
-    if registry_landed is None:
-        registry_landed = REGISTRY_FILE.exists()
     missing = []
     for template in templates:
         path = template.replace(PLACEHOLDER, plugin)
         found = (root / path).is_dir() if path.endswith("/") else (root / path).is_file()
-        if not found and not (AWAITING_REGISTRY.fullmatch(path) and not registry_landed):
+        if not found:
             missing.append(path)
     return missing
 
@@ -185,6 +148,15 @@ def test_add_a_ledger_lists_what_every_built_in_ledger_has():
     assert "connectors/<name>/platform.py" in templates
     for ledger in sorted(built_in_ledgers()):
         assert missing_files(templates, ledger) == [], ledger
+
+
+def test_add_a_ledger_lists_the_files_the_throwaway_plugin_is_built_from():
+    """tests/contracts/test_plugin_walkthrough.py builds a ledger from exactly this list and
+    registers it with the walkthrough's one line: the page and that test cannot drift apart."""
+    from tests.contracts.test_plugin_walkthrough import LEDGER_PLUGIN_FILES
+
+    assert sorted(files_to_create(DOC.read_text(), "Add a ledger")) == sorted(
+        LEDGER_PLUGIN_FILES)
 
 
 def test_add_a_gateway_lists_what_every_built_in_gateway_has():
@@ -248,12 +220,8 @@ def named_paths(doc: str) -> set[str]:
     return {span for span in code_spans(doc) if REPOSITORY_PATH.fullmatch(span)}
 
 
-def dead_paths(doc: str, root: Path = REPO_ROOT, registry_landed: bool | None = None) -> set[str]:
-    if registry_landed is None:
-        registry_landed = REGISTRY_FILE.exists()
-    return {path for path in named_paths(doc)
-            if not (root / path).exists()
-            and not (AWAITING_REGISTRY.fullmatch(path) and not registry_landed)}
+def dead_paths(doc: str, root: Path = REPO_ROOT) -> set[str]:
+    return {path for path in named_paths(doc) if not (root / path).exists()}
 
 
 def test_every_file_the_page_names_exists():
@@ -301,9 +269,7 @@ def test_the_checks_find_what_the_page_misses(tmp_path):
     (tmp_path / "connectors" / "sage").mkdir(parents=True)
     (tmp_path / "connectors" / "sage" / "client.py").write_text("")
     (tmp_path / "tests" / "connectors" / "sage" / "cassettes").mkdir(parents=True)
-    assert missing_files(templates, "sage", tmp_path, registry_landed=False) == [
-        "connectors/sage/nothing_here.py"]
-    assert missing_files(templates, "sage", tmp_path, registry_landed=True) == [
+    assert missing_files(templates, "sage", tmp_path) == [
         "connectors/sage/platform.py", "connectors/sage/nothing_here.py"]
     try:
         files_to_create(SMALL_DOC, "Add a gateway")
@@ -312,7 +278,7 @@ def test_the_checks_find_what_the_page_misses(tmp_path):
     else:
         raise AssertionError("a walkthrough listing an existing file must be refused")
 
-    assert dead_paths(SMALL_DOC, registry_landed=False) == {"addon/nowhere.py"}
+    assert dead_paths(SMALL_DOC) == {"addon/nowhere.py"}
     (tmp_path / "connectors" / "sage" / "rules.py").write_text(
         "from flask import current_app\nimport addon.models\nfrom gateways import base\n")
     (tmp_path / "gateways" / "adyen").mkdir(parents=True)
@@ -323,4 +289,4 @@ def test_the_checks_find_what_the_page_misses(tmp_path):
         "connectors/sage/rules.py imports gateways",
         "gateways/adyen/events.py imports the SDK stripe"]
     assert "connectors/quickbooks/platform.py" in dead_paths(
-        "`connectors/quickbooks/platform.py`", tmp_path, registry_landed=True)
+        "`connectors/quickbooks/platform.py`", tmp_path)
