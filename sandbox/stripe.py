@@ -12,7 +12,10 @@ answer to fail (`force_next("429" | "503")`), connect an account without the bro
 (`connect`, `issue_code`), see who is connected (`connected_accounts`), end a connection
 (`revoke`), end it and tell the platform as Stripe does when an owner disconnects it in the
 dashboard (`disconnect`), pay a Checkout Session without the browser (`pay`), see the events
-sent (`events_sent`, `last_events`) and send one again (`resend`), and `reset()`.
+sent (`events_sent`, `last_events`) and send one again (`resend`), pay out an account's
+available balance (`pay_out`) and settle a payout (`settle_payout`), choose where a charge's
+balance transaction shows (`set_balance_scenario`) and how events are delivered
+(`set_delivery`, `release_delayed`), and `reset()`.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 
 from sandbox import (
     stripe_api,
+    stripe_balance,
     stripe_checkout,
     stripe_connect,
     stripe_events,
@@ -70,6 +74,7 @@ def reset() -> None:
     stripe_state.reset()
     stripe_api.reset()
     stripe_payments.reset()
+    stripe_balance.reset()
     stripe_idempotency.reset()
     stripe_events.reset()
 
@@ -113,6 +118,42 @@ def pay(session_id: str, card: str, addon_url: str | None = None) -> str | None:
     return stripe_checkout.after_payment_url(paid.session)
 
 
+set_balance_scenario = stripe_balance.set_scenario
+set_delivery = stripe_events.set_delivery
+DeliveryScenario = stripe_events.DeliveryScenario
+
+
+def pay_out(account_id: str, addon_url: str | None = None,
+            fast_forward: bool = False) -> list[dict]:
+    """What Stripe's automatic payout does: a payout per currency of the account's available
+    balance, each announced by `payout.created` (sent as `pay` sends). `fast_forward`: first
+    make pending funds available, as if the settlement delay had passed."""
+    if fast_forward:
+        stripe_balance.make_available(account_id)
+    made = stripe_balance.pay_out(account_id)
+    stripe_events.deliver([stripe_events.event("payout.created", account_id, each)
+                           for each in made], webhook_url(addon_url) if addon_url else None)
+    return made
+
+
+def settle_payout(payout_id: str, outcome: str = "paid", addon_url: str | None = None) -> dict:
+    """The bank's answer: "paid" sends `payout.paid` then `payout.reconciliation_completed`;
+    "failed" `payout.failed`, "canceled" `payout.canceled`. LookupError (no such payout),
+    ValueError (not in transit, or another outcome)."""
+    account_id = stripe_balance.payout_account(payout_id)
+    settled = stripe_balance.settle(payout_id, outcome)
+    kinds = ["payout.paid", "payout.reconciliation_completed"] if outcome == "paid" else \
+        [f"payout.{outcome}"]
+    stripe_events.deliver([stripe_events.event(kind, account_id, settled) for kind in kinds],
+                          webhook_url(addon_url) if addon_url else None)
+    return settled
+
+
+def release_delayed(addon_url: str | None = None) -> list[Delivery]:
+    """Send the events the delivery scenario held back."""
+    return stripe_events.release_delayed(webhook_url(addon_url) if addon_url else None)
+
+
 def events_sent() -> list[Delivery]:
     """Every event delivery (or held event) since the last reset, oldest first."""
     return stripe_events.deliveries()
@@ -129,7 +170,7 @@ def resend(event_id: str, addon_url: str) -> Delivery:
     found = stripe_events.delivered_event(event_id)
     if found is None:
         raise LookupError(f"No event {event_id} was sent")
-    return stripe_events.deliver([found], webhook_url(addon_url))[0]
+    return stripe_events.deliver_now([found], webhook_url(addon_url))[0]
 
 
 @bp.get("/")
@@ -140,7 +181,8 @@ def console() -> str:
         client_id=SANDBOX_STRIPE_CLIENT_ID, secret_key=SANDBOX_STRIPE_SECRET_KEY,
         webhook_secret=SANDBOX_STRIPE_WEBHOOK_SECRET, failures=sorted(stripe_api.FAILURES),
         webhook=webhook_url(current_app.config["REMIT_ADDON_URL"]),
-        sessions=stripe_payments.sessions(), deliveries=list(reversed(events_sent())),
+        sessions=stripe_payments.sessions(), payouts=stripe_balance.payouts(),
+        deliveries=list(reversed(events_sent())),
         done=request.args.get("done"))
 
 
@@ -166,6 +208,26 @@ def disconnect_control(account_id: str) -> Response:
                      f"{webhook_url(addon_url)} ({type(failed).__name__}).")
     return _done(f"{account_id} is disconnected; account.application.deauthorized was "
                  f"delivered to {webhook_url(addon_url)}, which answered HTTP {status}.")
+
+
+@bp.post("/controls/payout/<account_id>")
+def payout_control(account_id: str) -> Response:
+    made = pay_out(account_id, current_app.config["REMIT_ADDON_URL"], fast_forward=True)
+    if not made:
+        return _done(f"{account_id} has no balance to pay out.")
+    return _done("Paid out (in transit): " + ", ".join(
+        f"{each['id']} {each['amount']} {each['currency']}" for each in made) + ".")
+
+
+@bp.post("/controls/payouts/<payout_id>/<outcome>")
+def settle_control(payout_id: str, outcome: str) -> Response:
+    try:
+        settled = settle_payout(payout_id, outcome, current_app.config["REMIT_ADDON_URL"])
+    except LookupError:
+        return _done(f"No payout {payout_id}.")
+    except ValueError as refused:
+        return _done(f"{payout_id} cannot be settled: {refused}.")
+    return _done(f"{payout_id} is {settled['status']}.")
 
 
 @bp.post("/controls/force/<failure>")

@@ -2,7 +2,9 @@
 with the platform key — GET /v1/accounts/{id}, GET /v1/country_specs/{country}, and, acting as
 the account (`Stripe-Account`), POST /v1/checkout/sessions (idempotent, sandbox
 stripe_idempotency.py), POST /v1/checkout/sessions/{id}/expire and
-GET /v1/checkout/sessions/{id} — in the shapes of Stripe's fixtures
+GET /v1/checkout/sessions/{id}, GET /v1/balance_transactions/{id}, GET /v1/balance_transactions
+(`payout`, `type`, `currency` filters; `limit`, `starting_after` paging) and GET /v1/payouts/{id}
+— in the shapes of Stripe's fixtures
 (../shared/specs/stripe/fixtures3.json).
 
 Every request passes Stripe's gate: a forced failure first (sandbox control), then the platform
@@ -16,6 +18,7 @@ from collections import deque
 
 from flask import Blueprint, Response, request, url_for
 
+from sandbox import stripe_balance as balance
 from sandbox import stripe_payments as payments
 from sandbox import stripe_seed as seed
 from sandbox import stripe_sessions as sessions
@@ -125,6 +128,65 @@ def _expire_checkout_session(session_id: str) -> Response:
         return api_error(404, "invalid_request_error",
                          f"No such checkout.session: '{session_id}'", code="resource_missing",
                          param="session")
+
+
+@bp.get("/v1/balance_transactions/<transaction_id>")
+def balance_transaction(transaction_id: str) -> Response:
+    found = balance.transaction(request.headers.get("Stripe-Account") or "", transaction_id)
+    if found is None:
+        return _no_such("balance_transaction", transaction_id, "id")
+    return answer(found)
+
+
+@bp.get("/v1/balance_transactions")
+def balance_transactions() -> Response:
+    """A page of the account's transactions, newest first, as Stripe lists them (default 10,
+    1 to 100); `payout=po_…` only once that payout's reconciliation is complete."""
+    account_id = request.headers.get("Stripe-Account") or ""
+    asked = request.args
+    try:
+        limit = int(asked.get("limit", "10"))
+    except ValueError:
+        return api_error(400, "invalid_request_error", "Invalid integer: "
+                         f"{asked.get('limit')}", code="parameter_invalid_integer",
+                         param="limit")
+    if not 1 <= limit <= 100:
+        return api_error(400, "invalid_request_error", "This value must be between 1 and 100 "
+                         f"(it currently is {limit}).", code="parameter_invalid_integer",
+                         param="limit")
+    payout_id = asked.get("payout")
+    if payout_id is not None:
+        found = balance.payout(account_id, payout_id)
+        if found is None:
+            return _no_such("payout", payout_id, "payout")
+        if not found["automatic"] or found["reconciliation_status"] != "completed":
+            return api_error(400, "invalid_request_error", "Balance transaction history can "
+                             "only be filtered on automatic transfers whose reconciliation is "
+                             "complete.", param="payout")
+    rows = [row for row in balance.transactions(account_id, payout=payout_id)
+            if asked.get("type") in (None, row["type"])
+            and asked.get("currency") in (None, row["currency"])]
+    after = asked.get("starting_after")
+    if after is not None:
+        ids = [row["id"] for row in rows]
+        if after not in ids:
+            return _no_such("balance_transaction", after, "starting_after")
+        rows = rows[ids.index(after) + 1:]
+    return answer({"object": "list", "data": rows[:limit], "has_more": len(rows) > limit,
+                   "url": "/v1/balance_transactions"})
+
+
+@bp.get("/v1/payouts/<payout_id>")
+def payout(payout_id: str) -> Response:
+    found = balance.payout(request.headers.get("Stripe-Account") or "", payout_id)
+    if found is None:
+        return _no_such("payout", payout_id, "id")
+    return answer(found)
+
+
+def _no_such(kind: str, object_id: str, param: str) -> Response:
+    return api_error(404, "invalid_request_error", f"No such {kind}: '{object_id}'",
+                     code="resource_missing", param=param)
 
 
 def _page_url(session_id: str) -> str:

@@ -36,9 +36,12 @@ def pay_and_notify(session_id: str, card: str, webhook: str | None) -> payments.
 
 def payment_events(paid: payments.Paid) -> list[dict]:
     """The Connect events of one card payment, in the order Stripe makes the objects."""
-    return [events.event("charge.succeeded", paid.account_id, paid.charge),
+    made = [events.event("charge.succeeded", paid.account_id, paid.charge),
             events.event("payment_intent.succeeded", paid.account_id, paid.intent),
             events.event("checkout.session.completed", paid.account_id, paid.session)]
+    if paid.settled is not None:  # async capture: the fee is known a little later
+        made.append(events.event("charge.updated", paid.account_id, paid.settled))
+    return made
 
 
 def after_payment_url(session: dict) -> str | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import random
 import secrets
 import threading
 import time
@@ -45,14 +46,65 @@ class Delivery:
         return self.status is not None and 200 <= self.status < 300
 
 
+@dataclass(frozen=True)
+class DeliveryScenario:
+    """How the stand-in misbehaves as Stripe may (reference §4.1: no ordering, duplicates):
+    each batch shuffled (`reorder`), each event sent twice with probability `duplicate`, held
+    back until `release_delayed()` with probability `delay` — all drawn from one
+    random.Random(`seed`), so a scenario replays identically."""
+
+    seed: int = 0
+    reorder: bool = False
+    duplicate: float = 0.0
+    delay: float = 0.0
+
+
+IN_ORDER = DeliveryScenario()
 _deliveries: list[Delivery] = []
 _last: list[Delivery] = []
+_delayed: list[dict] = []
+_scenario: list = [IN_ORDER, random.Random(0)]
 
 
 def reset() -> None:
     with _lock:
         _deliveries.clear()
         _last.clear()
+        _delayed.clear()
+        _scenario[:] = [IN_ORDER, random.Random(0)]
+
+
+def set_delivery(scenario: DeliveryScenario) -> None:
+    """Deliver the next batches as `scenario` says (IN_ORDER: one by one, once, at once)."""
+    for chance in (scenario.duplicate, scenario.delay):
+        if not 0 <= chance <= 1:
+            raise ValueError("duplicate and delay are probabilities between 0 and 1")
+    with _lock:
+        _scenario[:] = [scenario, random.Random(scenario.seed)]
+
+
+def _as_scenario_says(events: list[dict]) -> list[dict]:
+    """The batch to send now, reordered and duplicated; the delayed ones are kept back."""
+    with _lock:
+        scenario, draw = _scenario
+        if scenario == IN_ORDER:
+            return list(events)
+        sent: list[dict] = []
+        for each in events:
+            if draw.random() < scenario.delay:
+                _delayed.append(each)
+                continue
+            sent.extend([each, each] if draw.random() < scenario.duplicate else [each])
+        if scenario.reorder:
+            draw.shuffle(sent)
+        return sent
+
+
+def release_delayed(url: str | None, timeout: float | None = None) -> list[Delivery]:
+    """Send the events held back by the delivery scenario, in the order they were held."""
+    with _lock:
+        held, _delayed[:] = list(_delayed), []
+    return deliver_now(held, url, timeout)
 
 
 def event(event_type: str, account_id: str, obj: dict) -> dict:
@@ -109,7 +161,14 @@ def deliver(events: list[dict], url: str | None,
             timeout: float | None = None) -> list[Delivery]:
     """Sign and POST each event to `url` (None: sign and keep them, send nothing), recording
     every delivery; failures are recorded, never raised. `timeout` per event, default
-    DELIVERY_TIMEOUT."""
+    DELIVERY_TIMEOUT. The delivery scenario (`set_delivery`) may reorder, duplicate or hold
+    back events."""
+    return deliver_now(_as_scenario_says(events), url, timeout)
+
+
+def deliver_now(events: list[dict], url: str | None,
+                timeout: float | None = None) -> list[Delivery]:
+    """Sign and send exactly these events, in this order (no scenario: resends)."""
     made = [_deliver_one(each, url, timeout or DELIVERY_TIMEOUT) for each in events]
     with _lock:
         _deliveries.extend(made)

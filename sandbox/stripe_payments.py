@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sandbox import stripe_balance as balance
 from sandbox import stripe_objects as objects
 from sandbox import stripe_state as state
 from sandbox.stripe_sessions import SessionRequest
@@ -53,7 +54,8 @@ class Paid:
     account_id: str
     session: dict
     intent: dict
-    charge: dict
+    charge: dict  # as charge.succeeded shows it
+    settled: dict | None = None  # as a later charge.updated shows it (async capture scenario)
 
 
 @dataclass(frozen=True)
@@ -138,9 +140,13 @@ def _succeed(found: _Session, last4: str) -> Paid:
     made = objects.charge("ch_" + suffix, intent,
                           account=state.account(found.account_id) or {}, last4=last4)
     found.obj = objects.completed(found.obj, intent["id"])
-    _intents[intent["id"]], _charges[made["id"]] = intent, made
+    settled = {**made, "balance_transaction": balance.record_charge(found.account_id, made)["id"]}
+    shown_on = balance.balance_transaction_on()
+    succeeded = settled if shown_on == "succeeded" else made
+    _intents[intent["id"]], _charges[made["id"]] = intent, settled
     return Paid(found.account_id, copy.deepcopy(found.obj), copy.deepcopy(intent),
-                copy.deepcopy(made))
+                copy.deepcopy(succeeded),
+                copy.deepcopy(settled) if shown_on == "updated" else None)
 
 
 def expire(session_id: str, account_id: str) -> dict:
