@@ -15,6 +15,8 @@ SETTLEMENT_TYPE = "Bank"
 # Income and expense accounts are always in the home currency and take amounts in any
 # currency, converted by QuickBooks (reference §2.4).
 FEES_TYPES = frozenset({"Expense", "Other Expense"})
+# QuickBooks books realised FX there itself; Stripe's fees do not belong in it.
+EXCHANGE_SUBTYPE = "ExchangeGainOrLoss"
 
 
 class QuickBooksRules:
@@ -38,7 +40,8 @@ class QuickBooksRules:
     def is_fees(self, account: LedgerAccount, currency: str) -> bool:
         """Any active expense account, whatever `currency`: expense accounts carry the home
         currency and QuickBooks converts a foreign amount at the transaction's rate."""
-        return account.active and account.account_type in FEES_TYPES
+        return (account.active and account.account_type in FEES_TYPES
+                and account.account_subtype != EXCHANGE_SUBTYPE)
 
 
 def _same_currency(account: LedgerAccount, currency: str) -> bool:
