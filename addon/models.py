@@ -286,6 +286,8 @@ class GatewayCurrency(Timestamped, db.Model):
     receivable_account_id: Mapped[str | None] = mapped_column(String(64))
     fees_account_id: Mapped[str | None] = mapped_column(String(64))
     settlement_account_id: Mapped[str | None] = mapped_column(String(64))
+    # Empty: lost disputes go to the fees account.
+    dispute_losses_account_id: Mapped[str | None] = mapped_column(String(64))
 
     gateway: Mapped[Gateway] = relationship(back_populates="currencies")
 

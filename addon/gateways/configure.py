@@ -1,5 +1,6 @@
 """Set up, edit and remove a gateway: description, currencies, and per currency the deposit and
-receivable accounts, all checked on the server against the cached chart of accounts."""
+receivable accounts and the payout roles (settlement bank, fees, dispute losses), all checked on
+the server against the cached chart of accounts."""
 
 from __future__ import annotations
 
@@ -87,6 +88,9 @@ def _describe(entry: GatewayAudit) -> HistoryLine:
         "description": _("Description"),
         "deposit_account": _("Deposit account (%(code)s)", code=code),
         "receivable_account": _("Accounts receivable (%(code)s)", code=code),
+        "settlement_account": _("Settlement bank account (%(code)s)", code=code),
+        "fees_account": _("Fees account (%(code)s)", code=code),
+        "dispute_losses_account": _("Dispute losses account (%(code)s)", code=code),
         "connected": _("Connected"),
         "reconnected": _("Reconnected"),
         "removed": _("Removed"),

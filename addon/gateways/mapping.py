@@ -1,6 +1,7 @@
 """A gateway's set-up form, checked against the cached chart of accounts: which currencies it
-collects and, for each, the deposit and receivable accounts. Every rule runs on the server;
-nothing is saved while any fails."""
+collects and, for each, the deposit and receivable accounts (required) and the payout roles:
+settlement bank, fees and dispute losses (optional until payouts are recorded). Every rule runs
+on the server; nothing is saved while any fails."""
 
 from __future__ import annotations
 
@@ -9,11 +10,16 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from addon.accounts import CurrencyAccounts, accounts_by_currency, cached_accounts
+from addon.accounts import accounts_by_currency, cached_accounts
+from addon.ledger import RULES
 from addon.models import Company, Gateway, GatewayAudit, GatewayCurrency
 from connectors.base import LedgerAccount
 
 MAX_DESCRIPTION = 255
+REQUIRED_ROLES = ("deposit", "receivable")
+# Needed before payouts are recorded; a blank dispute-losses account means the fees account.
+PAYOUT_ROLES = ("settlement", "fees", "dispute_losses")
+ROLES = REQUIRED_ROLES + PAYOUT_ROLES
 
 
 @dataclass
@@ -22,6 +28,25 @@ class GatewaySetup:
     currencies: list[str] = field(default_factory=list)
     deposit: dict[str, str] = field(default_factory=dict)  # currency -> account id
     receivable: dict[str, str] = field(default_factory=dict)
+    settlement: dict[str, str] = field(default_factory=dict)
+    fees: dict[str, str] = field(default_factory=dict)
+    dispute_losses: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RoleChoices:
+    """The accounts each role may take in one currency, from the cached chart and the
+    platform's rules (zero platform calls)."""
+
+    code: str
+    deposit: list[LedgerAccount]
+    receivable: list[LedgerAccount]
+    settlement: list[LedgerAccount]
+    fees: list[LedgerAccount]
+
+    @property
+    def dispute_losses(self) -> list[LedgerAccount]:
+        return self.fees
 
 
 def offered_currencies(company: Company, gateway: Gateway) -> list[str]:
@@ -29,16 +54,23 @@ def offered_currencies(company: Company, gateway: Gateway) -> list[str]:
     return sorted(set(company.currencies) & set(gateway.account_currencies))
 
 
-def options(company: Company, gateway: Gateway) -> dict[str, CurrencyAccounts]:
-    return accounts_by_currency(company, offered_currencies(company, gateway))
+def options(company: Company, gateway: Gateway) -> dict[str, RoleChoices]:
+    codes = offered_currencies(company, gateway)
+    accounts, rules = cached_accounts(company), RULES[company.platform]
+    return {
+        code: RoleChoices(code, choices.deposit, choices.receivable,
+                          [a for a in accounts if rules.is_settlement(a, code)],
+                          [a for a in accounts if rules.is_fees(a, code)])
+        for code, choices in accounts_by_currency(company, codes).items()
+    }
 
 
 def current_setup(gateway: Gateway) -> GatewaySetup:
     return GatewaySetup(
         description=gateway.description,
         currencies=[row.currency for row in gateway.currencies],
-        deposit={row.currency: row.deposit_account_id or "" for row in gateway.currencies},
-        receivable={row.currency: row.receivable_account_id or "" for row in gateway.currencies},
+        **{role: {row.currency: getattr(row, f"{role}_account_id") or ""
+                  for row in gateway.currencies} for role in ROLES},
     )
 
 
@@ -46,9 +78,19 @@ def read_form(form: MultiDict, company: Company) -> GatewaySetup:
     chosen = [code for code in dict.fromkeys(form.getlist("currency")) if code]
     setup = GatewaySetup(description=form.get("description", "").strip(), currencies=chosen)
     for code in chosen:
-        setup.deposit[code] = form.get(f"deposit-{code}", "")
-        setup.receivable[code] = form.get(f"receivable-{code}", "")
+        for role in ROLES:
+            getattr(setup, role)[code] = form.get(f"{role}-{code}", "")
     return setup
+
+
+def _share_fees_account(setup: GatewaySetup, offered: dict[str, RoleChoices]) -> None:
+    """One fees account for all currencies by default: a currency left blank takes the first
+    one chosen, where that account may take fees in it."""
+    first = next((setup.fees[c] for c in setup.currencies if setup.fees.get(c)), "")
+    for code in setup.currencies:
+        if (first and not setup.fees.get(code) and code in offered
+                and first in {a.id for a in offered[code].fees}):
+            setup.fees[code] = first
 
 
 def validate(setup: GatewaySetup, company: Company, gateway: Gateway) -> dict[str, str]:
@@ -67,12 +109,15 @@ def validate(setup: GatewaySetup, company: Company, gateway: Gateway) -> dict[st
         errors["currencies"] = _("%(codes)s cannot be collected here: the ledger or the payment "
                                  "account does not take it.", codes=", ".join(unknown))
     by_id = {account.id: account for account in cached_accounts(company)}
+    _share_fees_account(setup, offered)
     for code in [c for c in setup.currencies if c in offered]:
         if company.ledger.receivable_is_fixed and len(offered[code].receivable) == 1:
             setup.receivable[code] = offered[code].receivable[0].id
-        for role, allowed in (("deposit", offered[code].deposit),
-                              ("receivable", offered[code].receivable)):
+        for role in ROLES:
+            allowed = getattr(offered[code], role)
             chosen_id = getattr(setup, role).get(code, "")
+            if role in PAYOUT_ROLES and not chosen_id:
+                continue  # optional until payouts are recorded
             problem = (_("That account is not in the chart of accounts Remit read from the "
                          "ledger. Press Refresh, then choose again.")
                        if chosen_id and chosen_id not in by_id
@@ -97,6 +142,11 @@ def _problem(role: str, account: LedgerAccount | None, allowed: list[LedgerAccou
         return None
     if role == "deposit":
         return _("%(name)s cannot receive payments in %(code)s.", name=account.name, code=code)
+    if role == "settlement":
+        return _("%(name)s is not a bank account in %(code)s: Stripe pays %(code)s out to a bank "
+                 "account in %(code)s.", name=account.name, code=code)
+    if role in ("fees", "dispute_losses"):
+        return _("%(name)s is not an expense account.", name=account.name)
     return _("%(name)s is not an accounts-receivable account in %(code)s.", name=account.name,
              code=code)
 
@@ -132,8 +182,10 @@ def apply(gateway: Gateway, setup: GatewaySetup, user_id: int | None) -> list[Ga
         if code not in rows:
             changes.append((f"currency:{code}", None, "collected"))
             gateway.currencies.append(row)
-        for role in ("deposit", "receivable"):
-            old, new = getattr(row, f"{role}_account_id"), getattr(setup, role)[code]
+        for role in ROLES:
+            old, new = getattr(row, f"{role}_account_id"), getattr(setup, role).get(code, "")
+            if role in PAYOUT_ROLES:
+                new = new or None  # not set yet
             if old != new:
                 changes.append((f"{role}_account:{code}", names.get(old, old), names.get(new, new)))
             setattr(row, f"{role}_account_id", new)

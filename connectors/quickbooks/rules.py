@@ -11,6 +11,12 @@ from connectors.base import LedgerAccount
 # Payment.DepositToAccountRef accepts Bank and Other Current Asset accounts (reference §2.3).
 DEPOSIT_TYPES = frozenset({"Bank", "Other Current Asset"})
 RECEIVABLE_TYPE = "Accounts Receivable"
+SETTLEMENT_TYPE = "Bank"
+# Income and expense accounts are always in the home currency and take amounts in any
+# currency, converted by QuickBooks (reference §2.4).
+FEES_TYPES = frozenset({"Expense", "Other Expense"})
+# QuickBooks books realised FX there itself; Stripe's fees do not belong in it.
+EXCHANGE_SUBTYPE = "ExchangeGainOrLoss"
 
 
 class QuickBooksRules:
@@ -25,6 +31,17 @@ class QuickBooksRules:
         until then no account matches and the add-on says so."""
         return (account.active and account.account_type == RECEIVABLE_TYPE
                 and _same_currency(account, currency))
+
+    def is_settlement(self, account: LedgerAccount, currency: str) -> bool:
+        """A Bank account holds one currency, so a payout lands in the bank of its currency."""
+        return (account.active and account.account_type == SETTLEMENT_TYPE
+                and _same_currency(account, currency))
+
+    def is_fees(self, account: LedgerAccount, currency: str) -> bool:
+        """Any active expense account, whatever `currency`: expense accounts carry the home
+        currency and QuickBooks converts a foreign amount at the transaction's rate."""
+        return (account.active and account.account_type in FEES_TYPES
+                and account.account_subtype != EXCHANGE_SUBTYPE)
 
 
 def _same_currency(account: LedgerAccount, currency: str) -> bool:

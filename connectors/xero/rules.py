@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from connectors.base import LedgerAccount
 
+FEES_TYPES = frozenset({"EXPENSE", "OVERHEADS"})
+
 
 class XeroAccountRules:
     def is_deposit(self, account: LedgerAccount, currency: str) -> bool:
@@ -19,6 +21,15 @@ class XeroAccountRules:
         """The active DEBTORS system account, whatever the currency: Xero keeps one AR account
         for every currency and posts invoices to it itself (reference §2.3)."""
         return account.active and account.system_account == "DEBTORS"
+
+    def is_settlement(self, account: LedgerAccount, currency: str) -> bool:
+        """An active BANK account in `currency`: Stripe pays each currency to its own bank."""
+        return account.active and account.account_type == "BANK" and account.currency == currency
+
+    def is_fees(self, account: LedgerAccount, currency: str) -> bool:
+        """An active EXPENSE or OVERHEADS account, whatever `currency`: Xero's non-bank accounts
+        are in the base currency and take foreign amounts converted (reference §2.2)."""
+        return account.active and account.account_type in FEES_TYPES
 
 
 RULES = XeroAccountRules()

@@ -110,7 +110,7 @@ def test_company_info_and_its_currencies_agree(ledger, mode, ledger_vcr):
 
 def test_accounts_by_role_follow_the_descriptors_rules(ledger, mode, ledger_vcr):
     """The add-on filters its cached chart with the descriptor's rules: the connector's pickers
-    must offer exactly that, in every currency."""
+    must offer exactly that, in every currency, and the payout roles exist in the chart."""
     case = ledger.cases["accounts_by_role"]
     rules = ledger.platform.rules
 
@@ -128,6 +128,19 @@ def test_accounts_by_role_follow_the_descriptors_rules(ledger, mode, ledger_vcr)
         assert receivable == [a for a in chart if rules.is_receivable(a, currency)]
         if ledger.platform.receivable_is_fixed:
             assert len(receivable) == 1, "a fixed receivable is one account in every currency"
+
+    # Payouts need a bank in each currency and an expense account for fees: the rules offer
+    # both in the home currency, a settlement bank only in its own currency (and able to take a
+    # deposit), and expense accounts for every currency, never one that plays another role.
+    settlement = {c: [a for a in chart if rules.is_settlement(a, c)] for c in offered}
+    fees = {c: [a for a in chart if rules.is_fees(a, c)] for c in offered}
+    assert settlement[home] and fees[home]
+    for currency in offered:
+        assert all(a.active and a.currency == currency for a in settlement[currency])
+        assert all(rules.is_deposit(a, currency) for a in settlement[currency])
+        assert fees[currency] == fees[home], "expense accounts serve every currency"
+        assert not any(rules.is_deposit(a, currency) or rules.is_receivable(a, currency)
+                       or rules.is_settlement(a, currency) for a in fees[currency])
 
 
 def test_an_open_invoice_is_read(ledger, mode, ledger_vcr):

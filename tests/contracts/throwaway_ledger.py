@@ -24,6 +24,7 @@ BOOKS = {{
             {{"id": "2", "name": "Euro Current", "type": "bank", "currency": "EUR"}},
             {{"id": "3", "name": "Debtors", "type": "receivable", "currency": "GBP"}},
             {{"id": "4", "name": "Sales", "type": "income", "currency": "GBP"}},
+            {{"id": "5", "name": "Bank charges", "type": "expense", "currency": "GBP"}},
         ],
         "invoices": {{"inv-1": {{"number": "1", "customer": "cu-1", "name": "Amy",
                                  "currency": "GBP", "total": "250.00", "due": "250.00"}}}},
@@ -64,7 +65,7 @@ def invoice(invoice_id: str, raw: dict) -> Invoice:
                    total, due, "open" if due else "paid")
 ''',
     "rules.py": '''
-"""Which accounts may take a deposit or hold the receivable."""
+"""Which accounts may take a deposit, hold the receivable, receive payouts or take fees."""
 
 
 class Rules:
@@ -73,6 +74,12 @@ class Rules:
 
     def is_receivable(self, account, currency):
         return account.account_type == "receivable"
+
+    def is_settlement(self, account, currency):
+        return self.is_deposit(account, currency)
+
+    def is_fees(self, account, currency):
+        return account.account_type == "expense" and account.active
 
 
 RULES = Rules()
