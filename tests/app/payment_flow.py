@@ -70,3 +70,20 @@ def deliver_again(client, deliveries) -> None:
     for delivery in deliveries:
         assert client.post("/webhooks/stripe", data=delivery.payload,
                            headers=delivery.headers).status_code == 200
+
+
+def count_xero_calls(monkeypatch) -> list[tuple[str, str]]:
+    """Every Xero API request from now on as (method, resource), counted where xero-python
+    sends it (urllib3), so a test can state what a payment costs the organisation's budget."""
+    from urllib3 import PoolManager
+
+    calls: list[tuple[str, str]] = []
+    original = PoolManager.request
+
+    def counted(self, method, url, *args, **kwargs):
+        if "/api.xro/2.0/" in url:
+            calls.append((method, url.split("/api.xro/2.0/")[1].split("?")[0].split("/")[0]))
+        return original(self, method, url, *args, **kwargs)
+
+    monkeypatch.setattr(PoolManager, "request", counted)
+    return calls

@@ -20,6 +20,7 @@ from sandbox import quickbooks_payments, xero_api, xero_payment_rules
 from tests.app.payment_flow import (
     checkout,
     company_with_stripe,
+    count_xero_calls,
     deliver_again,
     link_path,
     pay_and_deliver,
@@ -246,18 +247,9 @@ def test_a_new_attempt_generation_decides_the_split_afresh(client, xero, monkeyp
 
 def test_a_xero_overpayment_costs_two_reads_and_two_writes(client, xero, monkeypatch):
     """Counted where xero-python sends its requests (urllib3), redeliveries included."""
-    from urllib3 import PoolManager
-
     session_id = checkout(client, link_path(xero, CITY_INVOICE), "150.00")
     xero_paid_elsewhere("150.00")
-    calls, original = [], PoolManager.request
-
-    def counted(self, method, url, *args, **kwargs):
-        if "/api.xro/2.0/" in url:
-            calls.append((method, url.split("/api.xro/2.0/")[1].split("?")[0].split("/")[0]))
-        return original(self, method, url, *args, **kwargs)
-
-    monkeypatch.setattr(PoolManager, "request", counted)
+    calls = count_xero_calls(monkeypatch)
     deliver_again(client, pay_and_deliver(client, session_id))
     assert calls == [("GET", "Accounts"), ("GET", "Invoices"), ("PUT", "Payments"),
                      ("PUT", "BankTransactions")]

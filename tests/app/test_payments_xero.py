@@ -8,6 +8,7 @@ from addon.ledger import connector_for
 from addon.models import Posting, WorkStatus
 from tests.app.payment_flow import (
     checkout,
+    count_xero_calls,
     deliver_again,
     link_path,
     pay_and_deliver,
@@ -35,19 +36,9 @@ def test_a_xero_payment_costs_two_reads_and_one_write(client, monkeypatch):
     """Every Xero API call the worker makes for one payment (and its redeliveries), counted
     where xero-python sends them: urllib3. The invoice read gives the balance due that decides
     what is applied and what is kept as customer credit (one read per invoice paid)."""
-    from urllib3 import PoolManager
-
     company = xero_company_with_stripe(client)
     invoice_id = sandbox.xero.INVOICE_IDS["INV-0001"]
     session_id = checkout(client, link_path(company, invoice_id), "100.00")
-    calls = []
-    original = PoolManager.request
-
-    def counted(self, method, url, *args, **kwargs):
-        if "/api.xro/2.0/" in url:
-            calls.append((method, url.split("/api.xro/2.0/")[1].split("?")[0].split("/")[0]))
-        return original(self, method, url, *args, **kwargs)
-
-    monkeypatch.setattr(PoolManager, "request", counted)
+    calls = count_xero_calls(monkeypatch)
     deliver_again(client, pay_and_deliver(client, session_id))
     assert calls == [("GET", "Accounts"), ("GET", "Invoices"), ("PUT", "Payments")]

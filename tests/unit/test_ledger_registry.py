@@ -8,25 +8,19 @@ import re
 from pathlib import Path
 
 import pytest
-from cryptography.fernet import Fernet
 
 from addon import platforms, settings
 from addon.settings import SettingsError, from_environment, resolve
 from scripts import settings_table
 from tests import plugin_ledger
+from tests.unit.test_settings import PRODUCTION as FULL_PRODUCTION
 
 REPO = Path(__file__).resolve().parents[2]
 BRANCH = re.compile(r"Platform\.(QUICKBOOKS|XERO)")
 TEMPLATE_BRANCH = re.compile(r"is_xero|platform\.value\s*==|platform\s+is\s")
-PRODUCTION = {
-    "REMIT_ENV": "production",
-    "REMIT_SECRET_KEY": "secret-key-value-1",
-    "REMIT_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-    "REMIT_BASE_URL": "https://remit.example.com",
-    "REMIT_STRIPE_CLIENT_ID": "ca_value_2",
-    "REMIT_STRIPE_SECRET_KEY": "sk_live_value_3",
-    "REMIT_STRIPE_WEBHOOK_SECRET": "whsec_value_4",
-}
+# Production with everything but a ledger app: each test adds the ledger it is about.
+PRODUCTION = {name: value for name, value in FULL_PRODUCTION.items()
+              if not name.startswith(("REMIT_QUICKBOOKS_", "REMIT_XERO_"))}
 
 
 @pytest.fixture
