@@ -82,6 +82,14 @@ def _register_request_hooks(app: Flask) -> None:
         user_id = session.get("user_id")
         g.user = db.session.get(User, user_id) if user_id else None
 
+    @app.template_filter("money")
+    def money_filter(amount, currency: str) -> str:
+        """An amount as the page's locale writes it, then its currency: `1,234.50 USD`,
+        `1 234,50 USD` in French, `36,000 JPY`."""
+        from addon.money import format_amount
+
+        return f"{format_amount(amount, currency, str(get_locale() or 'en'))} {currency}"
+
     @app.context_processor
     def page_context() -> dict[str, Any]:
         return {

@@ -370,6 +370,11 @@ class Posting(Timestamped, db.Model):
     def amount(self, value: Decimal) -> None:
         self.amount_minor = money.to_minor(value, self.currency, self._exponent())
 
+    @property
+    def credit(self) -> Decimal:
+        """What was kept as the customer's credit (zero when all was applied)."""
+        return money.from_minor(self.credit_minor or 0, self.currency, self._exponent())
+
     def _exponent(self) -> int | None:
         """The amount is in its gateway's minor unit (ISO 4217's without a gateway)."""
         from addon.gateways.registry import exponent  # the registry imports the models
