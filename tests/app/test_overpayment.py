@@ -17,6 +17,7 @@ from addon.ledger import connector_for
 from addon.models import Posting, WorkStatus
 from addon.posting import runner
 from sandbox import quickbooks_payments, xero_api, xero_payment_rules
+from sandbox.xero_seed import JPY_RATE
 from tests.app.payment_flow import (
     checkout,
     company_with_stripe,
@@ -253,3 +254,29 @@ def test_a_xero_overpayment_costs_two_reads_and_two_writes(client, xero, monkeyp
     deliver_again(client, pay_and_deliver(client, session_id))
     assert calls == [("GET", "Accounts"), ("GET", "Invoices"), ("PUT", "Payments"),
                      ("PUT", "BankTransactions")]
+
+
+def test_a_zero_decimal_xero_overpayment_keeps_whole_yen(client):
+    """JPY in the GBP organisation: 20,000 yen paid while the bookkeeper recorded 30,000 of the
+    36,000 due, so 6,000 is applied and 14,000 kept as credit, in the yen bank at the invoice's
+    rate, with no fraction of a yen anywhere."""
+    company = xero_company_with_stripe(client, {"GBP": "Stripe Clearing", "JPY": "Yen Account"})
+    invoice_id = sandbox.xero.INVOICE_IDS["INV-0007"]
+    session_id = checkout(client, link_path(company, invoice_id), "20000")
+    outcome = xero_payment_rules.record(xero_org(), [{
+        "Invoice": {"InvoiceID": invoice_id}, "Account": {"Code": "093"},
+        "Amount": Decimal("30000"), "Date": "2026-03-10", "CurrencyRate": JPY_RATE}],
+        summarize=True)
+    assert outcome.recorded and not outcome.refused
+
+    deliver_again(client, pay_and_deliver(client, session_id))
+
+    posting = the_posting()
+    assert posting.status is WorkStatus.DONE, posting.error
+    assert (posting.amount_minor, posting.credit_minor) == (20000, 14000)
+    (payment,) = remit_xero_payments()
+    (credit,) = xero_org()["Overpayments"]
+    assert (payment["Amount"], credit["Total"]) == (Decimal("6000"), Decimal("14000"))
+    assert credit["CurrencyCode"] == "JPY"
+    assert connector_for(company).invoice(invoice_id).balance == 0
+    assert "14,000 JPY kept as customer credit" in activity(client)
