@@ -59,6 +59,8 @@ class Invoice:
     balance: Decimal  # still due
     status: str  # "open", "paid" or "void"
     exchange_rate: Decimal | None = None  # home units per invoice unit, for foreign invoices
+    # The first line's item (QuickBooks ItemRef) or account code (Xero): a refund credits it.
+    income_ref: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,11 +95,107 @@ class PaymentPosting:
 
 
 @dataclass(frozen=True)
+class JournalLine:
+    """One line of a balanced movement between accounts: positive debits, negative credits."""
+
+    account_id: str
+    amount: Decimal  # in the posting's currency
+    description: str
+
+
+@dataclass(frozen=True)
+class JournalPosting:
+    """Money moved between two or more accounts with no customer involved: a gateway fee
+    (fees account debited, clearing credited) or a dispute step (losses and fees debited,
+    clearing credited; reversed when won). Lines sum to zero. QuickBooks: JournalEntry; Xero:
+    ManualJournal (in the base currency, converted at `exchange_rate`)."""
+
+    idempotency_key: str
+    currency: str
+    posted_on: date
+    lines: tuple[JournalLine, ...]
+    reference: str  # e.g. the balance transaction id, cut to the ledger's reference limit
+    memo: str
+    exchange_rate: Decimal | None = None  # home units per unit of `currency`, when foreign
+
+    def __post_init__(self) -> None:
+        if len(self.lines) < 2 or sum(line.amount for line in self.lines) != 0:
+            raise ValueError("a journal needs two or more lines that sum to zero")
+
+
+@dataclass(frozen=True)
+class PayoutItem:
+    """One balance entry a payout contains, as a line of the payout's ledger transaction."""
+
+    description: str  # e.g. "ch_... gross 100.00, fee 3.20" or "re_... refund"
+    amount: Decimal  # the entry's net, signed, in the payout's currency
+
+
+@dataclass(frozen=True)
+class PayoutPosting:
+    """A payout: its net moves from the clearing account to the settlement bank in one ledger
+    transaction that lists every payment, fee, refund and dispute movement it contains (their
+    amounts sum to `amount`), dated the arrival date with the payout id as reference, so the
+    bank feed's line matches one transaction. `reverse`: the payout failed or was cancelled
+    after it was recorded, the money goes back from the bank to clearing (no items).
+    QuickBooks: Deposit (a Transfer to reverse); Xero: a RECEIVE BankTransaction on the bank
+    (SPEND to reverse)."""
+
+    idempotency_key: str
+    currency: str
+    arrival_date: date
+    amount: Decimal  # > 0
+    bank_account_id: str
+    clearing_account_id: str
+    items: tuple[PayoutItem, ...]
+    reference: str  # the payout id, cut to the ledger's reference limit
+    memo: str
+    exchange_rate: Decimal | None = None
+    reverse: bool = False
+
+    def __post_init__(self) -> None:
+        if self.amount <= 0:
+            raise ValueError("a payout moves a positive amount")
+        if not self.reverse and sum(item.amount for item in self.items) != self.amount:
+            raise ValueError("a payout's items must add up to its amount")
+
+
+@dataclass(frozen=True)
+class RefundPosting:
+    """Money sent back to a customer out of the clearing account, in the refunded payment's
+    currency, per platform's idiom: QuickBooks RefundReceipt; Xero an ACCRECCREDIT credit note
+    paid out from clearing (two writes, keys derived from `idempotency_key`). The invoice stays
+    paid; the refund document reduces the sale on the invoice's own item or account."""
+
+    idempotency_key: str
+    customer_id: str
+    currency: str
+    amount: Decimal  # > 0
+    refunded_on: date
+    from_account_id: str  # the clearing account the money leaves
+    invoice_id: str  # the invoice the refunded payment paid
+    income_ref: str | None  # the invoice's first line's item (QuickBooks) or account code (Xero)
+    reference: str
+    memo: str
+    exchange_rate: Decimal | None = None  # home units per unit, when foreign
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    """An account Remit offers to create in one click: a clearing account (QuickBooks Other
+    Current Asset, Xero CURRENT with payments enabled) or a fees account (expense)."""
+
+    role: str  # "clearing" or "fees"
+    name: str  # e.g. "Stripe Clearing EUR"
+    currency: str
+
+
+@dataclass(frozen=True)
 class LedgerWrite:
     """What a write created in the ledger (one object, or one per invoice for Xero, plus its
     Overpayment when part of the payment is kept as credit)."""
 
-    object_type: str  # "Payment"
+    object_type: str  # "Payment", "JournalEntry", "Deposit", "RefundReceipt", ...
     object_ids: tuple[str, ...]
 
 
@@ -234,6 +332,31 @@ class Connector(Protocol):
         """Create the payment applied to its invoices, and `posting.credit` as the customer's
         credit, idempotently: sending the same posting twice (same key) creates one payment
         (and one credit) in the ledger."""
+        ...
+
+
+    def record_journal(self, posting: JournalPosting) -> LedgerWrite:
+        """Record a balanced movement between accounts (a fee, a dispute step), idempotently
+        under `posting.idempotency_key`."""
+        ...
+
+    def record_payout(self, posting: PayoutPosting) -> LedgerWrite:
+        """Record a payout (or its reversal) as one transaction on the settlement bank,
+        idempotently."""
+        ...
+
+    def record_refund(self, posting: RefundPosting) -> LedgerWrite:
+        """Record money refunded to a customer out of clearing, idempotently (every write it
+        takes under a key derived from `posting.idempotency_key`)."""
+        ...
+
+    def account_balance(self, account_id: str) -> Decimal:
+        """An account's balance now, in its own currency (one read), for reconciliation."""
+        ...
+
+    def create_account(self, account: NewAccount) -> LedgerAccount:
+        """Create a clearing or fees account (one write); Rejected when the ledger refuses
+        it (a name already taken, a currency not enabled)."""
         ...
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Literal, Protocol
 
@@ -158,10 +159,153 @@ class MoneyMovement:
     occurred_at: datetime  # aware, UTC
 
 
+# What a gateway's money items are, once normalised (BalanceEntry.category).
+ENTRY_PAYMENT = "payment"  # a charge: gross in, fee out
+ENTRY_REFUND = "refund"  # money back to the customer (and a failed refund's return)
+ENTRY_DISPUTE = "dispute"  # funds withdrawn for a dispute, or reinstated when it is won
+ENTRY_PAYOUT = "payout"  # the balance paid out to the bank
+ENTRY_PAYOUT_FAILURE = "payout_failure"  # a failed or cancelled payout's money coming back
+ENTRY_OTHER = "other"  # anything else (adjustments, application fees...): shown, not posted
+
+
+@dataclass(frozen=True)
+class BalanceEntry:
+    """One line of the gateway balance (a Stripe balance transaction), in the currency the
+    gateway settles in: what moved, its fee and the net. Signed: money into the balance is
+    positive (a charge), money out negative (a refund, a withdrawn dispute, a payout). Every
+    ledger movement after the payment itself is derived from these, so the clearing account
+    follows the gateway's balance to the minor unit."""
+
+    id: str  # txn_...
+    type: str  # the gateway's own (charge, payment, refund, adjustment, payout, ...)
+    category: str  # ENTRY_*
+    currency: str  # settlement currency, upper case
+    amount_minor: int  # gross, signed
+    fee_minor: int  # what the gateway kept (dispute fees included), >= 0 normally
+    net_minor: int  # amount - fee
+    # Presentment amount x rate = settlement amount; None when no conversion happened.
+    exchange_rate: Decimal | None
+    source_id: str | None  # the object it records: ch_, re_, dp_, po_...
+    payment_id: str | None  # the payment (for Stripe the PaymentIntent) it belongs to, if known
+    created_at: datetime  # aware, UTC
+    available_at: datetime | None = None
+    payout_id: str | None = None  # the payout that took it, when listed by payout
+
+    def as_payload(self) -> dict:
+        """JSON-ready, exact (minor units as ints, the rate as a string)."""
+        return {"id": self.id, "type": self.type, "category": self.category,
+                "currency": self.currency, "amount_minor": self.amount_minor,
+                "fee_minor": self.fee_minor, "net_minor": self.net_minor,
+                "exchange_rate": None if self.exchange_rate is None else str(self.exchange_rate),
+                "source_id": self.source_id, "payment_id": self.payment_id,
+                "created_at": self.created_at.isoformat(),
+                "available_at": self.available_at.isoformat() if self.available_at else None,
+                "payout_id": self.payout_id}
+
+    @classmethod
+    def from_payload(cls, stored: Mapping) -> BalanceEntry:
+        rate, available = stored.get("exchange_rate"), stored.get("available_at")
+        return cls(id=stored["id"], type=stored["type"], category=stored["category"],
+                   currency=stored["currency"], amount_minor=stored["amount_minor"],
+                   fee_minor=stored["fee_minor"], net_minor=stored["net_minor"],
+                   exchange_rate=None if rate is None else Decimal(rate),
+                   source_id=stored.get("source_id"), payment_id=stored.get("payment_id"),
+                   created_at=datetime.fromisoformat(stored["created_at"]),
+                   available_at=datetime.fromisoformat(available) if available else None,
+                   payout_id=stored.get("payout_id"))
+
+
+@dataclass(frozen=True)
+class ChargeSettled:
+    """A payment's charge now has its balance entry (Stripe: `balance_transaction` on the
+    charge, often only on `charge.updated`): its fee can be recorded. `entry` is None when the
+    event names the entry without its contents (webhooks never expand): fetch it by id."""
+
+    kind = "fee"
+    payment_id: str  # the payment's source id (PaymentIntent)
+    charge_id: str
+    account_id: str
+    livemode: bool
+    entry_id: str  # txn_...
+    metadata: dict[str, str]
+    occurred_at: datetime
+    entry: BalanceEntry | None = None
+
+
+@dataclass(frozen=True)
+class RefundMovement:
+    """Money sent back to a customer for a payment, whoever started it (Remit, the gateway's
+    dashboard). Amount in the payment's (presentment) currency; its balance entry, once known,
+    says what left the balance in the settlement currency."""
+
+    kind = "refund"
+    refund_id: str  # re_...
+    payment_id: str | None  # the refunded payment's source id
+    charge_id: str | None
+    account_id: str
+    livemode: bool
+    currency: str  # presentment, upper case
+    amount_minor: int  # > 0
+    status: str  # "pending", "succeeded", "failed", "canceled", "requires_action"
+    entry_id: str | None  # its balance entry (txn_...), once it has one
+    metadata: dict[str, str]  # the refunded payment's (so Remit's keys route it)
+    occurred_at: datetime
+
+
+@dataclass(frozen=True)
+class DisputeMovement:
+    """Where a dispute (chargeback) stands, with the balance entries it caused so far
+    (funds withdrawn: amount plus dispute fee; reinstated when won)."""
+
+    kind = "dispute"
+    dispute_id: str  # dp_...
+    payment_id: str | None
+    charge_id: str | None
+    account_id: str
+    livemode: bool
+    currency: str  # presentment
+    amount_minor: int
+    status: str  # the gateway's (needs_response, under_review, won, lost, ...)
+    closed: bool  # won or lost: final
+    won: bool
+    entries: tuple[BalanceEntry, ...]
+    metadata: dict[str, str]
+    occurred_at: datetime
+
+
+@dataclass(frozen=True)
+class PayoutMovement:
+    """A payout of the balance to the bank. Its contents can be listed (payout_entries) only
+    once `reconciled`; `status` failed or canceled after it was recorded means the money came
+    back to the balance."""
+
+    kind = "payout"
+    payout_id: str  # po_...
+    account_id: str
+    livemode: bool
+    currency: str  # upper case
+    amount_minor: int  # > 0: what reaches the bank
+    status: str  # "pending", "in_transit", "paid", "failed", "canceled"
+    reconciled: bool  # the gateway finished listing what it contains
+    arrival_date: date
+    automatic: bool
+    occurred_at: datetime
+
+
+@dataclass(frozen=True)
+class GatewayBalance:
+    """The gateway's balance for one currency of an account, as it reports it now."""
+
+    currency: str
+    available_minor: int
+    pending_minor: int
+
+
 class EventKind(StrEnum):
     """What a gateway event means to the add-on, whatever the gateway calls it."""
 
     PAYMENT = "payment"  # money moved: the add-on reads it through movements()
+    # (payments, charges settled with their fee, refunds, disputes and payouts alike)
     DEAUTHORIZED = "deauthorized"  # the account disconnected the platform
     OTHER = "other"  # kept, changes nothing the add-on tracks
 
@@ -180,6 +324,9 @@ class ReceivedEvent:
     payload: dict
     kind: EventKind
     occurred_at: datetime | None = None  # aware, UTC, when the gateway dated it
+
+
+Movement = MoneyMovement | ChargeSettled | RefundMovement | DisputeMovement | PayoutMovement
 
 
 class GatewayNotConfigured(RuntimeError):
@@ -330,7 +477,31 @@ class GatewayProvider(Protocol):
         """What the gateway accepts as one charge in `currency`. Pure: no HTTP."""
         ...
 
-    def movements(self, event: dict) -> list[MoneyMovement]:
+    def movements(self, event: dict) -> list[Movement]:
         """The money a verified event records; [] for events that record none. Pure: no HTTP.
-        ValueError when a payment event lacks what it needs."""
+        ValueError when a money event lacks what it needs. Besides payments: ChargeSettled
+        (a charge's fee is known), RefundMovement, DisputeMovement and PayoutMovement."""
+        ...
+
+    def balance_entry(self, account_id: str, entry_id: str) -> BalanceEntry:
+        """One balance entry by id, its source expanded so `payment_id` is known (one
+        request). GatewayRejected when there is no such entry."""
+        ...
+
+    def payment_settlement(self, account_id: str, payment_id: str) -> BalanceEntry | None:
+        """The balance entry of a payment's charge, read from the gateway (one request);
+        None while the gateway has not made it yet (asynchronous capture)."""
+        ...
+
+    def payout(self, account_id: str, payout_id: str) -> PayoutMovement:
+        """One payout as it stands now (one request)."""
+        ...
+
+    def payout_entries(self, account_id: str, payout_id: str) -> list[BalanceEntry]:
+        """Every balance entry a reconciled payout contains, the payout's own entry
+        included, sources expanded (as many requests as pages, 100 entries a page)."""
+        ...
+
+    def balances(self, account_id: str) -> list[GatewayBalance]:
+        """The account's available and pending balance per currency (one request)."""
         ...
