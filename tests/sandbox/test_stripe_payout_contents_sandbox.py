@@ -132,3 +132,24 @@ def test_reset_forgets_refunds_disputes_rates_and_settlement_currencies(client):
     assert stripe_balance.transactions(US) == []
     entry = stripe_money.entry_of(client, pay(client, 10000, "eur"))
     assert entry["currency"] == "usd"
+
+
+def test_console_refunds_disputes_and_closes(fresh_sandbox):
+    import sandbox
+
+    client = sandbox.create_app({"REMIT_ADDON_URL": "http://127.0.0.1:9"}).test_client()
+    stripe_sandbox.connect(US)
+    intent = pay(client, 10000, "usd")
+    paid_again = pay(client, 5000, "usd")
+
+    assert client.post(f"/stripe/controls/refund/{intent['id']}").status_code == 303
+    assert get(client, f"charges/{intent['latest_charge']}").json["refunded"] is True
+    assert client.post(f"/stripe/controls/dispute/{paid_again['id']}").status_code == 303
+    page = client.get("/stripe/").get_data(as_text=True)
+    [dispute] = [e["data"]["object"] for e in events_since(0)
+                 if e["type"] == "charge.dispute.created"]
+    assert dispute["id"] in page and "Mark won" in page
+    assert client.post(f"/stripe/controls/disputes/{dispute['id']}/lost").status_code == 303
+    assert get(client, f"disputes/{dispute['id']}").json["status"] == "lost"
+    refused = client.post(f"/stripe/controls/refund/{intent['id']}")
+    assert "charge_already_refunded" in refused.headers["Location"].replace("%5F", "_")
