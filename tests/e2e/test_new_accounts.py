@@ -32,7 +32,7 @@ def test_a_clearing_account_is_created_and_chosen_in_one_click(chromium, live_se
 
     usd.get_by_role("button", name="Create “Stripe Clearing USD” in QuickBooks").click()
 
-    expect(page.get_by_role("status")).to_contain_text(
+    expect(page.locator(".notice-success")).to_contain_text(
         "“Stripe Clearing USD” is created in QuickBooks and chosen for USD")
     deposit = page.locator("#deposit-USD")
     expect(deposit.locator("option:checked")).to_have_text(
@@ -56,5 +56,6 @@ def test_a_clearing_account_is_created_and_chosen_in_one_click(chromium, live_se
     deposit.select_option(label="Stripe Clearing USD · Other Current Asset")
     page.get_by_role("button", name="Save").click()
     page.wait_for_url(re.compile(r"/settings/gateways$"))
-    expect(page.get_by_role("status")).to_contain_text("Stripe, typed before creating is saved")
+    expect(page.locator(".notice-success")).to_contain_text(
+        "Stripe, typed before creating is saved")
     expect(page.locator("body")).not_to_contain_text("is a bank account")
