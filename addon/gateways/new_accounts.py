@@ -108,7 +108,8 @@ def create(gateway: Gateway, setup, role: str, code: str, form_key: str,
     field = f"{role}-{code}"
     if offer is None or code not in offered_currencies(company, gateway):
         return {field: _("Remit cannot create that account here: choose one in the list.")}
-    key = f"{form_key or new_key()}-{role}-{code}"[:50]
+    form_key = form_key if form_key.isascii() and form_key.isalnum() else new_key()
+    key = f"{form_key[:24]}-{role}-{code}"  # within Intuit's 50 characters of requestid
     currency = code if role == "deposit" else company.home_currency
     known = {account.id for account in cached_accounts(company)}
     try:
