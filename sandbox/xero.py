@@ -21,6 +21,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
 from sandbox import (
+    xero_accounts_create,
     xero_api,
     xero_identity,
     xero_overpayments,
@@ -38,6 +39,7 @@ bp.register_blueprint(xero_identity.bp)
 bp.register_blueprint(xero_api.bp)
 bp.register_blueprint(xero_payments.bp)
 bp.register_blueprint(xero_overpayments.bp)
+bp.register_blueprint(xero_accounts_create.bp)
 
 force_next = xero_api.force_next
 lock_period = xero_payments.lock_period
