@@ -19,7 +19,7 @@ from gateways.base import (
     GatewayRejected,
     GatewayUnavailable,
     Landing,
-    MoneyMovement,
+    Movement,
     ReceivedEvent,
     WebhookRejected,
 )
@@ -150,7 +150,7 @@ class StripeGateway:
     def charge_limits(self, currency: str) -> ChargeLimits:
         return checkout.charge_limits(currency)
 
-    def movements(self, event: dict) -> list[MoneyMovement]:
+    def movements(self, event: dict) -> list[Movement]:
         return events.movements(event)
 
 
