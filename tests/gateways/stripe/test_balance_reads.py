@@ -164,16 +164,20 @@ def test_a_failed_payout_reads_back_failed(stripe_target, vcr):
 
 @pytest.mark.vcr
 def test_the_balance_per_currency(stripe_target, vcr):
-    """Pending funds of two payments in the account's currency, then one made available."""
+    """A USD account that also settles yen: one payment paid out (in neither column), one
+    pending in each currency."""
     stripe_target.connected(US_ACCOUNT)
     if stripe_target.mode == "sandbox":
+        stripe_sandbox.settle_in(US_ACCOUNT, "jpy")
         sandbox_payment(US_ACCOUNT, amount=12050)
-        stripe_sandbox.pay_out(US_ACCOUNT, fast_forward=True)  # paid out: in neither column
+        stripe_sandbox.pay_out(US_ACCOUNT, fast_forward=True)
         sandbox_payment(US_ACCOUNT, amount=2000)
+        sandbox_payment(US_ACCOUNT, currency="jpy", amount=5000)
 
     balances = stripe_target.gateway().balances(US_ACCOUNT)
 
-    assert GatewayBalance("USD", 0, 2000 - 88) in balances
+    assert balances == [GatewayBalance("JPY", 0, 5000 - 180),  # 3.6 % of 5000 yen
+                        GatewayBalance("USD", 0, 2000 - 88)]  # 2.9 % of 20.00 + 0.30
     assert sent(vcr) == [("GET", "/v1/balance", {})]
     as_account(vcr, US_ACCOUNT)
     assert requests_made(vcr) == 1
