@@ -41,7 +41,13 @@ from sandbox.xero_lines import (
 )
 from sandbox.xero_payment_rules import _bank_currency, _base, _date, _number
 from sandbox.xero_seed import ms_date
-from sandbox.xero_wire import envelope, error, submitted_items, validation_exception
+from sandbox.xero_wire import (
+    envelope,
+    error,
+    replayed,
+    submitted_items,
+    validation_exception,
+)
 
 bp = Blueprint("transactions", __name__)
 bp.before_request(xero_api.gate)
@@ -81,7 +87,7 @@ def once(org: dict, run) -> Response:
             return run()
 
     return REPLAYS.once(org["Organisation"]["OrganisationID"],
-                        request.headers.get("Idempotency-Key"), locked)
+                        request.headers.get("Idempotency-Key"), locked, replay=replayed)
 
 
 # ---- ManualJournals ----------------------------------------------------------------------
