@@ -5,7 +5,7 @@ whose Rows carry the account ("Name (Code)") and Debit, Credit, YTD Debit, YTD C
 each cell's Attributes naming the AccountID. Amounts are in the base currency, as Xero's trial
 balance is. Balance-sheet and profit-and-loss accounts alike carry their whole balance in both
 column pairs: the stand-in's books hold one financial year. `date` and `paymentsOnly` are
-accepted and not applied [verify]: tests ask for today's balances.
+accepted and not applied (the stand-in's limit): tests ask for today's balances.
 """
 
 from __future__ import annotations
