@@ -10,9 +10,9 @@ bank transaction's BankAccount must be an active BANK account, its CurrencyCode 
 a contact (ContactID, or a Name Xero matches or creates), lines on active non-bank accounts
 whose total is positive (single lines may be negative: Xero refuses only a negative total,
 unconfirmed against a real organisation); a transfer moves a positive amount between two
-different active BANK accounts of one currency (the stand-in does not simulate cross-currency transfers). Dates on or
-before the period lock date are refused. A repeated Idempotency-Key replays the first answer,
-refusals included (sandbox/replays.py).
+different active BANK accounts of one currency (the stand-in does not simulate cross-currency
+transfers). Dates on or before the period lock date are refused. A repeated Idempotency-Key
+replays the first answer, refusals included (sandbox/replays.py).
 """
 
 from __future__ import annotations
