@@ -30,7 +30,8 @@ SECTIONS = (("Revenue", {"REVENUE"}), ("Expenses", {"EXPENSE"}), ("Assets", {"AS
 @bp.get(f"{ACCOUNTING}/Reports/TrialBalance")
 @xero_api.accounting(SCOPES)
 def trial_balance(org: dict) -> Response:
-    balances = xero_books.balances(org)
+    with xero_api.BOOKS:
+        balances = xero_books.balances(org)
     now = datetime.now(UTC)
     header = {"RowType": "Header", "Cells": [{"Value": title} for title in (
         "Account", "Debit", "Credit", "YTD Debit", "YTD Credit")]}

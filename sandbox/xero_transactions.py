@@ -17,7 +17,6 @@ replays the first answer, refusals included (sandbox/replays.py).
 
 from __future__ import annotations
 
-import threading
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -73,7 +72,7 @@ TRANSFER_CURRENCY = "Both accounts of a transfer must be in the same currency"
 TRANSFER_AMOUNT = "The transfer amount must be greater than zero"
 
 REPLAYS = Replays()
-_lock = threading.Lock()
+_lock = xero_api.BOOKS
 
 
 def reset() -> None:
