@@ -16,6 +16,12 @@ sent (`events_sent`, `last_events`) and send one again (`resend`), pay out an ac
 available balance (`pay_out`) and settle a payout (`settle_payout`), choose where a charge's
 balance transaction shows (`set_balance_scenario`) and how events are delivered
 (`set_delivery`, `release_delayed`), and `reset()`.
+
+After the payment (sandbox/stripe_fx.py, stripe_refunds.py, stripe_disputes.py): which
+currencies an account settles in besides its default one (`settle_in`) and the stand-in's
+exchange rates (`set_rate`), a dashboard refund (`refund`), a dispute opened on a payment
+(`open_dispute`) and closed won or lost (`close_dispute`); each sends its events as `pay` does,
+through the delivery scenario. Remit itself refunds through POST /v1/refunds.
 """
 
 from __future__ import annotations
@@ -28,9 +34,12 @@ from sandbox import (
     stripe_balance,
     stripe_checkout,
     stripe_connect,
+    stripe_disputes,
     stripe_events,
+    stripe_fx,
     stripe_idempotency,
     stripe_payments,
+    stripe_refunds,
     stripe_seed,
     stripe_state,
 )
@@ -75,6 +84,9 @@ def reset() -> None:
     stripe_api.reset()
     stripe_payments.reset()
     stripe_balance.reset()
+    stripe_refunds.reset()
+    stripe_disputes.reset()
+    stripe_fx.reset()
     stripe_idempotency.reset()
     stripe_events.reset()
 
@@ -149,6 +161,47 @@ def settle_payout(payout_id: str, outcome: str = "paid", addon_url: str | None =
     return settled
 
 
+settle_in = stripe_fx.settle_in
+set_rate = stripe_fx.set_rate
+DISPUTE_FEES = stripe_disputes.DISPUTE_FEES
+
+
+def refund(payment_intent_id: str, amount_minor: int | None = None,
+           addon_url: str | None = None) -> dict:
+    """What a refund in Stripe's dashboard does (no Remit call): the refund object, its events
+    (`refund.created`, `charge.refunded`, `refund.updated`) sent as `pay` sends them.
+    `amount_minor` None: what remains refundable. LookupError (no such PaymentIntent),
+    ValueError (refused as POST /v1/refunds would: its Stripe error code in the message)."""
+    account_id = stripe_payments.owner(payment_intent_id)
+    if account_id is None:
+        raise LookupError(f"No such payment_intent: {payment_intent_id}")
+    try:
+        made, sent = stripe_refunds.create(account_id, payment_intent=payment_intent_id,
+                                           amount=amount_minor)
+    except stripe_refunds.RefundRefused as refused:
+        raise ValueError(f"{refused.code}: {refused.message}") from None
+    stripe_events.deliver(sent, webhook_url(addon_url) if addon_url else None)
+    return made
+
+
+def open_dispute(payment_intent_id: str, addon_url: str | None = None) -> dict:
+    """The cardholder disputes the payment's whole charge: `charge.dispute.created`, then the
+    funds and the dispute fee withdrawn (`charge.dispute.funds_withdrawn`). The dispute (its
+    `balance_transactions` expanded). LookupError, ValueError (already disputed)."""
+    _, made, sent = stripe_disputes.open_dispute(payment_intent_id)
+    stripe_events.deliver(sent, webhook_url(addon_url) if addon_url else None)
+    return made
+
+
+def close_dispute(dispute_id: str, won: bool, addon_url: str | None = None) -> dict:
+    """The bank decides. Won: `charge.dispute.funds_reinstated` (the amount at the rate of now
+    and the dispute fee back) then `charge.dispute.closed`; lost: `charge.dispute.closed`.
+    LookupError, ValueError (already closed)."""
+    _, made, sent = stripe_disputes.close_dispute(dispute_id, won)
+    stripe_events.deliver(sent, webhook_url(addon_url) if addon_url else None)
+    return made
+
+
 def release_delayed(addon_url: str | None = None) -> list[Delivery]:
     """Send the events the delivery scenario held back."""
     return stripe_events.release_delayed(webhook_url(addon_url) if addon_url else None)
@@ -182,6 +235,7 @@ def console() -> str:
         webhook_secret=SANDBOX_STRIPE_WEBHOOK_SECRET, failures=sorted(stripe_api.FAILURES),
         webhook=webhook_url(current_app.config["REMIT_ADDON_URL"]),
         sessions=stripe_payments.sessions(), payouts=stripe_balance.payouts(),
+        disputes=stripe_disputes.disputes(),
         deliveries=list(reversed(events_sent())),
         done=request.args.get("done"))
 
@@ -228,6 +282,36 @@ def settle_control(payout_id: str, outcome: str) -> Response:
     except ValueError as refused:
         return _done(f"{payout_id} cannot be settled: {refused}.")
     return _done(f"{payout_id} is {settled['status']}.")
+
+
+@bp.post("/controls/refund/<intent_id>")
+def refund_control(intent_id: str) -> Response:
+    try:
+        made = refund(intent_id, addon_url=current_app.config["REMIT_ADDON_URL"])
+    except (LookupError, ValueError) as refused:
+        return _done(f"{intent_id} cannot be refunded: {refused}.")
+    return _done(f"Refunded {made['amount']} {made['currency']} of {intent_id}: {made['id']}.")
+
+
+@bp.post("/controls/dispute/<intent_id>")
+def dispute_control(intent_id: str) -> Response:
+    try:
+        made = open_dispute(intent_id, current_app.config["REMIT_ADDON_URL"])
+    except (LookupError, ValueError) as refused:
+        return _done(f"{intent_id} cannot be disputed: {refused}.")
+    return _done(f"{made['id']} opened on {intent_id}; its funds are withdrawn.")
+
+
+@bp.post("/controls/disputes/<dispute_id>/<outcome>")
+def close_dispute_control(dispute_id: str, outcome: str) -> Response:
+    if outcome not in ("won", "lost"):
+        return Response(f"unknown outcome {outcome}", status=404)
+    try:
+        closed = close_dispute(dispute_id, outcome == "won",
+                               current_app.config["REMIT_ADDON_URL"])
+    except (LookupError, ValueError) as refused:
+        return _done(f"{dispute_id} cannot be closed: {refused}.")
+    return _done(f"{dispute_id} is {closed['status']}.")
 
 
 @bp.post("/controls/force/<failure>")

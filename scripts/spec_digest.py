@@ -37,6 +37,7 @@ QUICKBOOKS_ENTITIES = ["Account", "CompanyCurrency", "CompanyInfo", "CreditMemo"
 QUICKBOOKS_ROOTS = ["IntuitResponse", "Fault", *QUICKBOOKS_ENTITIES]
 XERO_OPERATIONS = {
     "xero_accounting": ["getOrganisations", "getCurrencies", "getAccounts", "getAccount",
+                        "createAccount",
                         "getInvoice", "getInvoices", "createPayments", "getPayments",
                         "getPayment", "deletePayment", "getBankTransactions",
                         "getBankTransaction", "createBankTransactions", "getOverpayments",
@@ -47,7 +48,7 @@ XERO_OPERATIONS = {
 }
 XERO_COMPONENTS = {"xero_accounting": ["Error", "Element", "ValidationError"],
                    "xero-identity": ["AccessToken", "RefreshToken"]}
-STRIPE_RESOURCES = ["account", "application", "balance_transaction", "charge",
+STRIPE_RESOURCES = ["account", "application", "balance", "balance_transaction", "charge",
                     "checkout.session", "country_spec", "dispute", "event", "payment_intent",
                     "payout", "refund"]
 # What a validator reads of a schema; descriptions, examples and code-generation hints go.
