@@ -2,10 +2,14 @@
 automatic payouts of the available balance per currency (reference §2.2-§2.4), in the shapes of
 Stripe's fixtures (`balance_transaction`, `payout`).
 
-No currency conversion here: a charge settles in its own currency (`exchange_rate` null).
-Funds become available `AVAILABLE_AFTER` seconds after the charge; a payout takes every available
-charge not paid out yet, in one currency, and adds its own `type: "payout"` transaction (minus
-the sum of the nets), so a payout's transactions sum to zero (Stripe's reconciliation report).
+A charge settles in the account's settlement currency (sandbox/stripe_fx.py: converted, with
+`exchange_rate`, when that is not the charge's). Charge funds become available `AVAILABLE_AFTER`
+seconds after the charge; refunds and dispute adjustments (stripe_refunds.py,
+stripe_disputes.py) at once. A payout takes every available transaction not paid out yet, in
+one currency, and adds its own `type: "payout"` transaction (minus the sum of the nets), so a
+payout's transactions sum to zero (Stripe's reconciliation report). A failed or canceled payout
+gives its amount back with a `payout_failure` / `payout_cancel` transaction that the next payout
+takes.
 
 Scenario (`set_scenario`): where a charge's `balance_transaction` id first shows — "none" (never
 on the events: what the stand-in always did, the default), "succeeded" (already on
@@ -21,6 +25,7 @@ import time
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from sandbox import stripe_fx as fx
 from sandbox import stripe_objects as objects
 
 AVAILABLE_AFTER = 2 * 24 * 3600
@@ -32,6 +37,8 @@ FEES = {"usd": (Decimal("2.9"), 30), "eur": (Decimal("1.5"), 25), "gbp": (Decima
 DEFAULT_FEE = (Decimal("2.9"), 0)
 BANK_ACCOUNT = "ba_1RemitSandboxBank01"
 BALANCE_TRANSACTION_ON = ("none", "succeeded", "updated")
+# What a payout takes: everything but payouts' own transactions.
+PAID_OUT = ("charge", "refund", "adjustment", "payout_failure", "payout_cancel")
 clock = time.time  # tests move time forward by replacing it
 _lock = threading.RLock()
 
@@ -74,14 +81,33 @@ def fee(amount: int, currency: str) -> int:
 
 
 def record_charge(account_id: str, charge: dict) -> dict:
-    """The pending balance transaction of a succeeded charge."""
-    amount, currency = charge["amount"], charge["currency"]
+    """The pending balance transaction of a succeeded charge, in the account's settlement
+    currency (converted at the rate of now when it is not the charge's), its fee on the
+    settled amount."""
+    amount, currency, exchange_rate = fx.settle(account_id, charge["amount"], charge["currency"])
     charged = fee(amount, currency)
-    made = _transaction(
-        amount=amount, currency=currency, created=charge["created"], fee=charged,
-        fee_details=[{"amount": charged, "application": None, "currency": currency,
-                      "description": "Stripe processing fees", "type": "stripe_fee"}],
-        source=charge["id"], kind="charge", description=charge.get("description"))
+    return record(account_id, amount=amount, currency=currency, created=charge["created"],
+                  fee=charged, fee_details=[stripe_fee(charged, currency)],
+                  source=charge["id"], kind="charge", description=charge.get("description"),
+                  exchange_rate=exchange_rate)
+
+
+def stripe_fee(amount: int, currency: str, description: str = "Stripe processing fees"
+               ) -> dict:
+    return {"amount": amount, "application": None, "currency": currency,
+            "description": description, "type": "stripe_fee"}
+
+
+def record(account_id: str, *, amount: int, currency: str, created: int, fee: int,
+           fee_details: list, source: str, kind: str, description: str | None,
+           reporting_category: str | None = None, exchange_rate: float | None = None,
+           available_on: int | None = None) -> dict:
+    """A new balance transaction of the account (refunds, disputes: the caller's amounts)."""
+    made = _transaction(amount=amount, currency=currency, created=created, fee=fee,
+                        fee_details=fee_details, source=source, kind=kind,
+                        description=description, available_on=available_on)
+    made["exchange_rate"] = exchange_rate
+    made["reporting_category"] = reporting_category or kind
     with _lock:
         _transactions[made["id"]] = _Held(account_id, made)
     return copy.deepcopy(made)
@@ -97,6 +123,20 @@ def _transaction(*, amount: int, currency: str, created: int, fee: int, fee_deta
             "description": description, "exchange_rate": None, "fee": fee,
             "fee_details": fee_details, "net": amount - fee, "reporting_category": kind,
             "source": source, "status": "pending", "type": kind}
+
+
+def balance(account_id: str) -> dict[str, dict[str, int]]:
+    """The account's funds per currency: {"available": {currency: minor}, "pending": {...}},
+    the sums of its transactions' nets by status (a payout's own transaction takes its amount
+    out of available at once, a failed payout's gives it back)."""
+    sums: dict[str, dict[str, int]] = {"available": {}, "pending": {}}
+    with _lock:
+        for held in _transactions.values():
+            if held.account_id == account_id:
+                now = _current(held)
+                by_currency = sums[now["status"]]
+                by_currency[now["currency"]] = by_currency.get(now["currency"], 0) + now["net"]
+    return sums
 
 
 def _current(held: _Held) -> dict:
@@ -134,19 +174,23 @@ def make_available(account_id: str) -> int:
 
 
 def pay_out(account_id: str) -> list[dict]:
-    """An automatic payout per currency of the available balance not paid out yet: in transit,
-    reconciliation in progress. [] when nothing is available."""
+    """An automatic payout per currency of the available balance not paid out yet (charges,
+    refunds, dispute adjustments, failed payouts' returns): in transit, reconciliation in
+    progress. A currency whose available funds do not add up to more than zero waits. [] when
+    nothing is paid out."""
     now = int(clock())
     made: list[dict] = []
     with _lock:
         by_currency: dict[str, list[_Held]] = {}
         for held in _transactions.values():
             if (held.account_id == account_id and held.payout is None
-                    and held.obj["type"] == "charge" and _current(held)["status"] == "available"):
+                    and held.obj["type"] in PAID_OUT and _current(held)["status"] == "available"):
                 by_currency.setdefault(held.obj["currency"], []).append(held)
         for currency, taken in sorted(by_currency.items()):
-            payout_id = objects.new_id("po_1Remit")
             amount = sum(held.obj["net"] for held in taken)
+            if amount <= 0:
+                continue
+            payout_id = objects.new_id("po_1Remit")
             own = _transaction(amount=-amount, currency=currency, created=now, fee=0,
                                fee_details=[], source=payout_id, kind="payout",
                                description="STRIPE PAYOUT", available_on=now)
@@ -174,8 +218,9 @@ def _payout(payout_id: str, amount: int, currency: str, now: int, own: str) -> d
 
 def settle(payout_id: str, outcome: str = "paid") -> dict:
     """The bank's answer to an in-transit payout: "paid" (reconciliation completes), "failed"
-    (the funds come back with a `payout_failure` transaction) or "canceled". LookupError, or
-    ValueError when it is no longer in transit."""
+    (the funds come back with a `payout_failure` transaction, which the next payout takes) or
+    "canceled" (`payout_cancel`). A paid payout may still fail later, as at Stripe (the bank
+    returns it). LookupError, or ValueError when the outcome no longer applies."""
     if outcome not in ("paid", "failed", "canceled"):
         raise ValueError(f"outcome: paid, failed or canceled, not {outcome!r}")
     with _lock:
@@ -183,7 +228,8 @@ def settle(payout_id: str, outcome: str = "paid") -> dict:
         if held is None:
             raise LookupError(payout_id)
         payout = held.obj
-        if payout["status"] != "in_transit":
+        if payout["status"] != "in_transit" and (payout["status"], outcome) != ("paid",
+                                                                                "failed"):
             raise ValueError(f"{payout_id} is {payout['status']}")
         payout["status"] = outcome
         if outcome == "paid":
@@ -195,7 +241,7 @@ def settle(payout_id: str, outcome: str = "paid") -> dict:
                                 kind="payout_failure" if outcome == "failed" else "payout_cancel",
                                 description="STRIPE PAYOUT", available_on=int(clock()))
             back["reporting_category"] = "payout_reversal"
-            _transactions[back["id"]] = _Held(held.account_id, back, payout_id)
+            _transactions[back["id"]] = _Held(held.account_id, back)
             payout["failure_balance_transaction"] = back["id"]
             if outcome == "failed":
                 payout["failure_code"] = "account_closed"
