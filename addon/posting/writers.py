@@ -181,18 +181,24 @@ def prepare_payout(posting: Posting, gateway: Gateway, provider) -> None:
     if not state.get("reconciled"):
         raise Waiting("reconciling", f"Waiting for Stripe to finish listing what payout "
                       f"{posting.source_id} contains.", payout_id=posting.source_id)
-    roles.account(gateway, posting.currency, "deposit")
-    roles.account(gateway, posting.currency, "settlement")
     if posting.payload.get("entries") is None:
         entries = provider.payout_entries(gateway.account_id, posting.source_id)
         posting.payload = {**posting.payload, "entries": [e.as_payload() for e in entries]}
         db.session.commit()
-    _check_contents(posting, gateway)
+    awaited = _check_contents(posting, gateway)
+    roles.account(gateway, posting.currency, "deposit")
+    roles.account(gateway, posting.currency, "settlement")
+    if awaited:
+        raise Waiting("contents", f"Waiting for {len(awaited)} item(s) of payout "
+                      f"{posting.source_id} to be recorded first.",
+                      waiting_for=tuple(p.id for p in awaited),
+                      payout_id=posting.source_id, count=len(awaited))
 
 
-def _check_contents(posting: Posting, gateway: Gateway) -> None:
-    """Every entry the payout lists must be recorded for this company first. A payment whose
-    fee has no posting yet gets one now, from the listing (no extra read)."""
+def _check_contents(posting: Posting, gateway: Gateway) -> list[Posting]:
+    """Every entry the payout lists must be this company's (else Waiting, naming the others);
+    returns those not recorded yet. A payment whose fee has no posting yet gets one now, from
+    the listing (no extra read)."""
     awaited, foreign = [], []
     for stored in posting.payload["entries"]:
         entry = BalanceEntry.from_payload(stored)
@@ -212,11 +218,7 @@ def _check_contents(posting: Posting, gateway: Gateway) -> None:
         raise Waiting("foreign", f"Payout {posting.source_id} contains {names}, which Remit "
                       "did not record for this company (another company's, or not started "
                       "from Remit).", payout_id=posting.source_id, items=names)
-    if awaited:
-        raise Waiting("contents", f"Waiting for {len(awaited)} item(s) of payout "
-                      f"{posting.source_id} to be recorded first.",
-                      waiting_for=tuple(p.id for p in awaited),
-                      payout_id=posting.source_id, count=len(awaited))
+    return awaited
 
 
 def _payment_known(posting: Posting, entry: BalanceEntry) -> bool:
