@@ -77,8 +77,8 @@ def test_a_refund_arriving_before_its_payment_waits_then_is_recorded_once(client
 def test_a_payout_before_its_last_fee_claims_the_fee_from_its_listing(client, company,
                                                                       ledger):
     sandbox.stripe.set_balance_scenario("updated")  # the fee shows on charge.updated only
-    first, first_events = paid(client, company, INVOICE, "100.00")
-    second, second_events = paid(client, company, INVOICE, "30.00")
+    _first, first_events = paid(client, company, INVOICE, "100.00")
+    _second, second_events = paid(client, company, INVOICE, "30.00")
     late = [d for d in second_events if json.loads(d.payload)["type"] == "charge.updated"]
     deliver(client, first_events + [d for d in second_events if d not in late])
     assert [p.source_id for p in postings(company, "fee")] == [
