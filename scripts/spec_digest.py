@@ -40,12 +40,14 @@ XERO_OPERATIONS = {
                         "getInvoice", "getInvoices", "createPayments", "getPayments",
                         "getPayment", "deletePayment", "getBankTransactions",
                         "getBankTransaction", "createBankTransactions", "getOverpayments",
-                        "getOverpayment", "getContact", "getContacts"],
+                        "getOverpayment", "getContact", "getContacts",
+                        "createManualJournals", "createBankTransfer", "createCreditNotes",
+                        "getCreditNote", "getReportTrialBalance"],
     "xero-identity": ["getConnections", "deleteConnection"],
 }
 XERO_COMPONENTS = {"xero_accounting": ["Error", "Element", "ValidationError"],
                    "xero-identity": ["AccessToken", "RefreshToken"]}
-STRIPE_RESOURCES = ["account", "application", "balance_transaction", "charge",
+STRIPE_RESOURCES = ["account", "application", "balance", "balance_transaction", "charge",
                     "checkout.session", "country_spec", "dispute", "event", "payment_intent",
                     "payout", "refund"]
 # What a validator reads of a schema; descriptions, examples and code-generation hints go.

@@ -20,10 +20,10 @@ from urllib.parse import unquote
 import pytest
 
 import sandbox.stripe as stripe_sandbox
-from sandbox import stripe_payments
-from sandbox.stripe_sessions import SessionRequest
 from gateways.stripe import StripeGateway
 from gateways.stripe.const import API_BASE, CONNECT_BASE
+from sandbox import stripe_payments
+from sandbox.stripe_sessions import SessionRequest
 from tests.connectors.conftest import run_mode, skip_unrecordable, vendor_url
 
 US_ACCOUNT, FR_ACCOUNT = stripe_sandbox.US_ACCOUNT, stripe_sandbox.FR_ACCOUNT
