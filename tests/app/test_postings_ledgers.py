@@ -80,3 +80,41 @@ def test_fees_a_refund_a_dispute_and_the_payout_each_written_once(client, platfo
     assert payout.source_id == payout_id
     # The invoice stays paid: the refund and the dispute do not reopen it.
     assert connector.invoice(invoice_id).balance == Decimal("0.00")
+
+
+@pytest.mark.parametrize("platform", [quickbooks, xero], ids=["quickbooks", "xero"])
+def test_a_recorded_payout_that_fails_is_reversed_and_the_next_payout_takes_it_back(
+        client, platform):
+    company, invoice_id, currency = platform(client)
+    sandbox.stripe.set_balance_scenario("succeeded")
+    connector, gateway = connector_for(company), _gateway(company)
+    clearing = next(r.deposit_account_id for r in gateway.currencies if r.currency == currency)
+    bank = next(r.settlement_account_id for r in gateway.currencies if r.currency == currency)
+    bank_before = connector.account_balance(bank)
+    _intent, events = paid(client, company, invoice_id, "100.00")
+    deliver(client, events)
+    failed_id, payout_events = paid_out(gateway.account_id)
+    deliver(client, payout_events)
+    first = next(p for p in postings(company, "payout") if p.source_id == failed_id)
+    assert first.status is WorkStatus.DONE, first.error
+    clearing_after_payout = connector.account_balance(clearing)
+
+    sandbox.stripe.settle_payout(failed_id, "failed")  # the bank sends it back, days later
+    failure = sandbox.stripe.last_events()
+    deliver(client, failure + failure)
+    (reversal,) = postings(company, "payout_reversal")
+    assert reversal.status is WorkStatus.DONE and reversal.ledger_object_id, reversal.error
+    db.session.expire_all()
+    assert connector.account_balance(bank) == bank_before
+    assert connector.account_balance(clearing) == clearing_after_payout + first.amount
+
+    _intent, more = paid(client, company, invoice_id, "50.00")  # the next payout takes it back
+    deliver(client, more)
+    next_id, next_events = paid_out(gateway.account_id)
+    deliver(client, next_events)
+    following = next(p for p in postings(company, "payout") if p.source_id == next_id)
+    assert following.status is WorkStatus.DONE, following.error
+    assert any(e["category"] == "payout_failure" for e in following.payload["entries"])
+    db.session.expire_all()
+    assert connector.account_balance(bank) == bank_before + following.amount
+    assert connector.account_balance(clearing) == clearing_after_payout
