@@ -24,6 +24,7 @@ from decimal import Decimal
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
 from sandbox import (
+    xero_accounts_create,
     xero_api,
     xero_books,
     xero_credit_notes,
@@ -49,6 +50,7 @@ bp.register_blueprint(xero_overpayments.bp)
 bp.register_blueprint(xero_transactions.bp)
 bp.register_blueprint(xero_credit_notes.bp)
 bp.register_blueprint(xero_reports.bp)
+bp.register_blueprint(xero_accounts_create.bp)
 
 force_next = xero_api.force_next
 lock_period = xero_payments.lock_period
@@ -67,7 +69,8 @@ def add_bank_account(tenant_id: str, name: str, currency: str, code: str) -> str
 def account_balances(tenant_id: str) -> dict[str, Decimal]:
     """AccountID -> balance in the base currency, debits positive, from every transaction the
     organisation holds (what GET /Reports/TrialBalance reports)."""
-    return xero_books.balances(xero_api.organisations()[tenant_id])
+    with xero_api.BOOKS:
+        return xero_books.balances(xero_api.organisations()[tenant_id])
 CALLBACK = "http://127.0.0.1/callback"  # where grant_tokens() pretends the browser returned
 
 
