@@ -151,3 +151,38 @@ def test_concurrent_deliveries_of_a_refunds_events_record_it_once(client, app):
     assert refund.status is WorkStatus.DONE, refund.error
     receipts = sandbox.quickbooks_data.COMPANIES[company.external_id]["RefundReceipt"]
     assert len(receipts) == 1 and Decimal(str(receipts[0]["TotalAmt"])) == Decimal("40.00")
+
+
+@pytest.mark.parametrize("platform", [quickbooks, xero], ids=["quickbooks", "xero"])
+def test_a_dispute_won_reverses_its_withdrawal_and_the_payout_still_nets_to_zero(client,
+                                                                                 platform):
+    company, invoice_id, currency = platform(client)
+    sandbox.stripe.set_balance_scenario("succeeded")
+    connector, gateway = connector_for(company), _gateway(company)
+    clearing = next(r.deposit_account_id for r in gateway.currencies if r.currency == currency)
+    fees_account = next(r.fees_account_id for r in gateway.currencies if r.currency == currency)
+    clearing_before = connector.account_balance(clearing)
+    fees_before = connector.account_balance(fees_account)
+    disputed, events = paid(client, company, invoice_id, "80.00")
+    deliver(client, events)
+    dispute = sandbox.stripe.open_dispute(disputed)
+    deliver(client, sandbox.stripe.last_events())
+    sandbox.stripe.close_dispute(dispute["id"], won=True)
+    won = sandbox.stripe.last_events()
+    deliver(client, won + won)
+    steps = postings(company, "dispute")
+    assert sorted(p.payload["step"] for p in steps) == ["reinstated", "withdrawn"]
+    assert all(p.status is WorkStatus.DONE and p.ledger_object_id for p in steps)
+    (closed,) = postings(company, "dispute_closed")
+    assert closed.payload["status"] == "won" and closed.ledger_object_id is None
+    _payout_id, payout_events = paid_out(gateway.account_id)
+    deliver(client, payout_events)
+    payout = postings(company, "payout")[0]
+    assert payout.status is WorkStatus.DONE, payout.error
+    db.session.expire_all()
+    assert connector.account_balance(clearing) == clearing_before
+    # what the dispute cost in the end is what Stripe kept: fee and any dispute fee not returned
+    (fee,) = postings(company, "fee")
+    kept = Decimal("80.00") - payout.amount
+    assert connector.account_balance(fees_account) - fees_before == kept
+    assert kept >= fee.amount
