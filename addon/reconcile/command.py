@@ -3,11 +3,15 @@ gateways and currencies, with a progress bar over the payouts it reads."""
 
 from __future__ import annotations
 
+import sys
+
 import click
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from addon.extensions import db
 from addon.gateways.registry import exponent
+from addon.i18n import LANGUAGES
 from addon.models import Company, Gateway
 from addon.money import format_amount
 from addon.reconcile import data
@@ -22,10 +26,18 @@ from addon.reconcile.export import headers, table
 @click.option("--currency", help="Only this currency (ISO code).")
 @click.option("--balances/--no-balances", default=True, show_default=True,
               help="Also ask the ledger and the gateway for the clearing balances.")
+@click.option("--language", type=click.Choice(LANGUAGES), default=LANGUAGES[0],
+              show_default=True, help="Language of the headers and statuses.")
 def reconcile(company_id: int, since, gateway_id: int | None, currency: str | None,
-              balances: bool) -> None:
+              balances: bool, language: str) -> None:
     """Each payout with its gross, fees, refunds, disputes, net, ledger transaction and
     status (balanced, waiting, off by X), per gateway and currency."""
+    with force_locale(language):  # no request here to choose one
+        _reconcile(company_id, since, gateway_id, currency, balances)
+
+
+def _reconcile(company_id: int, since, gateway_id: int | None, currency: str | None,
+               balances: bool) -> None:
     company = db.session.get(Company, company_id)
     if company is None:
         raise click.UsageError(f"No company {company_id}.")
@@ -36,7 +48,7 @@ def reconcile(company_id: int, since, gateway_id: int | None, currency: str | No
     total = sum(len(found) for found in payouts.values())
     computed = {}
     with click.progressbar(length=total + len(wanted), label="Reading payouts",
-                           file=click.get_text_stream("stderr")) as bar:
+                           file=sys.stderr) as bar:
         for gateway, code in wanted:
             found = payouts[(gateway.id, code)]
             computed[(gateway.id, code)] = data.rows(gateway, code, since.date(), found)
