@@ -17,14 +17,27 @@ TODAY = date.today()
 def company_with_payouts(name: str = "Maple Books", realm: str = "9130001") -> Company:
     company = Company(platform="quickbooks", external_id=realm, name=name,
                       home_currency="USD", currencies=["USD", "JPY"])
+    db.session.add(company)
+    gateway_with_payouts(company)
+    return company
+
+
+def gateway_with_payouts(company: Company) -> Gateway:
+    """A Stripe gateway (USD and JPY) of `company` with four payouts and their postings."""
     gateway = Gateway(company=company, kind="stripe", description="Stripe.com",
                       status=GatewayStatus.ACTIVE, account_id="acct_recon1", livemode=False,
                       account_default_currency="USD", account_name="Maple Books")
     gateway.currencies = [GatewayCurrency(currency="USD", deposit_account_id="4"),
                           GatewayCurrency(currency="JPY", deposit_account_id="41")]
-    db.session.add_all([company, gateway])
+    db.session.add(gateway)
     db.session.flush()
+    add_payouts(gateway)
+    return gateway
 
+
+def add_payouts(gateway: Gateway) -> None:
+    """Four payouts (three USD, one JPY) and the postings answering for their entries."""
+    company = gateway.company
     c1, c2, c3 = charge(1, 10000, 320), charge(2, 5000, 175), charge(3, 3000, 117)
     refund = entry("txn_re1", "refund", -2000, source="re_1", payment="pi_1")
     balanced = payout("po_balanced", [c1, refund], arrival=str(TODAY - timedelta(days=1)),
@@ -64,7 +77,6 @@ def company_with_payouts(name: str = "Maple Books", realm: str = "9130001") -> C
             error=error, payload=payload,
             idempotency_key=idempotency_key(company.id, kind, source, 1)))
     db.session.commit()
-    return company
 
 
 def member(company: Company, subject: str = "user-recon", locale: str | None = None) -> User:
