@@ -32,6 +32,7 @@ def page(gateway_id: int):
         "reconcile/page.html", company=company, gateway=gateway, gateway_name=gateway_name,
         currency=currency, currencies=data.currencies(gateway), since=since,
         since_error=since_error, rows=rows, balances=balances, money=money,
+        figure=_figure(gateway, currency),
         status_words=lambda row: words.status(row, money),
         finding_words=lambda item: words.finding(item, money, gateway_name),
         payout_url=lambda row: _payout_url(gateway, row.payout_id),
@@ -74,6 +75,12 @@ def _since(text: str | None) -> tuple[date, bool]:
         return date.fromisoformat(text), False
     except ValueError:
         return fallback, True
+
+
+def _figure(gateway: Gateway, currency: str | None):
+    """An amount in a column whose caption names the currency: digits only."""
+    places = exponent(gateway.kind, currency) if currency else 2
+    return lambda amount: format_amount(amount, currency, str(get_locale() or "en"), places)
 
 
 def _money(gateway: Gateway, currency: str | None):
