@@ -31,6 +31,7 @@ SETTINGS_SCOPES = frozenset({"accounting.settings", "accounting.settings.read"})
 _lock = threading.Lock()
 _organisations: dict[str, dict] = xero_seed.organisations()
 _forced: deque[str] = deque()
+PASS = "pass"  # a queued call answered normally (force_next's `after`)
 _calls: dict[str, list[float]] = {}  # tenant -> times of today's calls
 
 
@@ -47,12 +48,13 @@ def organisations() -> dict[str, dict]:
     return _organisations
 
 
-def force_next(answer: str) -> None:
-    """Make the next api.xero.com answer a failure: see FAILURES."""
+def force_next(answer: str, after: int = 0) -> None:
+    """Make the next api.xero.com answer a failure (see FAILURES), or the one after `after`
+    answered normally (the second write of a two-write posting, say)."""
     if answer not in FAILURES:
         raise ValueError(f"unknown sandbox failure {answer!r}; choose from {sorted(FAILURES)}")
     with _lock:
-        _forced.append(answer)
+        _forced.extend([PASS] * after + [answer])
 
 
 @bp.before_request
@@ -62,7 +64,7 @@ def gate() -> Response | None:
     with _lock:
         forced = request.headers.get("X-Sandbox-Force") or (
             _forced.popleft() if _forced else None)
-    if forced:
+    if forced and forced != PASS:
         return FAILURES[forced]() if forced in FAILURES else Response("unknown failure", 400)
     grant = xero_tenancy.bearer_grant()
     if isinstance(grant, Response):

@@ -23,7 +23,14 @@ from flask import Blueprint, Response, request
 
 from sandbox import xero_api, xero_payment_rules
 from sandbox.replays import Replays
-from sandbox.xero_wire import envelope, error, not_found, submitted_items, validation_exception
+from sandbox.xero_wire import (
+    envelope,
+    error,
+    not_found,
+    replayed,
+    submitted_items,
+    validation_exception,
+)
 
 bp = Blueprint("payments", __name__)
 bp.before_request(xero_api.gate)
@@ -66,7 +73,7 @@ def create_payments(org: dict) -> Response:
     summarize = request.args.get("summarizeErrors", "true").lower() != "false"
     return IDEMPOTENCY_KEYS.once(org["Organisation"]["OrganisationID"],
                                  request.headers.get("Idempotency-Key"),
-                                 lambda: _record(org, submitted, summarize))
+                                 lambda: _record(org, submitted, summarize), replay=replayed)
 
 
 def _record(org: dict, submitted: list[dict], summarize: bool) -> Response:

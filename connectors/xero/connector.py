@@ -18,6 +18,7 @@ from connectors.base import (
 from connectors.xero import transformers
 from connectors.xero.client import NewOverpayment, NewPayment, NotFound, XeroClient
 from connectors.xero.const import API_BASE, DEFAULT_TIMEOUT
+from connectors.xero.postings import XeroPostings
 from connectors.xero.rules import RULES
 from connectors.xero.session import TokenSession
 
@@ -25,8 +26,9 @@ OVERPAYMENT_KEY_SUFFIX = "-credit"  # the overpayment's Idempotency-Key: the pos
 OVERPAYMENT_DESCRIPTION = "Paid beyond the invoice balance: customer credit (recorded by Remit)"
 
 
-class XeroConnector:
-    """One Xero organisation reached through one grant's tokens.
+class XeroConnector(XeroPostings):
+    """One Xero organisation reached through one grant's tokens. Fees, payouts, refunds and
+    balances are in postings.py.
 
     `api_base` is Xero's real API origin; sandbox mode passes the stand-in's equivalent
     (`sandbox.hosts.to_sandbox`). `timeout` (seconds) bounds connecting and reading, each, on
