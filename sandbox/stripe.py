@@ -16,6 +16,12 @@ sent (`events_sent`, `last_events`) and send one again (`resend`), pay out an ac
 available balance (`pay_out`) and settle a payout (`settle_payout`), choose where a charge's
 balance transaction shows (`set_balance_scenario`) and how events are delivered
 (`set_delivery`, `release_delayed`), and `reset()`.
+
+After the payment (sandbox/stripe_fx.py, stripe_refunds.py, stripe_disputes.py): which
+currencies an account settles in besides its default one (`settle_in`) and the stand-in's
+exchange rates (`set_rate`), a dashboard refund (`refund`), a dispute opened on a payment
+(`open_dispute`) and closed won or lost (`close_dispute`); each sends its events as `pay` does,
+through the delivery scenario. Remit itself refunds through POST /v1/refunds.
 """
 
 from __future__ import annotations
@@ -28,9 +34,12 @@ from sandbox import (
     stripe_balance,
     stripe_checkout,
     stripe_connect,
+    stripe_disputes,
     stripe_events,
+    stripe_fx,
     stripe_idempotency,
     stripe_payments,
+    stripe_refunds,
     stripe_seed,
     stripe_state,
 )
@@ -75,6 +84,9 @@ def reset() -> None:
     stripe_api.reset()
     stripe_payments.reset()
     stripe_balance.reset()
+    stripe_refunds.reset()
+    stripe_disputes.reset()
+    stripe_fx.reset()
     stripe_idempotency.reset()
     stripe_events.reset()
 
@@ -147,6 +159,47 @@ def settle_payout(payout_id: str, outcome: str = "paid", addon_url: str | None =
     stripe_events.deliver([stripe_events.event(kind, account_id, settled) for kind in kinds],
                           webhook_url(addon_url) if addon_url else None)
     return settled
+
+
+settle_in = stripe_fx.settle_in
+set_rate = stripe_fx.set_rate
+DISPUTE_FEES = stripe_disputes.DISPUTE_FEES
+
+
+def refund(payment_intent_id: str, amount_minor: int | None = None,
+           addon_url: str | None = None) -> dict:
+    """What a refund in Stripe's dashboard does (no Remit call): the refund object, its events
+    (`refund.created`, `charge.refunded`, `refund.updated`) sent as `pay` sends them.
+    `amount_minor` None: what remains refundable. LookupError (no such PaymentIntent),
+    ValueError (refused as POST /v1/refunds would: its Stripe error code in the message)."""
+    account_id = stripe_payments.owner(payment_intent_id)
+    if account_id is None:
+        raise LookupError(f"No such payment_intent: {payment_intent_id}")
+    try:
+        made, sent = stripe_refunds.create(account_id, payment_intent=payment_intent_id,
+                                           amount=amount_minor)
+    except stripe_refunds.RefundRefused as refused:
+        raise ValueError(f"{refused.code}: {refused.message}") from None
+    stripe_events.deliver(sent, webhook_url(addon_url) if addon_url else None)
+    return made
+
+
+def open_dispute(payment_intent_id: str, addon_url: str | None = None) -> dict:
+    """The cardholder disputes the payment's whole charge: `charge.dispute.created`, then the
+    funds and the dispute fee withdrawn (`charge.dispute.funds_withdrawn`). The dispute (its
+    `balance_transactions` expanded). LookupError, ValueError (already disputed)."""
+    _, made, sent = stripe_disputes.open_dispute(payment_intent_id)
+    stripe_events.deliver(sent, webhook_url(addon_url) if addon_url else None)
+    return made
+
+
+def close_dispute(dispute_id: str, won: bool, addon_url: str | None = None) -> dict:
+    """The bank decides. Won: `charge.dispute.funds_reinstated` (the amount at the rate of now
+    and the dispute fee back) then `charge.dispute.closed`; lost: `charge.dispute.closed`.
+    LookupError, ValueError (already closed)."""
+    _, made, sent = stripe_disputes.close_dispute(dispute_id, won)
+    stripe_events.deliver(sent, webhook_url(addon_url) if addon_url else None)
+    return made
 
 
 def release_delayed(addon_url: str | None = None) -> list[Delivery]:

@@ -3,8 +3,9 @@ with the platform key — GET /v1/accounts/{id}, GET /v1/country_specs/{country}
 the account (`Stripe-Account`), POST /v1/checkout/sessions (idempotent, sandbox
 stripe_idempotency.py), POST /v1/checkout/sessions/{id}/expire and
 GET /v1/checkout/sessions/{id}, GET /v1/balance_transactions/{id}, GET /v1/balance_transactions
-(`payout`, `type`, `currency` filters; `limit`, `starting_after` paging) and GET /v1/payouts/{id}
-— in the shapes of Stripe's fixtures
+(`payout`, `type`, `currency` filters; `limit`, `starting_after` paging; `expand[]`) and
+GET /v1/payouts/{id}; the reads after the payment (sandbox/stripe_reads.py) and refunds
+(sandbox/stripe_refund_api.py) are nested here — in the shapes of Stripe's fixtures
 (../shared/specs/stripe/fixtures3.json).
 
 Every request passes Stripe's gate: a forced failure first (sandbox control), then the platform
@@ -20,6 +21,8 @@ from flask import Blueprint, Response, request, url_for
 
 from sandbox import stripe_balance as balance
 from sandbox import stripe_payments as payments
+from sandbox import stripe_reads as reads
+from sandbox import stripe_refund_api as refund_api
 from sandbox import stripe_seed as seed
 from sandbox import stripe_sessions as sessions
 from sandbox import stripe_state as state
@@ -27,6 +30,8 @@ from sandbox.stripe_idempotency import idempotent
 from sandbox.stripe_wire import answer, api_error, masked, nested_form, platform_refusal
 
 bp = Blueprint("api", __name__)
+bp.register_blueprint(reads.bp)  # behind this blueprint's gate, as every api.stripe.com call
+bp.register_blueprint(refund_api.bp)
 _lock = threading.Lock()
 _forced: deque[str] = deque()
 
@@ -135,7 +140,7 @@ def balance_transaction(transaction_id: str) -> Response:
     found = balance.transaction(request.headers.get("Stripe-Account") or "", transaction_id)
     if found is None:
         return _no_such("balance_transaction", transaction_id, "id")
-    return answer(found)
+    return reads.answer_expanded(request.headers.get("Stripe-Account") or "", found)
 
 
 @bp.get("/v1/balance_transactions")
@@ -172,8 +177,9 @@ def balance_transactions() -> Response:
         if after not in ids:
             return _no_such("balance_transaction", after, "starting_after")
         rows = rows[ids.index(after) + 1:]
-    return answer({"object": "list", "data": rows[:limit], "has_more": len(rows) > limit,
-                   "url": "/v1/balance_transactions"})
+    return reads.answer_expanded(account_id, {
+        "object": "list", "data": rows[:limit], "has_more": len(rows) > limit,
+        "url": "/v1/balance_transactions"})
 
 
 @bp.get("/v1/payouts/<payout_id>")
@@ -184,9 +190,7 @@ def payout(payout_id: str) -> Response:
     return answer(found)
 
 
-def _no_such(kind: str, object_id: str, param: str) -> Response:
-    return api_error(404, "invalid_request_error", f"No such {kind}: '{object_id}'",
-                     code="resource_missing", param=param)
+_no_such = reads.no_such
 
 
 def _page_url(session_id: str) -> str:

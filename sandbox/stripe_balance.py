@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from sandbox import stripe_fx as fx
 from sandbox import stripe_objects as objects
 
 AVAILABLE_AFTER = 2 * 24 * 3600
@@ -74,14 +75,33 @@ def fee(amount: int, currency: str) -> int:
 
 
 def record_charge(account_id: str, charge: dict) -> dict:
-    """The pending balance transaction of a succeeded charge."""
-    amount, currency = charge["amount"], charge["currency"]
+    """The pending balance transaction of a succeeded charge, in the account's settlement
+    currency (converted at the rate of now when it is not the charge's), its fee on the
+    settled amount."""
+    amount, currency, exchange_rate = fx.settle(account_id, charge["amount"], charge["currency"])
     charged = fee(amount, currency)
-    made = _transaction(
-        amount=amount, currency=currency, created=charge["created"], fee=charged,
-        fee_details=[{"amount": charged, "application": None, "currency": currency,
-                      "description": "Stripe processing fees", "type": "stripe_fee"}],
-        source=charge["id"], kind="charge", description=charge.get("description"))
+    return record(account_id, amount=amount, currency=currency, created=charge["created"],
+                  fee=charged, fee_details=[stripe_fee(charged, currency)],
+                  source=charge["id"], kind="charge", description=charge.get("description"),
+                  exchange_rate=exchange_rate)
+
+
+def stripe_fee(amount: int, currency: str, description: str = "Stripe processing fees"
+               ) -> dict:
+    return {"amount": amount, "application": None, "currency": currency,
+            "description": description, "type": "stripe_fee"}
+
+
+def record(account_id: str, *, amount: int, currency: str, created: int, fee: int,
+           fee_details: list, source: str, kind: str, description: str | None,
+           reporting_category: str | None = None, exchange_rate: float | None = None,
+           available_on: int | None = None) -> dict:
+    """A new balance transaction of the account (refunds, disputes: the caller's amounts)."""
+    made = _transaction(amount=amount, currency=currency, created=created, fee=fee,
+                        fee_details=fee_details, source=source, kind=kind,
+                        description=description, available_on=available_on)
+    made["exchange_rate"] = exchange_rate
+    made["reporting_category"] = reporting_category or kind
     with _lock:
         _transactions[made["id"]] = _Held(account_id, made)
     return copy.deepcopy(made)
@@ -97,6 +117,20 @@ def _transaction(*, amount: int, currency: str, created: int, fee: int, fee_deta
             "description": description, "exchange_rate": None, "fee": fee,
             "fee_details": fee_details, "net": amount - fee, "reporting_category": kind,
             "source": source, "status": "pending", "type": kind}
+
+
+def balance(account_id: str) -> dict[str, dict[str, int]]:
+    """The account's funds per currency: {"available": {currency: minor}, "pending": {...}},
+    the sums of its transactions' nets by status (a payout's own transaction takes its amount
+    out of available at once, a failed payout's gives it back)."""
+    sums: dict[str, dict[str, int]] = {"available": {}, "pending": {}}
+    with _lock:
+        for held in _transactions.values():
+            if held.account_id == account_id:
+                now = _current(held)
+                by_currency = sums[now["status"]]
+                by_currency[now["currency"]] = by_currency.get(now["currency"], 0) + now["net"]
+    return sums
 
 
 def _current(held: _Held) -> dict:

@@ -71,6 +71,7 @@ class Page:
 _sessions: dict[str, _Session] = {}
 _intents: dict[str, dict] = {}
 _charges: dict[str, dict] = {}
+_owners: dict[str, str] = {}  # PaymentIntent or Charge id -> its account
 
 
 def reset() -> None:
@@ -78,6 +79,7 @@ def reset() -> None:
         _sessions.clear()
         _intents.clear()
         _charges.clear()
+        _owners.clear()
 
 
 def create_session(account_id: str, request: SessionRequest,
@@ -144,6 +146,7 @@ def _succeed(found: _Session, last4: str) -> Paid:
     shown_on = balance.balance_transaction_on()
     succeeded = settled if shown_on == "succeeded" else made
     _intents[intent["id"]], _charges[made["id"]] = intent, settled
+    _owners[intent["id"]] = _owners[made["id"]] = found.account_id
     return Paid(found.account_id, copy.deepcopy(found.obj), copy.deepcopy(intent),
                 copy.deepcopy(succeeded),
                 copy.deepcopy(settled) if shown_on == "updated" else None)
@@ -169,13 +172,40 @@ def _expired_if_due(found: _Session) -> _Session:
     return found
 
 
-def intent(intent_id: str) -> dict | None:
+def intent(intent_id: str, account_id: str | None = None) -> dict | None:
+    """The PaymentIntent; with `account_id`, None when it is another account's (Stripe: no
+    such)."""
     with _lock:
         found = _intents.get(intent_id)
-        return copy.deepcopy(found) if found else None
+        if found is None or account_id not in (None, _owners.get(intent_id)):
+            return None
+        return copy.deepcopy(found)
 
 
-def charge(charge_id: str) -> dict | None:
+def charge(charge_id: str, account_id: str | None = None) -> dict | None:
+    """The Charge as it is now (its balance transaction named); `account_id` as for
+    `intent`."""
     with _lock:
         found = _charges.get(charge_id)
-        return copy.deepcopy(found) if found else None
+        if found is None or account_id not in (None, _owners.get(charge_id)):
+            return None
+        return copy.deepcopy(found)
+
+
+def locked() -> threading.RLock:
+    """The payments' lock: refunds and disputes check and change a charge under it."""
+    return _lock
+
+
+def owner(object_id: str) -> str | None:
+    """The account a PaymentIntent or Charge belongs to."""
+    with _lock:
+        return _owners.get(object_id)
+
+
+def update_charge(charge_id: str, **changes: object) -> dict:
+    """A refund or dispute changed the charge (amount_refunded, refunded, disputed): the
+    charge as it is now."""
+    with _lock:
+        _charges[charge_id].update(copy.deepcopy(changes))
+        return copy.deepcopy(_charges[charge_id])
