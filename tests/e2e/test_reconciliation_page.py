@@ -17,20 +17,18 @@ WORDS = {
     "en": {"activity": "Activity", "link": "Stripe.com payouts in USD",
            "heading": "Reconciliation", "currency": "Currency", "show": "Show",
            "csv": "Download as CSV", "balanced": "Balanced", "waiting": "Waiting",
-           "off": "Off by 28.83", "header": "Arrival date", "french": "Français"},
+           "off": "Off by 28.83", "header": "Arrival date", "french": "Français",
+           "balances": "The clearing account in QuickBooks"},
     "fr": {"activity": "Activité", "link": "Versements Stripe.com en USD",
            "heading": "Rapprochement", "currency": "Devise", "show": "Afficher",
            "csv": "Télécharger en CSV", "balanced": "Équilibré", "waiting": "En attente",
-           "off": "Écart de 28,83", "header": "Date d’arrivée", "french": "Français"},
+           "off": "Écart de 28,83", "header": "Date d’arrivée", "french": "Français",
+           "balances": "Le compte de transit dans QuickBooks"},
 }
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
-def test_the_reconciliation_page_and_its_csv(chromium, live_server, screenshots, language,
-                                             monkeypatch):
-    from tests.app.test_reconciliation import Down
-    monkeypatch.setattr("addon.reconcile.data.connector_for", lambda company: Down())
-    monkeypatch.setattr("addon.reconcile.data.provider", lambda key: Down())
+def test_the_reconciliation_page_and_its_csv(chromium, live_server, screenshots, language):
     t = WORDS[language]
     context = chromium.new_context(locale="en-US", accept_downloads=True)
     context.set_default_timeout(20000)
@@ -45,6 +43,9 @@ def test_the_reconciliation_page_and_its_csv(chromium, live_server, screenshots,
     page.goto(live_server + "/activity")
     page.get_by_role("link", name=t["link"]).click()
     page.get_by_role("heading", name=t["heading"], level=1).wait_for()
+    # Both balances come from the stand-ins: QuickBooks' Undeposited Funds, Stripe's balance.
+    figures = page.get_by_role("table", name=re.compile(t["balances"])).inner_text()
+    assert len(re.findall(r"\d USD", figures)) == 3, figures
     payouts = page.locator("table.reconcile-table")
     rows = payouts.locator("tbody tr")
     assert rows.count() == 3
