@@ -2,10 +2,14 @@
 automatic payouts of the available balance per currency (reference §2.2-§2.4), in the shapes of
 Stripe's fixtures (`balance_transaction`, `payout`).
 
-No currency conversion here: a charge settles in its own currency (`exchange_rate` null).
-Funds become available `AVAILABLE_AFTER` seconds after the charge; a payout takes every available
-charge not paid out yet, in one currency, and adds its own `type: "payout"` transaction (minus
-the sum of the nets), so a payout's transactions sum to zero (Stripe's reconciliation report).
+A charge settles in the account's settlement currency (sandbox/stripe_fx.py: converted, with
+`exchange_rate`, when that is not the charge's). Charge funds become available `AVAILABLE_AFTER`
+seconds after the charge; refunds and dispute adjustments (stripe_refunds.py,
+stripe_disputes.py) at once. A payout takes every available transaction not paid out yet, in
+one currency, and adds its own `type: "payout"` transaction (minus the sum of the nets), so a
+payout's transactions sum to zero (Stripe's reconciliation report). A failed or canceled payout
+gives its amount back with a `payout_failure` / `payout_cancel` transaction that the next payout
+takes.
 
 Scenario (`set_scenario`): where a charge's `balance_transaction` id first shows — "none" (never
 on the events: what the stand-in always did, the default), "succeeded" (already on
@@ -33,6 +37,8 @@ FEES = {"usd": (Decimal("2.9"), 30), "eur": (Decimal("1.5"), 25), "gbp": (Decima
 DEFAULT_FEE = (Decimal("2.9"), 0)
 BANK_ACCOUNT = "ba_1RemitSandboxBank01"
 BALANCE_TRANSACTION_ON = ("none", "succeeded", "updated")
+# What a payout takes: everything but payouts' own transactions.
+PAID_OUT = ("charge", "refund", "adjustment", "payout_failure", "payout_cancel")
 clock = time.time  # tests move time forward by replacing it
 _lock = threading.RLock()
 
@@ -168,19 +174,23 @@ def make_available(account_id: str) -> int:
 
 
 def pay_out(account_id: str) -> list[dict]:
-    """An automatic payout per currency of the available balance not paid out yet: in transit,
-    reconciliation in progress. [] when nothing is available."""
+    """An automatic payout per currency of the available balance not paid out yet (charges,
+    refunds, dispute adjustments, failed payouts' returns): in transit, reconciliation in
+    progress. A currency whose available funds do not add up to more than zero waits. [] when
+    nothing is paid out."""
     now = int(clock())
     made: list[dict] = []
     with _lock:
         by_currency: dict[str, list[_Held]] = {}
         for held in _transactions.values():
             if (held.account_id == account_id and held.payout is None
-                    and held.obj["type"] == "charge" and _current(held)["status"] == "available"):
+                    and held.obj["type"] in PAID_OUT and _current(held)["status"] == "available"):
                 by_currency.setdefault(held.obj["currency"], []).append(held)
         for currency, taken in sorted(by_currency.items()):
-            payout_id = objects.new_id("po_1Remit")
             amount = sum(held.obj["net"] for held in taken)
+            if amount <= 0:
+                continue
+            payout_id = objects.new_id("po_1Remit")
             own = _transaction(amount=-amount, currency=currency, created=now, fee=0,
                                fee_details=[], source=payout_id, kind="payout",
                                description="STRIPE PAYOUT", available_on=now)
@@ -208,8 +218,9 @@ def _payout(payout_id: str, amount: int, currency: str, now: int, own: str) -> d
 
 def settle(payout_id: str, outcome: str = "paid") -> dict:
     """The bank's answer to an in-transit payout: "paid" (reconciliation completes), "failed"
-    (the funds come back with a `payout_failure` transaction) or "canceled". LookupError, or
-    ValueError when it is no longer in transit."""
+    (the funds come back with a `payout_failure` transaction, which the next payout takes) or
+    "canceled" (`payout_cancel`). A paid payout may still fail later, as at Stripe (the bank
+    returns it). LookupError, or ValueError when the outcome no longer applies."""
     if outcome not in ("paid", "failed", "canceled"):
         raise ValueError(f"outcome: paid, failed or canceled, not {outcome!r}")
     with _lock:
@@ -217,7 +228,8 @@ def settle(payout_id: str, outcome: str = "paid") -> dict:
         if held is None:
             raise LookupError(payout_id)
         payout = held.obj
-        if payout["status"] != "in_transit":
+        if payout["status"] != "in_transit" and (payout["status"], outcome) != ("paid",
+                                                                                "failed"):
             raise ValueError(f"{payout_id} is {payout['status']}")
         payout["status"] = outcome
         if outcome == "paid":
@@ -229,7 +241,7 @@ def settle(payout_id: str, outcome: str = "paid") -> dict:
                                 kind="payout_failure" if outcome == "failed" else "payout_cancel",
                                 description="STRIPE PAYOUT", available_on=int(clock()))
             back["reporting_category"] = "payout_reversal"
-            _transactions[back["id"]] = _Held(held.account_id, back, payout_id)
+            _transactions[back["id"]] = _Held(held.account_id, back)
             payout["failure_balance_transaction"] = back["id"]
             if outcome == "failed":
                 payout["failure_code"] = "account_closed"

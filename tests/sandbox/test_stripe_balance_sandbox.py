@@ -196,7 +196,9 @@ def test_payout_events_and_statuses(client, later):
     shown = get(client, f"payouts/{made['id']}").json
     assert (shown["status"], shown["reconciliation_status"]) == ("paid", "completed")
     with pytest.raises(ValueError):
-        stripe_sandbox.settle_payout(made["id"], "failed")  # no longer in transit
+        stripe_sandbox.settle_payout(made["id"], "canceled")  # no longer in transit
+    with pytest.raises(ValueError):
+        stripe_sandbox.settle_payout(made["id"], "paid")
 
 
 @pytest.mark.parametrize("outcome", ["failed", "canceled"])
