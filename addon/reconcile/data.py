@@ -34,7 +34,7 @@ def facts(posting: Posting) -> PostingFacts:
     return PostingFacts(kind=posting.kind, source_id=posting.source_id,
                         status=str(posting.status), amount_minor=posting.amount_minor,
                         currency=posting.currency, ledger_object_id=posting.ledger_object_id,
-                        error=posting.error, payload=posting.payload)
+                        error=posting.error, payload=posting.payload, order=posting.id)
 
 
 def gateway_name(gateway: Gateway) -> str:

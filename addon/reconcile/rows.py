@@ -65,6 +65,7 @@ class PostingFacts:
     ledger_object_id: str | None = None
     error: str | None = None
     payload: Mapping | None = None
+    order: int = 0  # when it was made (the posting's id): breaks ties between equal dates
 
 
 @dataclass(frozen=True)
@@ -166,10 +167,12 @@ def _answers(entry: BalanceEntry) -> list[tuple[str, str]]:
 def payout_rows(payouts: Iterable[PostingFacts], postings: Postings, exponent: Exponent,
                 since: date | None = None) -> list[PayoutRow]:
     """The rows of these payouts arriving on or after `since`, newest first."""
-    rows = [payout_row(p, postings, exponent) for p in payouts]
+    made = sorted(payouts, key=lambda p: (p.order, p.source_id))
+    rows = [payout_row(p, postings, exponent) for p in made]
     if since is not None:
         rows = [r for r in rows if r.arrival_date is None or r.arrival_date >= since]
-    return sorted(rows, key=lambda r: (r.arrival_date or date.max, r.payout_id), reverse=True)
+    # Stable: among payouts arriving the same day, the one made last comes first.
+    return sorted(reversed(rows), key=lambda r: r.arrival_date or date.max, reverse=True)
 
 
 def payout_row(payout: PostingFacts, postings: Postings, exponent: Exponent) -> PayoutRow:

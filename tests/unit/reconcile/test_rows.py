@@ -1,6 +1,7 @@
 """Reconciliation rows from postings alone: balanced, waiting (and for what), off by how much
 (and why), in two-, zero- and three-decimal currencies."""
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -181,3 +182,11 @@ def test_the_balance_comparison_never_invents_a_side():
     assert BalanceComparison(Decimal("10.00"), Decimal("7.50")).difference == Decimal("2.50")
     assert BalanceComparison(None, Decimal("7.50")).difference is None
     assert BalanceComparison(Decimal("1.00"), None).difference is None
+
+
+def test_payouts_arriving_the_same_day_show_the_latest_made_first():
+    first = payout("po_zz", [C1], arrival="2026-11-04")
+    later = payout("po_aa", [C1], arrival="2026-11-04")
+    rows = payout_rows([replace(later, order=2), replace(first, order=1)],
+                       by_key(*answered(C1)), EXPONENT)
+    assert [r.payout_id for r in rows] == ["po_aa", "po_zz"]
