@@ -150,10 +150,22 @@ def answering_keys(payouts: Iterable[PostingFacts]) -> set[tuple[str, str]]:
     return keys
 
 
+def _own(entry: BalanceEntry, payout_id: str) -> bool:
+    """The payout's own entries: its payout, and its failure when it failed (answered by the
+    payout posting and its reversal, not by the clearing movements)."""
+    return entry.category == ENTRY_PAYOUT or (entry.category == ENTRY_PAYOUT_FAILURE
+                                              and entry.source_id == payout_id)
+
+
+def _payment_of(entry: BalanceEntry) -> str:
+    """The payment a charge entry belongs to; a legacy charge is its own payment."""
+    return entry.payment_id or entry.source_id or ""
+
+
 def _answers(entry: BalanceEntry) -> list[tuple[str, str]]:
     """The postings that answer for an entry (design.md), besides the payout's own."""
     if entry.category == ENTRY_PAYMENT:
-        wanted = [(PAYMENT, entry.payment_id or "")]
+        wanted = [(PAYMENT, _payment_of(entry))]
         return [*wanted, (FEE, entry.id)] if entry.fee_minor else wanted
     if entry.category == ENTRY_REFUND:
         return [(REFUND, entry.source_id or "")]
@@ -186,7 +198,8 @@ def payout_row(payout: PostingFacts, postings: Postings, exponent: Exponent) -> 
     findings: list[Finding] = []
     if not described.get("reconciled") or not entries:
         findings.append(Finding(Why.NOT_RECONCILED, source_id=payout.source_id))
-    if payout.status != DONE:
+    failed_unrecorded = described.get("status") in FAILED_PAYOUT and payout.status in NEVER
+    if payout.status != DONE and not failed_unrecorded:  # failed first: nothing to record
         findings.append(Finding(Why.PAYOUT_NOT_RECORDED, source_id=payout.source_id,
                                 posting_kind=PAYOUT, posting_state=payout.status,
                                 error=payout.error))
@@ -198,7 +211,7 @@ def payout_row(payout: PostingFacts, postings: Postings, exponent: Exponent) -> 
                                 posting_state=reversal.status if reversal else "absent",
                                 error=reversal.error if reversal else None))
 
-    moved = [e for e in entries if e.category != ENTRY_PAYOUT]
+    moved = [e for e in entries if not _own(e, payout.source_id)]
     off_minor = 0
     for entry in moved:
         entry_findings, recorded = _entry_findings(entry, postings, money, exponent)
@@ -266,7 +279,7 @@ def _payment_findings(entry: BalanceEntry, postings: Postings, money,
                       exponent: Exponent) -> tuple[list[Finding], int | None]:
     """A charge answers twice: its gross by the payment posting, its fee by the fee posting.
     A payment that will never be recorded takes its fee with it (the fee has no company)."""
-    payment_id = entry.payment_id or ""
+    payment_id = _payment_of(entry)
     payment = postings.get((PAYMENT, payment_id))
     fee = postings.get((FEE, entry.id)) if entry.fee_minor else None
     findings: list[Finding] = []

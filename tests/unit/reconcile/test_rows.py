@@ -190,3 +190,26 @@ def test_payouts_arriving_the_same_day_show_the_latest_made_first():
     rows = payout_rows([replace(later, order=2), replace(first, order=1)],
                        by_key(*answered(C1)), EXPONENT)
     assert [r.payout_id for r in rows] == ["po_aa", "po_zz"]
+
+
+def test_a_failed_payout_listing_its_own_failure_is_not_off():
+    own_failure = entry("txn_pf1", "payout_failure", 9680, source="po_1")
+    failed = payout("po_1", [C1], payout_status="failed")
+    failed = replace(failed, payload={**failed.payload,
+                                      "entries": [*failed.payload["entries"], own_failure]})
+    reversal = posting("payout_reversal", "po_1", 9680, ledger="T9")
+    row = payout_row(failed, by_key(*answered(C1), reversal), EXPONENT)
+    assert (row.status, row.other, row.findings) == (Status.BALANCED, Decimal("0.00"), ())
+
+
+def test_a_payout_that_failed_before_it_was_recorded_has_nothing_to_record():
+    failed = payout("po_1", [C1], payout_status="canceled", status="ignored",
+                    error="The payout canceled before it was recorded: nothing to record.")
+    row = payout_row(failed, by_key(*answered(C1)), EXPONENT)
+    assert row.status is Status.BALANCED and row.ledger_object_id is None
+
+
+def test_a_legacy_charge_is_its_own_payment():
+    legacy = entry("txn_old", "payment", 2000, 88, source="ch_old")
+    postings = by_key(posting("payment", "ch_old", 2000), posting("fee", "txn_old", 88))
+    assert payout_row(payout("po_1", [legacy]), postings, EXPONENT).status is Status.BALANCED
