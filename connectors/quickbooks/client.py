@@ -41,7 +41,8 @@ __all__ = ["BearerSession", "CallPolicyMixin", "QuickBooksClient", "sdk_payment"
 
 T = TypeVar("T")
 UNREADABLE = ("QuickBooks answered in a shape Remit cannot read. Check in QuickBooks whether "
-              "the payment is there before retrying or ignoring it; updating Remit may be needed.")
+              "the transaction (the payment, journal, deposit, transfer or refund) is there "
+              "before retrying or ignoring it; updating Remit may be needed.")
 # The writes Remit makes besides Payment, by the entity name QuickBooks answers with.
 WRITABLE = {entity.qbo_object_name: entity
             for entity in (JournalEntry, Deposit, Transfer, RefundReceipt)}
@@ -122,7 +123,7 @@ class QuickBooksClient:
         saved = self.call(lambda: sdk_object.save(qb=self.qb, request_id=request_id))
         if not getattr(saved, "Id", None):
             raise UnexpectedAnswer(f"QuickBooks answered the {entity} create without an Id.",
-                                   UNREADABLE.replace("the payment", f"the {entity}"))
+                                   UNREADABLE)
         return saved
 
     def call(self, operation: Callable[[], T]) -> T:
