@@ -67,7 +67,8 @@ def add_bank_account(tenant_id: str, name: str, currency: str, code: str) -> str
 def account_balances(tenant_id: str) -> dict[str, Decimal]:
     """AccountID -> balance in the base currency, debits positive, from every transaction the
     organisation holds (what GET /Reports/TrialBalance reports)."""
-    return xero_books.balances(xero_api.organisations()[tenant_id])
+    with xero_api.BOOKS:
+        return xero_books.balances(xero_api.organisations()[tenant_id])
 CALLBACK = "http://127.0.0.1/callback"  # where grant_tokens() pretends the browser returned
 
 

@@ -29,6 +29,9 @@ MINUTE_LIMIT, DAY_LIMIT, APP_MINUTE_LIMIT = 60, 5000, 10000  # reference §3.1
 SETTINGS_SCOPES = frozenset({"accounting.settings", "accounting.settings.read"})
 
 _lock = threading.Lock()
+# One organisation's books change one write at a time: payments, bank transactions, journals,
+# credit notes and the sandbox's own additions all hold it (reentrant: a write may read).
+BOOKS = threading.RLock()
 _organisations: dict[str, dict] = xero_seed.organisations()
 _forced: deque[str] = deque()
 PASS = "pass"  # a queued call answered normally (force_next's `after`)

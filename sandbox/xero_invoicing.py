@@ -36,7 +36,7 @@ def create_invoice(tenant_id: str, contact_id: str, currency: str, amount: Decim
     base = org["Organisation"]["BaseCurrency"]
     if rate is None:
         rate = Decimal("1") if currency == base else DAILY_RATES[currency]
-    with xero_api._lock:
+    with xero_api.BOOKS:
         number = number or f"SIM-{len(org['Invoices']) + 1:05d}"
         invoice = xero_seed._invoice(number, contact, f"{total:.2f}", issued.isoformat(),
                                      (description, account_code), currency=currency,
@@ -56,7 +56,7 @@ def add_bank_account(tenant_id: str, name: str, currency: str, code: str) -> str
             account.get("Code") == code or account["Name"] == name for account in org["Accounts"]):
         raise ValueError(f"{currency} is not enabled, or code {code} or {name!r} is taken")
     account_id = str(uuid.uuid5(uuid.UUID(tenant_id), f"bank {name}"))
-    with xero_api._lock:
+    with xero_api.BOOKS:
         org["Accounts"].append(xero_seed._bank(account_id, code, name, currency,
                                                f"{code}-{currency}-0001"))
     return account_id

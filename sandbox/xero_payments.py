@@ -16,7 +16,6 @@ PUT /Payments takes `{"Payments":[...]}` and honours:
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 
 from flask import Blueprint, Response, request
@@ -43,7 +42,7 @@ PAYMENT_SCOPES = frozenset({"accounting.payments", "accounting.transactions"})
 # (organisation, Idempotency-Key) -> first answer. Its lock also makes one batch at a time:
 # checks, records and key memory are one step.
 IDEMPOTENCY_KEYS = Replays()
-_lock = threading.Lock()  # batches without a key
+_lock = xero_api.BOOKS  # batches without a key too
 
 
 def reset() -> None:

@@ -8,16 +8,15 @@ that are not AR/AP control accounts, debits equal to credits ("The total debits 
 total credits (…)"), and is in the base currency (Xero's manual journals have no currency); a
 bank transaction's BankAccount must be an active BANK account, its CurrencyCode that account's,
 a contact (ContactID, or a Name Xero matches or creates), lines on active non-bank accounts
-whose total is positive (single lines may be negative: Xero refuses only a negative total
-[verify]); a transfer moves a positive amount between two different active BANK accounts
-of one currency (the stand-in does not simulate cross-currency transfers [verify]). Dates on or
-before the period lock date are refused. A repeated Idempotency-Key replays the first answer,
-refusals included (sandbox/replays.py).
+whose total is positive (single lines may be negative: Xero refuses only a negative total,
+unconfirmed against a real organisation); a transfer moves a positive amount between two
+different active BANK accounts of one currency (the stand-in does not simulate cross-currency
+transfers). Dates on or before the period lock date are refused. A repeated Idempotency-Key
+replays the first answer, refusals included (sandbox/replays.py).
 """
 
 from __future__ import annotations
 
-import threading
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -73,7 +72,7 @@ TRANSFER_CURRENCY = "Both accounts of a transfer must be in the same currency"
 TRANSFER_AMOUNT = "The transfer amount must be greater than zero"
 
 REPLAYS = Replays()
-_lock = threading.Lock()
+_lock = xero_api.BOOKS
 
 
 def reset() -> None:
