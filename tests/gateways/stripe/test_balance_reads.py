@@ -17,8 +17,11 @@ import pytest
 
 import sandbox.stripe as stripe_sandbox
 from gateways.base import (
+    ENTRY_DISPUTE,
     ENTRY_PAYMENT,
     ENTRY_PAYOUT,
+    ENTRY_PAYOUT_FAILURE,
+    ENTRY_REFUND,
     GatewayAuthError,
     GatewayBalance,
     GatewayRateLimited,
@@ -125,6 +128,68 @@ def test_a_payout_and_every_entry_it_contains(stripe_target, vcr):
          {"payout": [payout_id], "limit": ["100"], "expand[0]": ["data.source"]})]
     as_account(vcr, US_ACCOUNT)
     assert requests_made(vcr) == 4
+
+
+@pytest.mark.vcr
+def test_a_payout_after_a_refund_and_a_dispute(stripe_target, vcr):
+    """A partial dashboard refund of one payment and a dispute on another, paid out together:
+    each entry names its payment through its expanded source (refund, dispute), the whole
+    nets to zero."""
+    stripe_target.connected(US_ACCOUNT)
+
+    def paid_out() -> str:
+        refunded = sandbox_payment(US_ACCOUNT, amount=12050).intent["id"]
+        disputed = sandbox_payment(US_ACCOUNT, amount=2000).intent["id"]
+        stripe_sandbox.refund(refunded, 2000)
+        stripe_sandbox.open_dispute(disputed)
+        (payout,) = stripe_sandbox.pay_out(US_ACCOUNT, fast_forward=True)
+        stripe_sandbox.settle_payout(payout["id"], "paid")
+        return payout["id"]
+    payout_id = stripe_target.made(vcr, "po", paid_out)
+
+    entries = stripe_target.gateway().payout_entries(US_ACCOUNT, payout_id)
+
+    by_category = {entry.category: entry for entry in entries}
+    assert sorted(entry.category for entry in entries) == sorted(
+        [ENTRY_PAYMENT, ENTRY_PAYMENT, ENTRY_REFUND, ENTRY_DISPUTE, ENTRY_PAYOUT])
+    assert sum(entry.net_minor for entry in entries) == 0
+    payments = {entry.amount_minor: entry.payment_id for entry in entries
+                if entry.category == ENTRY_PAYMENT}
+    refund, dispute = by_category[ENTRY_REFUND], by_category[ENTRY_DISPUTE]
+    assert (refund.amount_minor, refund.payment_id) == (-2000, payments[12050])
+    assert refund.source_id.startswith("re_") and refund.type == "refund"
+    assert (dispute.amount_minor, dispute.payment_id) == (-2000, payments[2000])
+    assert dispute.source_id.startswith("dp_") and dispute.fee_minor > 0  # the dispute fee
+    assert requests_made(vcr) == 1
+
+
+@pytest.mark.vcr
+def test_a_paid_payout_that_fails_comes_back_in_the_next_one(stripe_target, vcr):
+    """The bank returns a payout already paid: it reads back failed, and its money, back in the
+    balance, is paid out again with the next payout as a payout_failure entry."""
+    stripe_target.connected(US_ACCOUNT)
+
+    def failed_then_next() -> tuple[str, str]:
+        sandbox_payment(US_ACCOUNT, amount=12050)
+        (first,) = stripe_sandbox.pay_out(US_ACCOUNT, fast_forward=True)
+        stripe_sandbox.settle_payout(first["id"], "paid")
+        stripe_sandbox.settle_payout(first["id"], "failed")
+        sandbox_payment(US_ACCOUNT, amount=2000)
+        (second,) = stripe_sandbox.pay_out(US_ACCOUNT, fast_forward=True)
+        stripe_sandbox.settle_payout(second["id"], "paid")
+        return first["id"], second["id"]
+    first_id, second_id = stripe_target.made_several(vcr, "po", failed_then_next)
+    gateway = stripe_target.gateway()
+
+    first = gateway.payout(US_ACCOUNT, first_id)
+    entries = gateway.payout_entries(US_ACCOUNT, second_id)
+
+    assert (first.status, first.amount_minor) == ("failed", 12050 - USD_FEE)
+    (back,) = [entry for entry in entries if entry.category == ENTRY_PAYOUT_FAILURE]
+    assert (back.source_id, back.amount_minor, back.type) == (
+        first_id, first.amount_minor, "payout_failure")
+    assert sum(entry.net_minor for entry in entries) == 0
+    assert requests_made(vcr) == 2
 
 
 @pytest.mark.vcr
