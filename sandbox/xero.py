@@ -24,6 +24,7 @@ from decimal import Decimal
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
 from sandbox import (
+    xero_accounts_create,
     xero_api,
     xero_books,
     xero_credit_notes,
@@ -49,6 +50,7 @@ bp.register_blueprint(xero_overpayments.bp)
 bp.register_blueprint(xero_transactions.bp)
 bp.register_blueprint(xero_credit_notes.bp)
 bp.register_blueprint(xero_reports.bp)
+bp.register_blueprint(xero_accounts_create.bp)
 
 force_next = xero_api.force_next
 lock_period = xero_payments.lock_period

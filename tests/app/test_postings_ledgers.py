@@ -5,10 +5,13 @@ is recorded, and events delivered twice write nothing more."""
 
 from __future__ import annotations
 
+import os
+import threading
 from decimal import Decimal
 
 import pytest
 
+import sandbox.quickbooks_data
 import sandbox.stripe
 import sandbox.xero
 from addon.accounts import cached_accounts
@@ -118,3 +121,33 @@ def test_a_recorded_payout_that_fails_is_reversed_and_the_next_payout_takes_it_b
     db.session.expire_all()
     assert connector.account_balance(bank) == bank_before + following.amount
     assert connector.account_balance(clearing) == clearing_after_payout
+
+
+@pytest.mark.skipif(
+    not os.environ.get("REMIT_DATABASE_URL", "").startswith("postgres"),
+    reason="concurrent writers need PostgreSQL; SQLite serialises them",
+)
+def test_concurrent_deliveries_of_a_refunds_events_record_it_once(client, app):
+    company, invoice_id, _currency = quickbooks(client)
+    intent, events = paid(client, company, invoice_id, "100.00")
+    deliver(client, events)
+    refund_events = refunded(intent, 4000)  # refund.created, charge.refunded, refund.updated
+    answers = []
+
+    def post(delivery):
+        with app.app_context():
+            answer = app.test_client().post("/webhooks/stripe", data=delivery.payload,
+                                            headers=delivery.headers)
+            answers.append(answer.status_code)
+
+    threads = [threading.Thread(target=post, args=(delivery,))
+               for delivery in refund_events * 5]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == [200] * len(threads)
+    (refund,) = postings(company, "refund")
+    assert refund.status is WorkStatus.DONE, refund.error
+    receipts = sandbox.quickbooks_data.COMPANIES[company.external_id]["RefundReceipt"]
+    assert len(receipts) == 1 and Decimal(str(receipts[0]["TotalAmt"])) == Decimal("40.00")
