@@ -1,7 +1,7 @@
 """api.xero.com stand-in, sales credit notes (at /xero/api/api.xro/2.0): PUT /CreditNotes and
 GET /CreditNotes/{CreditNoteID}, behind the same gate as xero_api.py. Cash paid out of one is
 a Payment with `CreditNote{CreditNoteID}` (xero_payment_rules.py: ARCREDITPAYMENT, never more
-than its RemainingCredit).
+than its RemainingCredit) [verify: the refusal's wording and rules].
 
 Checked as Xero does: Type ACCRECCREDIT (ACCPAYCREDIT, a supplier's, is not simulated), a
 known contact, a currency the organisation has enabled, lines on active accounts that are not

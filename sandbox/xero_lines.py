@@ -1,7 +1,7 @@
 """What the Xero stand-in's transaction writes share: accounts named on a line (by AccountID or
 AccountCode, active), contacts (by ContactID or by Name, which Xero matches or creates),
 rates, and the checks on dates and line amounts. Messages are the stand-in's own where Xero's
-are not public (unconfirmed, like xero_overpayments.py's): tests assert the
+are not public ([verify], like xero_overpayments.py's): tests assert the
 ValidationException, not the words."""
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ that are not AR/AP control accounts, debits equal to credits ("The total debits 
 total credits (…)"), and is in the base currency (Xero's manual journals have no currency); a
 bank transaction's BankAccount must be an active BANK account, its CurrencyCode that account's,
 a contact (ContactID, or a Name Xero matches or creates), lines on active non-bank accounts
-whose total is positive (single lines may be negative: Xero refuses only a negative total,
-unconfirmed against a real organisation); a transfer moves a positive amount between two
+whose total is positive (single lines may be negative: Xero refuses only a negative total
+[verify]); a transfer moves a positive amount between two
 different active BANK accounts of one currency (the stand-in does not simulate cross-currency
 transfers). Dates on or before the period lock date are refused. A repeated Idempotency-Key
 replays the first answer, refusals included (sandbox/replays.py).
