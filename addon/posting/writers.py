@@ -307,11 +307,12 @@ def followups(posting: Posting) -> list[int]:
     from addon.posting.waiting import woken_by
 
     found: list[int] = []
-    if posting.status is WorkStatus.DONE or (posting.kind == "payout"
-                                             and posting.status is WorkStatus.IGNORED):
-        found.extend(woken_by(posting))  # a later payout may wait to learn this one failed
+    if posting.status is WorkStatus.DONE:
+        found.extend(woken_by(posting))
         if posting.kind == "payout" and posting.payload["payout"]["status"] in claims.FINAL_PAYOUT:
             found.append(claims.claim_reversal(posting, None).id)
+    elif posting.kind == "payout" and posting.status is WorkStatus.IGNORED:
+        found.extend(woken_by(posting))  # a later payout may wait to learn this one failed
     awaited = (posting.payload or {}).get("waiting_for") or []
     untried = select(Posting.id).where(Posting.status == WorkStatus.PENDING,
                                        Posting.attempts == 0, Posting.error.is_(None))
