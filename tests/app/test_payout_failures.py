@@ -20,6 +20,7 @@ from tests.app.postings_flow import deliver, paid, paid_out, postings
 from tests.app.test_postings_ledgers import quickbooks, xero
 from tests.app.test_routing import _gateway
 
+STRIPE_TYPE = {"failed": "payout_failure", "canceled": "payout_cancel"}  # the money back
 PLATFORMS = pytest.mark.parametrize("platform", [quickbooks, xero], ids=["quickbooks", "xero"])
 
 
@@ -66,8 +67,7 @@ def test_a_payout_failed_before_it_was_recorded_is_taken_back_by_the_next_one(
     assert following.status is WorkStatus.DONE, following.error
     back = [e for e in following.payload["entries"] if e["category"] == "payout_failure"]
     assert [(e["type"], e["source_id"], e["net_minor"]) for e in back] == [
-        (f"payout_{outcome[:-2] if outcome == 'failed' else 'cancel'}".replace(
-            "payout_fail", "payout_failure"), first["id"], first["amount"])]
+        (STRIPE_TYPE[outcome], first["id"], first["amount"])]
     assert postings(company, "payout_reversal") == []
     fees = sum((p.amount for p in postings(company, "fee")), Decimal(0))
     assert following.amount == Decimal("150.00") - fees
