@@ -62,7 +62,8 @@ def clear(posting: Posting) -> None:
 
 def woken_by(done: Posting) -> list[int]:
     """Pending postings of the company that waited for `done` and now have all they waited
-    for: each is enqueued once, when its last awaited posting is recorded."""
+    for: each is enqueued once, when its last awaited posting is recorded (or, for a payout
+    that failed before it was recorded, settled with nothing to write)."""
     candidates = db.session.scalars(select(Posting).where(
         Posting.company_id == done.company_id, Posting.status == WorkStatus.PENDING,
         Posting.id != done.id)).all()
@@ -71,5 +72,5 @@ def woken_by(done: Posting) -> list[int]:
         return []
     awaited = {i for p in waiting for i in p.payload["waiting_for"]}
     settled = set(db.session.scalars(select(Posting.id).where(
-        Posting.id.in_(awaited), Posting.status == WorkStatus.DONE)))
+        Posting.id.in_(awaited), Posting.status.in_((WorkStatus.DONE, WorkStatus.IGNORED)))))
     return [p.id for p in waiting if set(p.payload["waiting_for"]) <= settled]

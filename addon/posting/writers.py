@@ -22,6 +22,7 @@ from addon.posting import (
     claims,  # claims -> runner -> writers: read at call time
     roles,
 )
+from addon.posting.failures import failure_answer
 from addon.posting.waiting import NothingToWrite, Waiting, payment_not_posted
 from connectors.base import Connector
 from gateways.base import (
@@ -211,10 +212,8 @@ def _check_contents(posting: Posting, gateway: Gateway) -> list[Posting]:
     awaited, foreign = [], []
     for stored in posting.payload["entries"]:
         entry = BalanceEntry.from_payload(stored)
-        for kind, source in _answering(entry, posting.source_id):
-            found = db.session.scalar(select(Posting).where(
-                Posting.company_id == posting.company_id, Posting.kind == kind,
-                Posting.source_id == source))
+        for kind, source in _answering(entry, posting):
+            found = _posting(posting.company_id, kind, source)
             if found is None and kind == "fee" and _payment_known(posting, entry):
                 found = claims.claim_fee(gateway, None, entry.payment_id, entry.source_id, entry.id,
                                   stored, WorkStatus.PENDING)
@@ -237,8 +236,15 @@ def _payment_known(posting: Posting, entry: BalanceEntry) -> bool:
         Posting.status != WorkStatus.UNMATCHED)) is not None
 
 
-def _answering(entry: BalanceEntry, payout_id: str) -> list[tuple[str, str]]:
-    """The postings that record an entry (design.md: which posting answers for which entry)."""
+def _posting(company_id: int, kind: str, source: str) -> Posting | None:
+    return db.session.scalar(select(Posting).where(
+        Posting.company_id == company_id, Posting.kind == kind, Posting.source_id == source))
+
+
+def _answering(entry: BalanceEntry, payout: Posting) -> list[tuple[str, str]]:
+    """The postings that record an entry (design.md: which posting answers for which entry);
+    another payout's failure entry by failures.failure_answer."""
+    payout_id = payout.source_id
     if entry.category == ENTRY_PAYMENT:
         answers = [("payment", entry.payment_id or entry.source_id)]
         return answers + ([("fee", entry.id)] if entry.fee_minor else [])
@@ -247,7 +253,9 @@ def _answering(entry: BalanceEntry, payout_id: str) -> list[tuple[str, str]]:
     if entry.category == ENTRY_DISPUTE:
         return [("dispute", entry.id)]
     if entry.category == ENTRY_PAYOUT_FAILURE and entry.source_id != payout_id:
-        return [("payout_reversal", entry.source_id)]
+        failed = _posting(payout.company_id, "payout", entry.source_id)
+        answer = failure_answer(entry.source_id, failed.status if failed else None)
+        return [answer] if answer else []
     if entry.category in (ENTRY_PAYOUT, ENTRY_PAYOUT_FAILURE):
         return []  # the payout's own entry
     return [("other", entry.id)]  # never a posting: the payout waits, naming it
@@ -303,6 +311,8 @@ def followups(posting: Posting) -> list[int]:
         found.extend(woken_by(posting))
         if posting.kind == "payout" and posting.payload["payout"]["status"] in claims.FINAL_PAYOUT:
             found.append(claims.claim_reversal(posting, None).id)
+    elif posting.kind == "payout" and posting.status is WorkStatus.IGNORED:
+        found.extend(woken_by(posting))  # a later payout may wait to learn this one failed
     awaited = (posting.payload or {}).get("waiting_for") or []
     untried = select(Posting.id).where(Posting.status == WorkStatus.PENDING,
                                        Posting.attempts == 0, Posting.error.is_(None))

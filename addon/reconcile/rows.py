@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from addon.money import from_minor, to_minor
+from addon.posting.failures import failure_answer
 from gateways.base import (
     ENTRY_DISPUTE,
     ENTRY_PAYMENT,
@@ -147,6 +148,9 @@ def answering_keys(payouts: Iterable[PostingFacts]) -> set[tuple[str, str]]:
         keys.add((PAYOUT_REVERSAL, payout.source_id))
         for entry in entries_of(payout):
             keys.update(_answers(entry))
+            if entry.category == ENTRY_PAYOUT_FAILURE and entry.source_id != payout.source_id:
+                # Another payout's money coming back: what answers depends on that payout.
+                keys.update({(PAYOUT, entry.source_id), (PAYOUT_REVERSAL, entry.source_id)})
     return keys
 
 
@@ -162,8 +166,10 @@ def _payment_of(entry: BalanceEntry) -> str:
     return entry.payment_id or entry.source_id or ""
 
 
-def _answers(entry: BalanceEntry) -> list[tuple[str, str]]:
-    """The postings that answer for an entry (design.md), besides the payout's own."""
+def _answers(entry: BalanceEntry, postings: Postings | None = None) -> list[tuple[str, str]]:
+    """The postings that answer for an entry (design.md), besides the payout's own. A failed
+    payout's money coming back is answered as failures.failure_answer says, by the status of
+    that payout's posting among `postings`."""
     if entry.category == ENTRY_PAYMENT:
         wanted = [(PAYMENT, _payment_of(entry))]
         return [*wanted, (FEE, entry.id)] if entry.fee_minor else wanted
@@ -172,7 +178,9 @@ def _answers(entry: BalanceEntry) -> list[tuple[str, str]]:
     if entry.category == ENTRY_DISPUTE:
         return [(DISPUTE, entry.id)]
     if entry.category == ENTRY_PAYOUT_FAILURE:
-        return [(PAYOUT_REVERSAL, entry.source_id or "")]
+        failed = (postings or {}).get((PAYOUT, entry.source_id or ""))
+        answer = failure_answer(entry.source_id or "", failed.status if failed else None)
+        return [answer] if answer else []
     return []
 
 
@@ -180,6 +188,8 @@ def payout_rows(payouts: Iterable[PostingFacts], postings: Postings, exponent: E
                 since: date | None = None) -> list[PayoutRow]:
     """The rows of these payouts arriving on or after `since`, newest first."""
     made = sorted(payouts, key=lambda p: (p.order, p.source_id))
+    # The payouts are postings too: a later payout's failure entry asks after an earlier one.
+    postings = {**{(p.kind, p.source_id): p for p in made}, **postings}
     rows = [payout_row(p, postings, exponent) for p in made]
     if since is not None:
         rows = [r for r in rows if r.arrival_date is None or r.arrival_date >= since]
@@ -261,8 +271,10 @@ def _entry_findings(entry: BalanceEntry, postings: Postings, money,
     for it (None while something is still to come)."""
     if entry.category == ENTRY_PAYMENT:
         return _payment_findings(entry, postings, money, exponent)
-    answers = _answers(entry)
+    answers = _answers(entry, postings)
     if not answers:
+        if entry.category == ENTRY_PAYOUT_FAILURE:
+            return [], entry.net_minor  # failed before it was recorded: clearing never lost it
         if entry.net_minor == 0:
             return [], 0
         return [Finding(Why.UNANSWERED, entry_id=entry.id, source_id=entry.source_id,
@@ -367,7 +379,7 @@ def _settled(entry: BalanceEntry, posting: PostingFacts, kept: Mapping,
 
 def _line(entry: BalanceEntry, postings: Postings, money) -> EntryLine:
     answers = []
-    for kind, source in _answers(entry):
+    for kind, source in _answers(entry, postings):
         posting = postings.get((kind, source))
         answers.append((kind, posting.status if posting else "absent",
                         posting.ledger_object_id if posting else None))

@@ -215,3 +215,52 @@ def test_a_legacy_charge_is_its_own_payment():
     legacy = entry("txn_old", "payment", 2000, 88, source="ch_old")
     postings = by_key(posting("payment", "ch_old", 2000), posting("fee", "txn_old", 88))
     assert payout_row(payout("po_1", [legacy]), postings, EXPONENT).status is Status.BALANCED
+
+
+def test_money_back_from_a_payout_never_recorded_is_balanced_in_the_next_payout():
+    """Failed (or cancelled) before Remit recorded it: clearing never lost the money, so the
+    next payout takes the failure entry from clearing with the rest; no reversal is awaited."""
+    for outcome, category in (("failed", "payout_failure"), ("canceled", "payout_cancel")):
+        first = payout("po_1", [C1], payout_status=outcome, status="ignored", reconciled=False)
+        back = entry("txn_pf1", "payout_failure", 9680, source="po_1")
+        back["type"] = category
+        second = payout("po_2", [back, C2], arrival="2026-11-05", ledger="D2")
+        assert ("payout", "po_1") in answering_keys([second])
+        newest, oldest = payout_rows([first, second], by_key(*answered(C1, C2)), EXPONENT)
+        assert (newest.payout_id, newest.status, newest.findings, newest.other,
+                newest.net, newest.difference) == (
+            "po_2", Status.BALANCED, (), Decimal("96.80"), Decimal("145.05"), Decimal("0.00"))
+        assert (oldest.payout_id, oldest.status) == ("po_1", Status.BALANCED)
+        assert [a[0] for a in newest.entries[0].answers] == []
+
+
+def test_money_back_from_a_payout_still_unsettled_waits_for_that_payout():
+    """Until the failed payout's own posting says recorded or not, the next payout cannot
+    know whether a reversal is due: it waits for that posting (absent or pending)."""
+    back = entry("txn_pf1", "payout_failure", 9680, source="po_1")
+    second = payout("po_2", [back, C2], arrival="2026-11-05", ledger="D2")
+    pending = payout("po_1", [C1], payout_status="in_transit", status="pending",
+                     reconciled=False)
+    for known in ([], [pending]):
+        row = payout_rows([*known, second], by_key(*answered(C1, C2)), EXPONENT)[0]
+        assert row.payout_id == "po_2" and row.status is Status.WAITING
+        assert [(f.why, f.posting_kind, f.source_id, f.posting_state) for f in row.findings] \
+            == [(Why.POSTING_WAITING, "payout", "po_1", "pending" if known else "absent")]
+
+
+def test_money_back_from_a_recorded_payout_waits_for_its_reversal_until_done():
+    first = payout("po_1", [C1], payout_status="failed")
+    back = entry("txn_pf1", "payout_failure", 9680, source="po_1")
+    second = payout("po_2", [back, C2], arrival="2026-11-05", ledger="D2")
+    for state in ("absent", "pending", "failed"):
+        reversal = [] if state == "absent" else [
+            posting("payout_reversal", "po_1", 9680, status=state, error="Not yet.")]
+        row = payout_rows([first, second], by_key(*answered(C1, C2), *reversal),
+                          EXPONENT)[0]
+        assert (row.payout_id, row.status) == ("po_2", Status.WAITING)
+        assert [(f.posting_kind, f.posting_state) for f in row.findings] == [
+            ("payout_reversal", state)]
+    done = posting("payout_reversal", "po_1", 9680, ledger="T9")
+    row = payout_rows([first, second], by_key(*answered(C1, C2), done), EXPONENT)[0]
+    assert (row.status, row.findings) == (Status.BALANCED, ())
+    assert row.entries[0].answers == (("payout_reversal", "done", "T9"),)
