@@ -92,6 +92,10 @@ class PaymentPosting:
     # What was paid beyond the invoices' balances due: kept as the customer's credit in the
     # ledger (QuickBooks UnappliedAmt, a Xero Overpayment). Applications may then be empty.
     credit: Decimal = Decimal(0)
+    # When the gateway converted the payment into the home currency: what it settled, exactly.
+    # A ledger that rounds each invoice's share on its own (Xero: one Payment per invoice) must
+    # make the shares add up to it, or the clearing account drifts by a cent.
+    settled_amount: Decimal | None = None
 
 
 @dataclass(frozen=True)

@@ -126,7 +126,8 @@ def split(payment: Payment, balances: Balances[str, Decimal]) -> Split:
 def payment_posting(*, company_id: int, home_currency: str, payment: Payment,
                     mapping: Mapping | None, customer_id: str, paid_on: date, label: str,
                     exchange_rate: Decimal | None = None,
-                    reference_limit: int, landing: Split | None = None) -> PaymentPosting:
+                    reference_limit: int, landing: Split | None = None,
+                    settled_amount: Decimal | None = None) -> PaymentPosting:
     """`label` names the payment in the gateway's words (GatewayProvider.payment_label), for
     the memo; `landing` (from split()) says what goes to the invoices and what stays as
     credit; without it every invoice takes its whole amount. The reference keeps its last
@@ -158,6 +159,7 @@ def payment_posting(*, company_id: int, home_currency: str, payment: Payment,
         memo=f"{label} (recorded by Remit)",
         exchange_rate=exchange_rate if foreign else None,
         credit=landing.credit,
+        settled_amount=settled_amount if foreign else None,
     )
 
 

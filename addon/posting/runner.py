@@ -250,6 +250,7 @@ def _plan(posting: Posting, gateway: Gateway, connector: Connector,
         paid_on=date.fromisoformat(posting.payload["paid_on"]),
         exchange_rate=terms.exchange_rate or invoices[0].exchange_rate, landing=landing,
         reference_limit=gateway.company.ledger.reference_limit,
+        settled_amount=terms.settled_amount,
     )
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from addon import money
 from addon.extensions import db
 from addon.gateways.registry import kind as gateway_kind
 from addon.models import Gateway, Posting, WorkStatus
@@ -29,6 +30,7 @@ class Terms:
 
     deposit_currency: str
     exchange_rate: Decimal | None = None
+    settled_amount: Decimal | None = None  # in deposit_currency, when Stripe converted
 
 
 def payment_terms(posting: Posting, gateway: Gateway, provider=None) -> Terms:
@@ -50,7 +52,8 @@ def payment_terms(posting: Posting, gateway: Gateway, provider=None) -> Terms:
     exponents = {c: gateway_kind(gateway.kind).exponent(c) for c in (currency, entry.currency)}
     rate = builders.settlement_rate(posting.amount_minor, currency, entry.amount_minor,
                                     entry.currency, exponents)
-    return Terms(entry.currency, rate)
+    settled = money.from_minor(entry.amount_minor, entry.currency, exponents[entry.currency])
+    return Terms(entry.currency, rate, settled)
 
 
 def settlement_entry(posting: Posting, gateway: Gateway, provider=None) -> BalanceEntry:

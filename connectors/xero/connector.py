@@ -178,10 +178,15 @@ def _new_payments(posting: PaymentPosting) -> list[NewPayment]:
         raise Rejected("The invoice applications and the credit do not add up to the payment "
                        "amount.", f"{posting.amount} received, applications differ.")
     rate = transformers.currency_rate(posting.exchange_rate)
+    rates = [rate] * len(posting.applications)
+    if rate is not None and posting.settled_amount is not None and len(rates) > 1:
+        rates = transformers.share_rates([a.amount for a in posting.applications],
+                                         posting.settled_amount) or rates
     return [NewPayment(invoice_id=application.invoice_id,
                        account_id=posting.deposit_account_id, amount=application.amount,
-                       paid_on=posting.paid_on, reference=posting.reference, currency_rate=rate)
-            for application in posting.applications]
+                       paid_on=posting.paid_on, reference=posting.reference,
+                       currency_rate=share_rate)
+            for application, share_rate in zip(posting.applications, rates, strict=True)]
 
 
 def _new_overpayment(posting: PaymentPosting) -> NewOverpayment:

@@ -6,7 +6,7 @@ plain strings for others (Status, SystemAccount, BankAccountType); `_text` reads
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
 from connectors.base import (
@@ -179,6 +179,47 @@ def currency_rate(home_per_foreign_rate: Decimal | None) -> Decimal | None:
         raise Rejected(f"Exchange rate {home_per_foreign_rate} is not positive.",
                        "The exchange rate must be positive.")
     return (1 / home_per_foreign_rate).quantize(CURRENCY_RATE_PLACES, ROUND_HALF_EVEN)
+
+
+def share_rates(amounts: list[Decimal], settled: Decimal) -> list[Decimal] | None:
+    """One CurrencyRate per invoice of a converted payment, so that the base-currency amounts
+    Xero rounds for each Payment on its own add up to what the gateway settled.
+
+    With one rate for all, each Payment's base amount (amount / rate) is rounded apart and
+    three invoices can land a cent away from the settled total: the clearing account would no
+    longer match the gateway's balance. Here the settled total is shared out in whole minor
+    units (largest remainders), and each share gets the 6-place rate that gives it back; None
+    when some share cannot be given back exactly (a share too small), and one rate serves."""
+    quantum = Decimal(1).scaleb(settled.as_tuple().exponent)
+    total = sum(amounts)
+    if total <= 0 or settled <= 0:
+        return None
+    raw = [amount * settled / total for amount in amounts]
+    shares = [part.quantize(quantum, ROUND_DOWN) for part in raw]
+    left = int((settled - sum(shares)) / quantum)
+    for index in sorted(range(len(raw)), key=lambda i: raw[i] - shares[i], reverse=True)[:left]:
+        shares[index] += quantum
+    rates = []
+    for amount, share in zip(amounts, shares, strict=True):
+        found = _rate_giving(amount, share, quantum)
+        if found is None:
+            return None
+        rates.append(found)
+    return rates
+
+
+def _rate_giving(amount: Decimal, share: Decimal, quantum: Decimal) -> Decimal | None:
+    """The 6-place CurrencyRate (foreign per base) nearest amount / share whose conversion of
+    `amount`, rounded half up as Xero's BankAmount is [verify], is exactly `share`."""
+    if share <= 0:
+        return None
+    centre = (amount / share).quantize(CURRENCY_RATE_PLACES, ROUND_HALF_EVEN)
+    for step in range(0, 200):
+        for candidate in {centre + step * CURRENCY_RATE_PLACES,
+                          centre - step * CURRENCY_RATE_PLACES}:
+            if candidate > 0 and (amount / candidate).quantize(quantum, ROUND_HALF_UP) == share:
+                return candidate
+    return None
 
 
 def _money(value: Any, field: str) -> Decimal:
