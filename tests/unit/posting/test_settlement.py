@@ -68,7 +68,7 @@ def test_settled_in_the_home_currency_goes_to_its_clearing_at_stripes_rate(curre
                                                                           settled, rate):
     posting, gateway = payment(currency, amount, entry("USD", settled))
     terms = settlement.payment_terms(posting, gateway, Provider(None))
-    assert terms == settlement.Terms("USD", rate)
+    assert terms == settlement.Terms("USD", rate, Decimal(settled).scaleb(-2))
 
 
 def test_settled_in_a_third_currency_waits_saying_so():
