@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import threading
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -211,3 +213,35 @@ def test_an_event_the_gateway_cannot_tell_about_is_failed_after_a_day(client, le
     assert {e.status for e in failed} == {WorkStatus.FAILED}
     assert all(e.last_error.startswith(unknown_payments.GAVE_UP_WAITING) for e in failed)
     assert sweep_pending_events.call_local() == 0 and postings(company) == []
+
+
+@pytest.mark.skipif(
+    not os.environ.get("REMIT_DATABASE_URL", "").startswith("postgres"),
+    reason="concurrent writers need PostgreSQL; SQLite serialises them",
+)
+def test_concurrent_sweeps_settle_an_unknown_payment_s_dispute_once(client, app, ledger):
+    company = _add_company(client, US, "USD")
+    intent, _payment_events = paid(client, company, INVOICE, "100.00")
+    paid_elsewhere(intent)
+    sandbox.stripe.open_dispute(intent)
+    deliver(client, sandbox.stripe.last_events())
+    age(11)
+    failures = []
+
+    def sweep():
+        with app.app_context():
+            try:
+                sweep_pending_events.call_local()
+            except Exception as error:  # reported by the assertion below
+                failures.append(error)
+
+    threads = [threading.Thread(target=sweep) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert sorted((p.kind, p.status) for p in postings(company)) == [
+        ("dispute", WorkStatus.UNMATCHED), ("payment", WorkStatus.UNMATCHED)]
+    (withdrawn,) = events_of("charge.dispute.funds_withdrawn")
+    assert withdrawn.status is WorkStatus.UNMATCHED and ledger.writes == []
