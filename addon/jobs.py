@@ -97,7 +97,7 @@ def sweep_pending_events() -> int:
                                      Posting.updated_at < stale)
     posting_ids = []
     for posting in db.session.scalars(postings).all():
-        if unknown_payments.unrecorded(posting):
+        if unknown_payments.still_unrecorded(posting):
             continue  # nothing can change until the payment's event (which wakes it)
         if posting.attempts >= SWEEP_MAX_ATTEMPTS:
             _give_up(posting)

@@ -21,6 +21,8 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from addon.extensions import db
 from addon.models import Gateway, GatewayEvent, Posting, utcnow
 from addon.posting import runner
@@ -91,6 +93,20 @@ def mark_unrecorded(posting: Posting, payment_id: str) -> None:
 def unrecorded(posting: Posting) -> bool:
     """Waits for a payment Remit never recorded: nothing to try until that payment comes."""
     return ((posting.payload or {}).get("waiting") or {}).get("code") == PAYMENT_UNRECORDED
+
+
+def still_unrecorded(posting: Posting) -> bool:
+    """For the sweep: waits for a payment Remit has still not recorded (skip it). A payment
+    recorded meanwhile (its event woke the refund's while this one was being decided) makes
+    the posting an ordinary one again, to be tried."""
+    if not unrecorded(posting):
+        return False
+    payment_id = posting.payload["waiting"].get("payment_id")
+    if db.session.scalar(select(Posting.id).where(Posting.kind == "payment",
+                                                  Posting.source_id == payment_id)) is None:
+        return True
+    found(posting)
+    return False
 
 
 def found(posting: Posting) -> None:

@@ -245,3 +245,26 @@ def test_concurrent_sweeps_settle_an_unknown_payment_s_dispute_once(client, app,
         ("dispute", WorkStatus.UNMATCHED), ("payment", WorkStatus.UNMATCHED)]
     (withdrawn,) = events_of("charge.dispute.funds_withdrawn")
     assert withdrawn.status is WorkStatus.UNMATCHED and ledger.writes == []
+
+
+def test_a_payment_recorded_while_its_refund_was_being_decided_is_not_missed(client, ledger,
+                                                                            monkeypatch):
+    company = company_with_stripe(client)
+    set_roles(client, company, settlement=CHECKING, fees=BANK_CHARGES)
+    intent, payment_events = paid(client, company, INVOICE, "100.00")
+    deliver(client, refunded(intent, 2500))
+    age(11)
+    sweep_pending_events.call_local()
+    assert one(company, "refund").payload["waiting"]["code"] == (
+        unknown_payments.PAYMENT_UNRECORDED)
+    # The payment's event was processed in that instant: its wake-up saw the refund's events
+    # still waiting the ordinary way, and so never woke them again.
+    monkeypatch.setattr("addon.jobs.waiting_for_payments", lambda _event_id: [])
+    deliver(client, payment_events)
+    assert one(company, "payment").status is WorkStatus.DONE
+    assert one(company, "refund").status is WorkStatus.PENDING
+    age(3)
+    sweep_pending_events.call_local()  # the sweep sees the payment is known now
+    refund = one(company, "refund")
+    assert refund.status is WorkStatus.DONE, refund.error
+    assert len(ledger.of("RefundReceipt")) == 1
