@@ -268,3 +268,28 @@ def test_a_payment_recorded_while_its_refund_was_being_decided_is_not_missed(cli
     refund = one(company, "refund")
     assert refund.status is WorkStatus.DONE, refund.error
     assert len(ledger.of("RefundReceipt")) == 1
+
+
+def test_a_dispute_whose_payment_comes_late_is_recorded_once(client, ledger, reads):
+    company = company_with_stripe(client)
+    set_roles(client, company, settlement=CHECKING, fees=BANK_CHARGES)
+    intent, payment_events = paid(client, company, INVOICE, "100.00")
+    sandbox.stripe.open_dispute(intent)
+    dispute_events = sandbox.stripe.last_events()
+    deliver(client, dispute_events + dispute_events)  # twice
+    age(11)
+    sweep_pending_events.call_local()
+    sweep_pending_events.call_local()
+    step = one(company, "dispute")
+    assert step.status is WorkStatus.PENDING and step.payload["waiting"] == {
+        "code": unknown_payments.PAYMENT_UNRECORDED, "payment_id": intent}
+    assert set(reads) == {intent} and ledger.writes == []
+
+    age(9)
+    deliver(client, payment_events + dispute_events + payment_events)
+    step = one(company, "dispute")
+    assert step.status is WorkStatus.DONE, step.error
+    assert one(company, "payment").status is WorkStatus.DONE
+    withdrawals = [j for j in ledger.of("JournalEntry")
+                   if j.idempotency_key == step.idempotency_key]
+    assert len(withdrawals) == 1  # the funds withdrawn, once
