@@ -23,7 +23,7 @@ from addon.models import (
     utcnow,
 )
 from addon.pay import sessions as checkout_sessions
-from addon.posting import limits
+from addon.posting import limits, unknown_payments
 from addon.posting.runner import post
 from addon.posting.writers import followups
 from addon.queue import app_periodic_task, app_task
@@ -83,7 +83,10 @@ post_payment_task = post_task  # the name callers knew when only payments were p
 def sweep_pending_events() -> int:
     """The database is the source of truth: events a lost queue or a killed worker left
     pending are enqueued again (processing is idempotent); a posting that used up
-    SWEEP_MAX_ATTEMPTS is failed instead, for a person to retry."""
+    SWEEP_MAX_ATTEMPTS is failed instead, for a person to retry. An event still waiting for
+    its payment after unknown_payments.GRACE is settled by one read of that payment (unmatched,
+    or left waiting visibly), so no event is swept for ever; postings waiting for a payment
+    Remit never recorded are not tried until that payment comes."""
     stale = utcnow() - timedelta(minutes=2)
     query = select(GatewayEvent.id).where(GatewayEvent.status == WorkStatus.PENDING,
                                           GatewayEvent.received_at < stale)
@@ -94,6 +97,8 @@ def sweep_pending_events() -> int:
                                      Posting.updated_at < stale)
     posting_ids = []
     for posting in db.session.scalars(postings).all():
+        if unknown_payments.still_unrecorded(posting):
+            continue  # nothing can change until the payment's event (which wakes it)
         if posting.attempts >= SWEEP_MAX_ATTEMPTS:
             _give_up(posting)
         else:  # including those waiting for a reconnection or another posting (no attempt)

@@ -493,6 +493,11 @@ class GatewayProvider(Protocol):
         None while the gateway has not made it yet (asynchronous capture)."""
         ...
 
+    def payment(self, account_id: str, payment_id: str) -> MoneyMovement | None:
+        """One payment as it stands now, with the metadata its checkout set (one request):
+        whether it names a Remit gateway. None unless it succeeded."""
+        ...
+
     def payout(self, account_id: str, payout_id: str) -> PayoutMovement:
         """One payout as it stands now (one request)."""
         ...

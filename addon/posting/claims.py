@@ -22,6 +22,7 @@ from addon.models import Gateway, GatewayEvent, Posting, WorkStatus
 from addon.posting import (
     engine,
     runner,  # runner -> writers -> claims: attributes read at call time
+    unknown_payments,
 )
 from addon.posting.builders import dispute_step
 from gateways.base import BalanceEntry
@@ -36,11 +37,17 @@ class Claimed:
     postings: list[Posting] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)  # why part of the event must wait
     payments: list[str] = field(default_factory=list)  # payment ids this event made known
+    unknown: list[str] = field(default_factory=list)  # payment ids it waits for
+    # Payments Remit never recorded though they name its gateway (unknown_payments.look_up)
+    unrecorded: dict[str, Gateway] = field(default_factory=dict)
+    followed_unrecorded: bool = False  # something was claimed behind one of them
 
 
-def claim_movements(row: GatewayEvent, movements) -> Claimed:
-    """Claim what every movement of one stored event asks for."""
-    claimed = Claimed()
+def claim_movements(row: GatewayEvent, movements,
+                    unrecorded: dict[str, Gateway] | None = None) -> Claimed:
+    """Claim what every movement of one stored event asks for; `unrecorded`: the gateway each
+    payment Remit never recorded names, once read (what follows it waits for it, visibly)."""
+    claimed = Claimed(unrecorded=dict(unrecorded or {}))
     payments = [m for m in movements if m.kind == "payment"]
     claimed.postings.extend(runner.claim_postings(row, payments))
     claimed.payments.extend(m.source_id for m in payments)
@@ -90,8 +97,14 @@ def _owners(payment_id: str | None, claimed: Claimed) -> list[tuple[Posting, Wor
     pending behind a matched payment, unmatched behind an unmatched one; None when the payment
     is unknown (the event waits)."""
     payments = payment_postings(payment_id)
+    if not payments and payment_id in claimed.unrecorded:
+        gateway = claimed.unrecorded[payment_id]
+        claimed.followed_unrecorded = True
+        return [(SimpleNamespace(gateway_id=gateway.id, company_id=gateway.company_id,
+                                 source_id=payment_id, unrecorded=True), WorkStatus.PENDING)]
     if not payments:
         claimed.waiting.append(WAITING_FOR_PAYMENT.format(payment_id=payment_id or "?"))
+        claimed.unknown.append(payment_id)
         return None
     matched = [p for p in payments if p.status is not WorkStatus.UNMATCHED]
     if matched:
@@ -160,6 +173,7 @@ def _claim_refund(row: GatewayEvent, refund, claimed: Claimed) -> None:
                                "entry": None}, status)
         if not created:
             _update_refund(made, refund)
+        _behind(payment, made, created)
         claimed.postings.append(made)
 
 
@@ -184,6 +198,7 @@ def _claim_dispute(row: GatewayEvent, dispute, claimed: Claimed) -> None:
             step, _made = claim(payment.gateway_id, payment.company_id, row, "dispute",
                                 entry.id, abs(entry.net_minor), entry.currency,
                                 _dispute_payload(dispute, payment, entry), status)
+            _behind(payment, step, _made)
             claimed.postings.append(step)
         if dispute.closed:
             final = WorkStatus.DONE if status is WorkStatus.PENDING else status
@@ -194,6 +209,16 @@ def _claim_dispute(row: GatewayEvent, dispute, claimed: Claimed) -> None:
                                    dispute.dispute_id, "status": "won" if dispute.won
                                    else "lost"}, final)
             claimed.postings.append(closed)
+
+
+def _behind(payment, made: Posting, created: bool) -> None:
+    """A posting behind a payment Remit never recorded waits for it in words; once that
+    payment is recorded after all, it is an ordinary posting again."""
+    if getattr(payment, "unrecorded", False):
+        if created:
+            unknown_payments.mark_unrecorded(made, payment.source_id)
+    else:
+        unknown_payments.found(made)
 
 
 def _dispute_payload(dispute, payment: Posting, entry: BalanceEntry) -> dict:

@@ -2,16 +2,19 @@
 account, the other mode) are kept and marked ignored, never an error; payments that name no
 Remit gateway of their account are kept as unmatched (addon.posting.runner.claim_postings); fees,
 refunds, disputes and payouts are claimed by addon.posting.claims. An event about a payment Remit
-has not seen yet stays pending, saying so, and is processed again when the payment arrives."""
+has not seen yet stays pending, saying so, and is processed again when the payment arrives; if it
+still waits after unknown_payments.GRACE, one read of the payment decides what it is (unmatched,
+or waiting visibly for a payment Remit never recorded) and the sweep stops re-processing it."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from addon.extensions import db
 from addon.gateways.registry import kind
 from addon.models import Gateway, GatewayAudit, GatewayEvent, GatewayStatus, WorkStatus, utcnow
+from addon.posting import unknown_payments
 from addon.posting.claims import claim_movements
 from gateways.base import EventKind, ReceivedEvent
 
@@ -56,20 +59,36 @@ def process_event(event_row_id: int) -> tuple[WorkStatus, list[int]]:
             db.session.commit()
             return row.status, []
         claimed = claim_movements(row, movements)
+        if claimed.unknown and unknown_payments.due(row) and gateways:  # time's up: ask
+            named = unknown_payments.look_up(row, provider, claimed.unknown)
+            claimed = claim_movements(row, movements, named)
         postings = claimed.postings
-        to_post = list(dict.fromkeys(p.id for p in postings if p.status is WorkStatus.PENDING))
-        if claimed.waiting:  # processed again when the payment is known (or by the sweep)
+        to_post = list(dict.fromkeys(p.id for p in postings if p.status is WorkStatus.PENDING
+                                     and not unknown_payments.unrecorded(p)))
+        if claimed.waiting and not gateways and unknown_payments.due(row):
+            row.status, row.last_error = WorkStatus.IGNORED, None  # no company on the account
+        elif claimed.waiting and unknown_payments.expired(row):  # stop: failed, visible
+            row.status = WorkStatus.FAILED
+            row.last_error = unknown_payments.gave_up(claimed.unknown)
+        elif claimed.waiting:  # processed again when the payment is known (or by the sweep)
             row.status, row.last_error = WorkStatus.PENDING, WAITING + " ".join(claimed.waiting)
             db.session.commit()
             return row.status, to_post
-        row.status, row.last_error = _status_of(postings), None
+        elif claimed.followed_unrecorded:  # no more sweeping; woken if the payment comes
+            row.status = WorkStatus.FAILED
+            row.last_error = unknown_payments.UNRECORDED + " ".join(
+                unknown_payments.UNRECORDED_REASON.format(payment_id=payment_id)
+                for payment_id in claimed.unrecorded)
+        else:
+            row.status, row.last_error = _status_of(postings), None
     row.processed_at = utcnow()
     db.session.commit()
     return row.status, to_post
 
 
 def waiting_for_payments(event_row_id: int) -> list[int]:
-    """Events that waited for a payment this event made known: to be processed again."""
+    """Events that waited for a payment this event made known, or were left waiting for a
+    payment Remit never recorded (unknown_payments): to be processed again."""
     row = db.session.get(GatewayEvent, event_row_id)
     if row is None or row.status is WorkStatus.PENDING:
         return []
@@ -82,8 +101,12 @@ def waiting_for_payments(event_row_id: int) -> list[int]:
         return []
     waiting = db.session.scalars(select(GatewayEvent).where(
         GatewayEvent.source == row.source, GatewayEvent.account_id == row.account_id,
-        GatewayEvent.status == WorkStatus.PENDING, GatewayEvent.id != row.id,
-        GatewayEvent.last_error.startswith(WAITING)))
+        GatewayEvent.id != row.id,
+        or_(and_(GatewayEvent.status == WorkStatus.PENDING,
+                 GatewayEvent.last_error.startswith(WAITING)),
+            and_(GatewayEvent.status == WorkStatus.FAILED,
+                 or_(*(GatewayEvent.last_error.startswith(prefix)
+                       for prefix in unknown_payments.WOKEN_WHEN_FOUND))))))
     found = []
     for event in waiting:
         try:

@@ -92,6 +92,14 @@ def movements(event: Mapping) -> list[Movement]:
     return read((event.get("data") or {}).get("object") or {}, event)
 
 
+def read_payment(intent: Mapping, account_id: str) -> MoneyMovement | None:
+    """A PaymentIntent read from the API (not from an event) as the payment its events would
+    give: None unless it succeeded. ValueError when it lacks what a payment needs."""
+    return _intent(intent, {"type": "payment_intent", "id": intent.get("id"),
+                            "account": account_id, "livemode": intent.get("livemode"),
+                            "created": intent.get("created")})
+
+
 def _session(session: Mapping, event: Mapping) -> MoneyMovement | None:
     """A completed Checkout Session, once paid: async methods complete it unpaid first."""
     if session.get("payment_status") != "paid" or session.get("mode") != "payment":

@@ -22,6 +22,7 @@ from gateways.base import (
     GatewayRejected,
     GatewayUnavailable,
     Landing,
+    MoneyMovement,
     Movement,
     PayoutMovement,
     ReceivedEvent,
@@ -177,6 +178,13 @@ class StripeGateway:
         if not isinstance(transaction, Mapping):
             return None
         return _readable(lambda: balance.with_payment(balance.entry(transaction), payment_id))
+
+    def payment(self, account_id: str, payment_id: str) -> MoneyMovement | None:
+        """GET /v1/payment_intents/{id} (the settlement read's request): the payment with the
+        metadata its checkout set, or none (paid elsewhere); None unless it succeeded."""
+        answer = self._api.payment_intent_settlement(_checked(account_id),
+                                                     _checked_object(payment_id, "pi_"))
+        return _readable(lambda: events.read_payment(answer, account_id))
 
     def payout(self, account_id: str, payout_id: str) -> PayoutMovement:
         """GET /v1/payouts/{id} as the connected account."""
