@@ -1,0 +1,156 @@
+"""The ledger side of the simulated month (tests/app/month.py), per platform: how the company
+and its Stripe gateway are set up, how invoices are made, and what the ledger stand-in holds
+afterwards (invoice balances, the clearing account's balance, the transactions Remit wrote),
+read from the stand-in's own state, never through Remit.
+
+QuickBooks: the US company (USD home) with the US Stripe account, which settles in USD: EUR,
+JPY and KWD payments are converted by Stripe. Xero: the UK organisation (GBP base) with a GB
+Stripe account made on the way, which settles in GBP: USD, EUR and JPY are converted.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from addon.accounts import cached_accounts, refresh_ledger
+from addon.extensions import db
+from addon.models import Company, Gateway
+from tests.app.month import Bill
+
+STRIPE_ID = re.compile(r"\b(?:ch|pi|txn|re|dp|po)_[A-Za-z0-9]+")
+
+
+@dataclass(frozen=True)
+class LedgerTxn:
+    """One transaction Remit wrote, as the ledger stand-in holds it: its type, id, amount in
+    the transaction's currency and in the home currency, the Stripe ids it names, its lines
+    (signed amounts on the clearing account, for payouts)."""
+
+    type: str
+    id: str
+    currency: str
+    amount: Decimal
+    home_amount: Decimal
+    stripe_ids: frozenset[str]
+    lines: tuple[Decimal, ...] = ()
+
+
+def named_ids(entity: dict) -> frozenset[str]:
+    return frozenset(STRIPE_ID.findall(json.dumps(entity, default=str)))
+
+
+def _amount(draw: random.Random, currency: str, low: int, high: int) -> Decimal:
+    """A random invoice total: whole yen, KWD in tens of fils (Stripe's last digit 0), else
+    cents."""
+    if currency == "JPY":
+        return Decimal(draw.randint(low * 100, high * 100))
+    if currency == "KWD":
+        return Decimal(draw.randint(low * 100, high * 100)).scaleb(-2).quantize(Decimal("0.001"))
+    return Decimal(draw.randint(low * 100, high * 100)) / 100
+
+
+def _save_gateway(client, company: Company, form: dict) -> Gateway:
+    gateway = db.session.query(Gateway).filter_by(company_id=company.id).one()
+    answer = client.post(f"/settings/gateways/{gateway.id}",
+                         data={"description": "Stripe.com", "action": "save", **form})
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    db.session.expire_all()
+    return gateway
+
+
+class QuickBooksBooks:
+    """The US QuickBooks company; clearing: "Stripe Clearing" (Other Current Asset, USD)."""
+
+    name = "quickbooks"
+    home = settlement = "USD"
+    currencies = ("USD", "EUR", "JPY", "KWD")
+    weights = (40, 25, 20, 15)
+    clearing_id, receivable_id, bank_id, fees_id = "95", "84", "35", "8"
+
+    def set_up(self, client) -> Company:
+        import sandbox.quickbooks_data as data
+        from tests.app.oauth_flow import connect
+        from tests.app.stripe_flow import connect_stripe
+
+        connect(client, "quickbooks")
+        connect_stripe(client)
+        company = db.session.query(Company).one()
+        self.realm = company.external_id
+        for currency in self.currencies[1:]:  # its first invoice makes its A/R account
+            data.create_invoice(self.realm, currency, Decimal("1.00"))
+        assert refresh_ledger(company.id)
+        by_name = {a.name: a.id for a in cached_accounts(company)}
+        form = {"currency": list(self.currencies),
+                **{f"{role}-USD": value for role, value in (
+                    ("deposit", self.clearing_id), ("receivable", self.receivable_id),
+                    ("settlement", self.bank_id), ("fees", self.fees_id))}}
+        for currency in self.currencies[1:]:
+            form[f"receivable-{currency}"] = by_name[f"Accounts Receivable (A/R) - {currency}"]
+        _save_gateway(client, company, form)
+        self.before = self._ids()
+        return company
+
+    def pick_currency(self, draw: random.Random) -> str:
+        return draw.choices(self.currencies, self.weights)[0]
+
+    def invoice_amount(self, draw: random.Random, currency: str) -> Decimal:
+        return _amount(draw, currency, 5 if currency == "KWD" else 20,
+                       300 if currency == "KWD" else 900)
+
+    def new_invoices(self, company: Company, wanted: list[tuple[str, Decimal]]) -> list[Bill]:
+        import sandbox.quickbooks_data as data
+
+        made = [data.create_invoice(self.realm, currency, total) for currency, total in wanted]
+        return [Bill(found["Id"], currency, Decimal(str(found["TotalAmt"])))
+                for found, (currency, _) in zip(made, wanted, strict=True)]
+
+    def invoice_balance(self, invoice_id: str) -> Decimal:
+        import sandbox.quickbooks_data as data
+
+        return Decimal(str(data.find(self.realm, "Invoice", invoice_id)["Balance"]))
+
+    def clearing_balance(self) -> Decimal:
+        import sandbox.quickbooks_data as data
+
+        return Decimal(str(data.find(self.realm, "Account", self.clearing_id)["CurrentBalance"]))
+
+    def _entities(self) -> dict[str, list[dict]]:
+        import sandbox.quickbooks_data as data
+
+        company = data.COMPANIES[self.realm]
+        return {kind: company.get(kind, []) for kind in (
+            "Payment", "JournalEntry", "RefundReceipt", "Deposit", "Transfer")}
+
+    def _ids(self) -> set[tuple[str, str]]:
+        return {(kind, row["Id"]) for kind, rows in self._entities().items() for row in rows}
+
+    def remit_transactions(self) -> list[LedgerTxn]:
+        """Every transaction written since the set-up (the month's only writer is Remit)."""
+        made = []
+        for kind, rows in self._entities().items():
+            for row in rows:
+                if (kind, row["Id"]) in self.before:
+                    continue
+                made.append(self._read(kind, row))
+        return made
+
+    def _read(self, kind: str, row: dict) -> LedgerTxn:
+        currency = (row.get("CurrencyRef") or {}).get("value", self.home)
+        rate = Decimal(str(row.get("ExchangeRate") or 1))
+        if kind == "JournalEntry":
+            debits = [Decimal(str(line["Amount"])) for line in row["Line"]
+                      if line["JournalEntryLineDetail"]["PostingType"] == "Debit"]
+            amount = sum(debits, Decimal(0))
+        else:
+            amount = Decimal(str(row.get("TotalAmt", row.get("Amount", 0))))
+        lines = ()
+        if kind == "Deposit":
+            lines = tuple(Decimal(str(line["Amount"])) for line in row["Line"]
+                          if (line.get("DepositLineDetail") or {}).get("AccountRef", {}).get(
+                              "value") == self.clearing_id)
+        return LedgerTxn(kind, row["Id"], currency, amount,
+                         (amount * rate).quantize(Decimal("0.01")), named_ids(row), lines)
