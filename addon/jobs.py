@@ -25,8 +25,9 @@ from addon.models import (
 from addon.pay import sessions as checkout_sessions
 from addon.posting import limits
 from addon.posting.runner import post
+from addon.posting.writers import followups
 from addon.queue import app_periodic_task, app_task
-from addon.webhooks.processing import process_event
+from addon.webhooks.processing import process_event, waiting_for_payments
 
 log = logging.getLogger(__name__)
 # Ledger attempts (each task try, throttles and outages included) after which the sweep stops
@@ -34,7 +35,7 @@ log = logging.getLogger(__name__)
 # about 10 minutes, so this is about three sweeps' worth: an outage of the better part of an
 # hour, not a payment retried for ever.
 SWEEP_MAX_ATTEMPTS = 24
-GAVE_UP = ("The ledger did not confirm this payment after {attempts} attempts (it was "
+GAVE_UP = ("The ledger did not confirm this after {attempts} attempts (it was "
            "unavailable or busy). Press Retry to try again: it cannot be recorded twice.")
 
 
@@ -50,21 +51,32 @@ def process_event_task(event_row_id: int) -> str:
     status, to_post = process_event(event_row_id)
     checkout_sessions.on_event(event_row_id)
     for posting_id in to_post:
-        post_payment_task(posting_id)
+        post_task(posting_id)
+    for waiting_id in waiting_for_payments(event_row_id):  # refunds, fees... seen too early
+        process_event_task(waiting_id)
     return status.value
 
 
 @app_task()
-def post_payment_task(posting_id: int) -> str:
-    """Write one payment to the ledger within the company's call budget; throttling waits
-    Retry-After, outages back off."""
+def post_task(posting_id: int) -> str:
+    """Write one posting of any kind (payment, fee, refund, dispute step, payout, reversal) to
+    the ledger within the company's call budget; throttling waits Retry-After, outages back
+    off. Once the lock is released, what it woke (postings that waited for it) or still waits
+    for and nobody tried yet is enqueued."""
     posting = db.session.get(Posting, posting_id)
     if posting is None:
         return WorkStatus.IGNORED.value
     company = db.session.get(Company, posting.company_id)
     with limits.one_at_a_time(company):
         limits.acquire(company)
-        return post(posting_id).value
+        status = post(posting_id)
+    db.session.expire_all()
+    for next_id in followups(db.session.get(Posting, posting_id)):
+        post_task(next_id)
+    return status.value
+
+
+post_payment_task = post_task  # the name callers knew when only payments were posted
 
 
 @app_periodic_task(crontab(minute="*/5"))
@@ -84,11 +96,11 @@ def sweep_pending_events() -> int:
     for posting in db.session.scalars(postings).all():
         if posting.attempts >= SWEEP_MAX_ATTEMPTS:
             _give_up(posting)
-        else:  # including those that waited for a reconnection (that wait costs no attempt)
+        else:  # including those waiting for a reconnection or another posting (no attempt)
             posting_ids.append(posting.id)
     db.session.commit()
     for posting_id in posting_ids:
-        post_payment_task(posting_id)
+        post_task(posting_id)
     return len(event_ids) + len(posting_ids)
 
 

@@ -6,13 +6,14 @@ IntuitBaseTypes.xsd; tests/sandbox and tests/connectors check them), so the real
 python-quickbooks SDK and Authlib run unchanged against it. The Accounting API's prefix is /api,
 so its base is `<sandbox>/quickbooks/api/v3`. Pieces: quickbooks_oauth (sign-in, tokens),
 quickbooks_data (seed companies), quickbooks_entities (entity shapes), quickbooks_query (the
-query language), quickbooks_payments (Payment create, `requestid`), quickbooks_wire (answers,
-faults), quickbooks_controls (forced failures, reset) and quickbooks_console (the page at
-/quickbooks/ and its controls).
+query language), quickbooks_payments (Payment create, `requestid`), quickbooks_transactions
+(JournalEntry, Deposit, Transfer and RefundReceipt create), quickbooks_ledger (account balances
+from the stored transactions), quickbooks_wire (answers, faults), quickbooks_controls (forced
+failures, reset) and quickbooks_console (the page at /quickbooks/ and its controls).
 
-Controls for tests: issue_tokens(realm), create_invoice(realm, currency[, amount]),
-receive_payment(realm, invoice_id), close_books(realm, date | None), expire_access_tokens(),
-revoke_all(),
+Controls for tests: issue_tokens(realm), create_invoice(realm, currency[, amount, customer_id,
+txn_date, exchange_rate]), receive_payment(realm, invoice_id), close_books(realm, date | None),
+account_balance(realm, account_id), expire_access_tokens(), revoke_all(),
 SERVER.rotation_grace, and `force_next("429")` (or "503", "401", "5010") to make the next API
 answer that failure; a request header `X-Sandbox-Force: 429` does the same for one request.
 """
@@ -27,12 +28,13 @@ from sandbox import (
     quickbooks_oauth,
     quickbooks_payments,
     quickbooks_query,
+    quickbooks_transactions,
 )
 from sandbox import quickbooks_wire as wire
 from sandbox.oauth import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
 from sandbox.quickbooks_controls import (
     SERVICE_FAILURES,
-    WRITE_ENDPOINT,
+    WRITE_ENDPOINTS,
     expire_access_tokens,
     force_next,
     next_forced,
@@ -43,9 +45,9 @@ from sandbox.quickbooks_data import SINGLE_CURRENCY_REALM, US_REALM
 from sandbox.quickbooks_oauth import SERVER, issue_tokens
 from sandbox.quickbooks_wire import FAILURES
 
-__all__ = ["DEV_SETTINGS", "FAILURES", "SERVER", "SINGLE_CURRENCY_REALM", "US_REALM", "bp",
-           "close_books", "create_invoice", "expire_access_tokens", "force_next", "issue_tokens",
-           "receive_payment", "reset", "revoke_all"]
+__all__ = ["DEV_SETTINGS", "FAILURES", "SERVER", "SINGLE_CURRENCY_REALM", "US_REALM",
+           "account_balance", "bp", "close_books", "create_invoice", "expire_access_tokens",
+           "force_next", "issue_tokens", "receive_payment", "reset", "revoke_all"]
 
 # What the development stack hands the add-on for this stand-in (sandbox/devstack.py).
 DEV_SETTINGS = {"QUICKBOOKS_ENVIRONMENT": "sandbox", "QUICKBOOKS_CLIENT_ID": SANDBOX_CLIENT_ID,
@@ -56,8 +58,14 @@ bp.register_blueprint(quickbooks_oauth.bp)
 bp.register_blueprint(quickbooks_console.bp)
 API = "/api/v3"  # stands in for https://sandbox-quickbooks.api.intuit.com/v3
 READABLE = {"account": "Account", "invoice": "Invoice", "payment": "Payment",
-            "customer": "Customer"}  # GET /<entity>/<id>
+            "customer": "Customer", "item": "Item", "journalentry": "JournalEntry",
+            "deposit": "Deposit", "transfer": "Transfer",
+            "refundreceipt": "RefundReceipt"}  # GET /<entity>/<id>
+# POST /<entity>: creates other than Payment's (quickbooks_transactions).
+WRITABLE = {"journalentry": "JournalEntry", "deposit": "Deposit", "transfer": "Transfer",
+            "refundreceipt": "RefundReceipt"}
 create_invoice = quickbooks_data.create_invoice
+account_balance = quickbooks_data.account_balance
 receive_payment = quickbooks_console.receive_payment
 close_books = quickbooks_payments.close_books
 
@@ -70,7 +78,7 @@ def _gate() -> Response | None:
     if realm is None:
         return None
     forced = request.headers.get("X-Sandbox-Force") or next_forced(request.endpoint)
-    if forced in SERVICE_FAILURES and request.endpoint == WRITE_ENDPOINT:
+    if forced in SERVICE_FAILURES and request.endpoint in WRITE_ENDPOINTS:
         g.forced = forced  # answered by the payment service, so its requestid keeps it
     elif forced:
         return FAILURES[forced]() if forced in FAILURES else Response("unknown failure", 400)
@@ -100,6 +108,8 @@ def preferences(realm: str) -> Response:
 @bp.get(f"{API}/company/<realm>/<any({', '.join(READABLE)}):entity>/<entity_id>")
 def read(realm: str, entity: str, entity_id: str) -> Response:
     """One entity by Id, inactive or not; Intuit answers an unknown Id with fault 610."""
+    if entity == "account":
+        quickbooks_data.refresh_balances(realm)
     found = quickbooks_data.find(realm, READABLE[entity], entity_id)
     return wire.not_found() if found is None else wire.answer({READABLE[entity]: found})
 
@@ -119,6 +129,34 @@ def create_payment(realm: str) -> Response:
         return wire.fault(400, refused.code, refused.message, refused.detail)
     return quickbooks_payments.REQUEST_IDS.once(
         realm, request_id, lambda: _create_payment(realm), replay=_replayed)
+
+
+@bp.post(f"{API}/company/<realm>/<any({', '.join(WRITABLE)}):entity>")
+def create_transaction(realm: str, entity: str) -> Response:
+    """Create a JournalEntry, Deposit, Transfer or RefundReceipt, with `requestid` replays
+    exactly as a Payment's (one store per realm: Intuit's requestid is unique per company)."""
+    if request.args.get("operation"):
+        return wire.fault(400, "500", "Unsupported Operation",
+                          f"Operation {request.args['operation']} is not supported by Remit's "
+                          "sandbox")
+    request_id = request.args.get("requestid")
+    try:
+        quickbooks_payments.check_request_id(request_id or "")
+    except quickbooks_payments.Fault as refused:
+        return wire.fault(400, refused.code, refused.message, refused.detail)
+    return quickbooks_payments.REQUEST_IDS.once(
+        realm, request_id, lambda: _create(realm, WRITABLE[entity]), replay=_replayed)
+
+
+def _create(realm: str, entity: str) -> Response:
+    if g.get("forced"):
+        return FAILURES[g.forced]()
+    try:
+        saved = quickbooks_transactions.create(realm, entity, request.get_data(as_text=True))
+    except quickbooks_transactions.Fault as refused:
+        return wire.fault(400, refused.code, refused.message, refused.detail,
+                          element=refused.element)
+    return wire.json_response({entity: saved, "time": wire.now()})
 
 
 def _create_payment(realm: str) -> Response:
@@ -146,6 +184,8 @@ def query(realm: str) -> Response:
         as_text=True)
     try:
         parsed = quickbooks_query.parse(text)
+        if parsed.entity == "Account":
+            quickbooks_data.refresh_balances(realm)
         entities = quickbooks_data.COMPANIES[realm].get(parsed.entity)
         if not isinstance(entities, list):
             raise quickbooks_query.QueryError(

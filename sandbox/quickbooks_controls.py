@@ -14,10 +14,11 @@ from sandbox.quickbooks_oauth import SERVER
 from sandbox.quickbooks_wire import FAILURES
 
 _forced: deque[str] = deque()
-# Forced failures the Accounting service itself answers (not its gateway): a payment create's
-# requestid keeps them like any other answer.
+# Forced failures the Accounting service itself answers (not its gateway): a create's requestid
+# keeps them like any other answer.
 SERVICE_FAILURES = frozenset({"5010"})
-WRITE_ENDPOINT = "quickbooks.create_payment"  # the only write: where a stale object answers
+# The writes: where a stale object answers.
+WRITE_ENDPOINTS = frozenset({"quickbooks.create_payment", "quickbooks.create_transaction"})
 
 
 def reset() -> None:
@@ -42,7 +43,8 @@ def revoke_all() -> None:
 def force_next(answer: str) -> None:
     """Make the next API answer a failure: "401", "429" (throttle, Retry-After 60), "503" or
     "5010" (a stale object: someone else saved what the request touches; it is the next
-    payment create's answer, and its requestid keeps it)."""
+    create's answer (a payment, journal, deposit, transfer or refund receipt), and its
+    requestid keeps it)."""
     if answer not in FAILURES:
         raise ValueError(f"unknown sandbox failure {answer!r}; choose from {sorted(FAILURES)}")
     _forced.append(answer)
@@ -50,9 +52,9 @@ def force_next(answer: str) -> None:
 
 def next_forced(endpoint: str | None) -> str | None:
     """The next forced failure for a request to `endpoint`; a stale object waits for the next
-    payment create, so reads before it go through."""
+    create, so reads before it go through."""
     if not _forced:
         return None
-    if _forced[0] in SERVICE_FAILURES and endpoint != WRITE_ENDPOINT:
+    if _forced[0] in SERVICE_FAILURES and endpoint not in WRITE_ENDPOINTS:
         return None
     return _forced.popleft()

@@ -7,9 +7,10 @@ back: two companies, each with customers and open invoices to pay.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
+from sandbox import quickbooks_ledger as ledger
 from sandbox.quickbooks_entities import (
     RECEIVABLE,
     SEEDED_AT,
@@ -19,14 +20,17 @@ from sandbox.quickbooks_entities import (
     intuit_now,
     intuit_timestamp,
     invoice,
+    item,
     meta,
+    unit,
     void,
 )
 
 US_REALM = "9341453050298431"
 SINGLE_CURRENCY_REALM = "9341453050298432"
 # Home units per foreign unit, as QuickBooks' own rate table would give them.
-RATES = {("USD", "EUR"): Decimal("1.0856"), ("USD", "GBP"): Decimal("1.2714")}
+RATES = {("USD", "EUR"): Decimal("1.0856"), ("USD", "GBP"): Decimal("1.2714"),
+         ("USD", "JPY"): Decimal("0.006712"), ("USD", "KWD"): Decimal("3.2573")}
 FIRST_INVOICE_NUMBER = 1001
 
 
@@ -87,7 +91,8 @@ def _preferences(home_currency: str, multicurrency: bool, fiscal_month: str) -> 
 
 
 def _us_accounts() -> list[dict]:
-    """USD home, EUR and GBP enabled; A/R exists in USD only (no EUR invoice yet)."""
+    """USD home, EUR, GBP, JPY and KWD enabled; A/R exists in USD and KWD (the seeded dinar
+    invoices made it), not yet in EUR, GBP or JPY."""
     checking = account("35", "Checking", "Bank", "Checking", "USD", "12500.00")
     return [
         account("4", "Undeposited Funds", "Other Current Asset", "UndepositedFunds", "USD",
@@ -102,6 +107,8 @@ def _us_accounts() -> list[dict]:
         account("3", "Prepaid Expenses", "Other Current Asset", "PrepaidExpenses", "USD"),
         account("84", "Accounts Receivable (A/R)", RECEIVABLE, "AccountsReceivable", "USD",
                 "5281.52"),
+        account("96", "Accounts Receivable (A/R) - KWD", RECEIVABLE, "AccountsReceivable",
+                "KWD", "225.375"),
         account("33", "Accounts Payable (A/P)", "Accounts Payable", "AccountsPayable", "USD",
                 "1602.67"),
         account("34", "Opening Balance Equity", "Equity", "OpeningBalanceEquity", "USD"),
@@ -131,20 +138,39 @@ def _us_customers() -> list[dict]:
     return [customer("1", "Amy's Bird Sanctuary", "USD", "birds@example.com"),
             customer("2", "Bill's Windsurf Shop", "USD", "surf@example.com"),
             customer("58", "Boulangerie Lemaire SARL", "EUR", "compta@example.fr"),
-            customer("59", "Thames Tea Traders Ltd", "GBP", "accounts@example.co.uk")]
+            customer("59", "Thames Tea Traders Ltd", "GBP", "accounts@example.co.uk"),
+            customer("60", "Sakura Stationery KK", "JPY", "keiri@example.jp"),
+            customer("61", "Gulf Pearl Trading WLL", "KWD", "finance@example.com.kw")]
+
+
+def _items(company: dict) -> list[dict]:
+    """What the seeded invoices sell: "Services", booked to the company's first Income
+    account (RefundReceipt lines name it too)."""
+    incomes = [a for a in company["Account"] if a["AccountType"] == "Income"]
+    income = next((a for a in incomes if a["AccountSubType"] == "ServiceFeeIncome"), incomes[0])
+    return [item("1", "Services", income)]
+
+
+# The seeded dinar invoices keep ids below the first one the API makes (133) and numbers
+# outside the 1001... sequence, so invoices created later are numbered as before.
+KWD_INVOICES = (("127", "K-1001", Decimal("150.250"), ("2026-01-16", "2026-02-15")),
+                ("128", "K-1002", Decimal("75.125"), ("2026-01-19", "2026-02-18")))
 
 
 def _seed_invoices(realm: str) -> None:
-    """US: two open USD invoices for Amy's Bird Sanctuary and a voided one for Bill's Windsurf
-    Shop; GB: one open GBP invoice. The seeded A/R balances already count them."""
+    """US: two open USD invoices for Amy's Bird Sanctuary, a voided one for Bill's Windsurf
+    Shop and two open KWD ones for Gulf Pearl Trading; GB: one open GBP invoice. The seeded A/R
+    balances already count them."""
     if realm == US_REALM:
         seeded = [_add_invoice(realm, "1", Decimal("250.00"), ("2026-01-12", "2026-02-11")),
                   _add_invoice(realm, "1", Decimal("120.50"), ("2026-01-14", "2026-02-13"))]
         void(_add_invoice(realm, "2", Decimal("75.00"), ("2026-01-15", "2026-02-14")))
+        for entity_id, number, amount, dates in KWD_INVOICES:
+            seeded.append(_add_invoice(realm, "61", amount, dates, (entity_id, number)))
     else:
         seeded = [_add_invoice(realm, "1", Decimal("480.00"), ("2026-01-09", "2026-02-08"))]
     for found in seeded:
-        adjust_balances(COMPANIES[realm], found, found["Balance"], receivable=False)
+        adjust_balances(COMPANIES[realm], found, found["Balance"])
 
 
 def _companies() -> dict[str, dict]:
@@ -156,8 +182,9 @@ def _companies() -> dict[str, dict]:
             "Preferences": _preferences("USD", True, "January"),
             "Account": _us_accounts(),
             "CompanyCurrency": [company_currency("1", "EUR"), company_currency("2", "GBP"),
-                                company_currency("3", "CAD", active=False)],
-            "Customer": _us_customers(), "Invoice": [], "Payment": [],
+                                company_currency("3", "CAD", active=False),
+                                company_currency("4", "JPY"), company_currency("5", "KWD")],
+            "Customer": _us_customers(), **_no_transactions(),
         },
         SINGLE_CURRENCY_REALM: {
             "CompanyInfo": _company("Remit Sandbox Company (single currency)", "GB", _address(
@@ -166,20 +193,55 @@ def _companies() -> dict[str, dict]:
             "Account": _gb_accounts(),
             "CompanyCurrency": [],
             "Customer": [customer("1", "Hawthorn & Sons Ltd", "GBP", "ledger@example.co.uk")],
-            "Invoice": [], "Payment": [],
+            **_no_transactions(),
         },
     }
 
 
+def _no_transactions() -> dict[str, list]:
+    return {entity: [] for entity in ledger.TRANSACTIONS}
+
+
+def _with_exchange_account(company: dict) -> None:
+    """Turning multicurrency on makes QuickBooks create "Exchange Gain or Loss" (reference
+    §2.4): a multicurrency seed without one gets it."""
+    multicurrency = company["Preferences"]["CurrencyPrefs"]["MultiCurrencyEnabled"]
+    if multicurrency and ledger.exchange_account(company) is None:
+        company["Account"].append(account(
+            next_id(company["Account"], 90), "Exchange Gain or Loss", "Other Expense",
+            ledger.EXCHANGE_SUBTYPE, ledger.home_currency(company)))
+
+
 COMPANIES: dict[str, dict] = {}
+# Per realm, each account's balances before any stored transaction (quickbooks_ledger).
+OPENINGS: dict[str, dict[str, tuple[Decimal, Decimal]]] = {}
 
 
 def reset() -> None:
-    """The seed companies, with their customers' invoices."""
+    """The seed companies, with their customers' items and invoices."""
     COMPANIES.clear()
     COMPANIES.update(_companies())
-    for realm in COMPANIES:
+    OPENINGS.clear()
+    for realm, company in COMPANIES.items():
+        _with_exchange_account(company)
+        company["Item"] = _items(company)
         _seed_invoices(realm)
+        OPENINGS[realm] = ledger.openings(company)
+
+
+def refresh_balances(realm: str) -> None:
+    """Every account's CurrentBalance from the stored transactions: after each write, and
+    before an Account is answered."""
+    ledger.refresh(COMPANIES[realm], OPENINGS[realm])
+
+
+def account_balance(realm: str, account_id: str) -> Decimal:
+    """One account's CurrentBalance, in its currency, as QuickBooks would answer it now."""
+    refresh_balances(realm)
+    found = find(realm, "Account", account_id)
+    if found is None:
+        raise LookupError(f"no account {account_id} in company {realm}")
+    return found["CurrentBalance"]
 
 
 def home_currency(realm: str) -> str:
@@ -215,39 +277,63 @@ def receivable_account(realm: str, currency: str) -> dict | None:
                  and a["Active"] and a["CurrencyRef"]["value"] == currency), None)
 
 
-def create_invoice(realm: str, currency: str, amount: Decimal = Decimal("100.00")) -> dict:
-    """Save an open invoice in `currency` for the company's first customer in that currency.
-    As QuickBooks does, the first one in a foreign currency creates that currency's A/R account
-    ("Accounts Receivable (A/R) - EUR").
+def create_invoice(realm: str, currency: str, amount: Decimal = Decimal("100.00"),
+                   customer_id: str | None = None, txn_date: date | None = None,
+                   exchange_rate: Decimal | None = None) -> dict:
+    """Save an open invoice of one "Services" line in `currency`, as a bookkeeper would in
+    QuickBooks: for `customer_id` (default: the company's first active customer in that
+    currency), dated `txn_date` (default today) and due 30 days later, at `exchange_rate`
+    (home units per unit; default the company's rate table). As QuickBooks does, the first one
+    in a foreign currency creates that currency's A/R account ("Accounts Receivable (A/R) -
+    EUR"). Call it in a loop to invoice a simulated month. Returns the Invoice saved.
 
-    Raises LookupError for an unknown realm, ValueError for a currency the company lacks."""
+    Raises LookupError for an unknown realm or customer, ValueError for a currency the company
+    lacks, a customer of another currency, or an amount not positive or finer than the
+    currency's unit (a yen has no cents; a dinar has three places)."""
     if realm not in COMPANIES:
         raise LookupError(f"no sandbox company {realm}")
     if currency not in enabled_currencies(realm):
         raise ValueError(f"{currency} is not enabled in company {realm}")
-    if amount <= 0:
-        raise ValueError("an invoice amount must be positive")
+    if amount <= 0 or amount != amount.quantize(unit(currency)):
+        raise ValueError(f"an invoice amount must be positive, to {unit(currency)} {currency}")
+    if exchange_rate is not None and (exchange_rate <= 0 or currency == home_currency(realm)):
+        raise ValueError("an exchange rate is positive, and only for a foreign currency")
     company = COMPANIES[realm]
-    owner = next((c for c in company["Customer"]
-                  if c["Active"] and c["CurrencyRef"]["value"] == currency), None)
-    if owner is None:
-        raise ValueError(f"company {realm} has no {currency} customer")
-    today = intuit_now().date()
-    dates = (today.isoformat(), (today + timedelta(days=30)).isoformat())
-    created = _add_invoice(realm, owner["Id"], amount.quantize(Decimal("0.01")), dates)
+    owner = _customer(realm, currency, customer_id)
+    day = txn_date or intuit_now().date()
+    dates = (day.isoformat(), (day + timedelta(days=30)).isoformat())
+    created = _add_invoice(realm, owner["Id"], amount.quantize(unit(currency)), dates,
+                           rate=exchange_rate)
     adjust_balances(company, created, created["Balance"])
+    refresh_balances(realm)
     return created
 
 
-def _add_invoice(realm: str, customer_id: str, amount: Decimal, dates: tuple[str, str]) -> dict:
+def _customer(realm: str, currency: str, customer_id: str | None) -> dict:
+    customers = [c for c in COMPANIES[realm]["Customer"]
+                 if customer_id is None or c["Id"] == str(customer_id)]
+    if customer_id is not None and not customers:
+        raise LookupError(f"no customer {customer_id} in company {realm}")
+    owner = next((c for c in customers
+                  if c["Active"] and c["CurrencyRef"]["value"] == currency), None)
+    if owner is None:
+        raise ValueError(f"company {realm} has no active {currency} customer"
+                         + (f" {customer_id}" if customer_id else ""))
+    return owner
+
+
+def _add_invoice(realm: str, customer_id: str, amount: Decimal, dates: tuple[str, str],
+                 numbered: tuple[str, str] | None = None, rate: Decimal | None = None) -> dict:
+    """`numbered` (Id, DocNumber) when the seed fixes them; else the next of each."""
     company = COMPANIES[realm]
     owner = next(c for c in company["Customer"] if c["Id"] == customer_id)
     currency = owner["CurrencyRef"]["value"]
     receivable = receivable_account(realm, currency) or _new_receivable(company, currency)
     numbers = [int(i["DocNumber"]) for i in company["Invoice"] if i["DocNumber"].isdigit()]
-    created = invoice(next_id(company["Invoice"], 129),
-                      str(max([FIRST_INVOICE_NUMBER - 1, *numbers]) + 1), owner, amount,
-                      receivable, dates, exchange_rate(realm, currency))
+    entity_id, number = numbered or (next_id(company["Invoice"], 129),
+                                     str(max([FIRST_INVOICE_NUMBER - 1, *numbers]) + 1))
+    created = invoice(entity_id, number, owner, amount, receivable, dates,
+                      rate or exchange_rate(realm, currency), company["Item"][0])
     company["Invoice"].append(created)
     return created
 
@@ -259,18 +345,12 @@ def _new_receivable(company: dict, currency: str) -> dict:
     return created
 
 
-def adjust_balances(company: dict, found: dict, amount: Decimal, receivable: bool = True) -> None:
-    """An invoice's open amount changed by `amount`: its customer's balance follows, and its A/R
-    account's unless told otherwise."""
+def adjust_balances(company: dict, found: dict, amount: Decimal) -> None:
+    """An invoice's open amount changed by `amount`: its customer's balance follows (accounts'
+    balances come from the transactions themselves: refresh_balances)."""
     owner = next(c for c in company["Customer"] if c["Id"] == found["CustomerRef"]["value"])
-    changed = [(owner, ("Balance", "BalanceWithJobs"))]
-    if receivable:
-        account_id = found["ARAccountRef"]["value"]
-        ledger = next(a for a in company["Account"] if a["Id"] == account_id)
-        changed.append((ledger, ("CurrentBalance", "CurrentBalanceWithSubAccounts")))
-    for entity, keys in changed:
-        for key in keys:
-            entity[key] += amount
+    for key in ("Balance", "BalanceWithJobs"):
+        owner[key] += amount
 
 
 def next_id(entities: list[dict], floor: int = 100) -> str:

@@ -18,11 +18,18 @@ SEEDED_AT = "2026-01-05T09:12:41-08:00"
 CENT = Decimal("0.01")
 
 CURRENCY_NAMES = {"USD": "United States Dollar", "EUR": "Euro",
-                  "GBP": "British Pound Sterling", "CAD": "Canadian Dollar"}
+                  "GBP": "British Pound Sterling", "CAD": "Canadian Dollar",
+                  "JPY": "Japanese Yen", "KWD": "Kuwaiti Dinar"}
+# Decimal places of each currency's amounts (ISO 4217): QuickBooks keeps a yen invoice whole
+# and a dinar invoice to the fils [verify against a real company with these currencies].
+EXPONENTS = {"JPY": 0, "KWD": 3}
 CLASSIFICATION = {
     "Bank": "Asset", "Other Current Asset": "Asset", "Accounts Receivable": "Asset",
-    "Accounts Payable": "Liability", "Equity": "Equity", "Income": "Revenue",
-    "Expense": "Expense", "Other Expense": "Expense",
+    "Fixed Asset": "Asset", "Other Asset": "Asset", "Accounts Payable": "Liability",
+    "Credit Card": "Liability", "Other Current Liability": "Liability",
+    "Long Term Liability": "Liability", "Equity": "Equity", "Income": "Revenue",
+    "Other Income": "Revenue", "Cost of Goods Sold": "Expense", "Expense": "Expense",
+    "Other Expense": "Expense",
 }
 RECEIVABLE = "Accounts Receivable"
 
@@ -44,6 +51,11 @@ def _wire_number(value: object) -> float:
     if isinstance(value, Decimal):
         return float(value)
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def unit(currency: str) -> Decimal:
+    """The smallest amount of `currency`: 1 yen, 0.001 dinar, else a cent."""
+    return Decimal(1).scaleb(-EXPONENTS.get(currency, 2))
 
 
 def meta(created: str = SEEDED_AT, updated: str | None = None) -> dict:
@@ -91,16 +103,28 @@ def customer(entity_id: str, name: str, currency: str, email: str) -> dict:
     }
 
 
+def item(entity_id: str, name: str, income_account: dict, price: str = "0") -> dict:
+    """A Service Item whose sales are booked to `income_account` (an Income Account)."""
+    return {"Name": name, "Description": name, "Active": True, "FullyQualifiedName": name,
+            "Taxable": False, "UnitPrice": Decimal(price), "Type": "Service",
+            "IncomeAccountRef": {"value": income_account["Id"], "name": income_account["Name"]},
+            "PurchaseCost": Decimal("0"), "TrackQtyOnHand": False, "domain": "QBO",
+            "sparse": False, "Id": entity_id, "SyncToken": "0", "MetaData": meta()}
+
+
 def invoice(entity_id: str, number: str, owner: dict, amount: Decimal, receivable: dict,
-            dates: tuple[str, str], exchange_rate: Decimal | None) -> dict:
-    """An open Invoice for `owner` (a Customer) on `receivable` (its A/R account).
+            dates: tuple[str, str], exchange_rate: Decimal | None,
+            sold: dict | None = None) -> dict:
+    """An open Invoice for `owner` (a Customer) on `receivable` (its A/R account), one line of
+    `sold` (an Item; the seed's "Services", id 1, when None).
 
     `dates` is (TxnDate, DueDate); `exchange_rate` is None in a single-currency company, where
     Intuit sends no ExchangeRate, and 1 for the home currency, which has no Home* amounts."""
+    item_ref = ({"value": "1", "name": "Services"} if sold is None
+                else {"value": sold["Id"], "name": sold["Name"]})
     line = {"Id": "1", "LineNum": 1, "Description": "Sandbox services", "Amount": amount,
             "DetailType": "SalesItemLineDetail",
-            "SalesItemLineDetail": {"ItemRef": {"value": "1", "name": "Services"},
-                                    "UnitPrice": amount, "Qty": 1}}
+            "SalesItemLineDetail": {"ItemRef": item_ref, "UnitPrice": amount, "Qty": 1}}
     body = {
         "AllowOnlineCreditCardPayment": False, "AllowOnlineACHPayment": False,
         "domain": "QBO", "sparse": False, "Id": entity_id, "SyncToken": "0",

@@ -69,14 +69,20 @@ def invalid_reference(detail: str) -> Fault:
     return Fault("2500", "Invalid Reference Id", f"Invalid Reference Id : {detail}")
 
 
-def parsed(body: object) -> dict:
-    """The request body as JSON (amounts as Decimal), with only properties Intuit knows."""
+def parsed_json(body: object, entity: str) -> dict:
+    """The request body as a JSON object (amounts as Decimal)."""
     try:
         request = json.loads(body, parse_float=Decimal) if isinstance(body, str | bytes) else body
     except ValueError:
-        raise invalid("Payment") from None
+        raise invalid(entity) from None
     if not isinstance(request, dict):
-        raise invalid("Payment")
+        raise invalid(entity)
+    return request
+
+
+def parsed(body: object) -> dict:
+    """The request body as JSON (amounts as Decimal), with only properties Intuit knows."""
+    request = parsed_json(body, "Payment")
     for key in request:
         if key not in PAYMENT_FIELDS:
             raise unsupported(key)
@@ -160,7 +166,7 @@ def deposit_account(realm: str, request: dict, code: str) -> dict:
     if account_id is None:
         return next(a for a in data.COMPANIES[realm]["Account"]
                     if a["AccountSubType"] == "UndepositedFunds")
-    found = _account(realm, account_id)
+    found = active_account(realm, account_id)
     if found["AccountType"] not in DEPOSIT_TYPES:
         raise business("You need to select a different type of account for this "
                        "transaction.")  # [verify]
@@ -179,7 +185,7 @@ def receivable_account(realm: str, request: dict, code: str) -> dict:
         if found is None:
             raise Fault("6000", BUSINESS, SAME_CURRENCY)
         return found
-    found = _account(realm, account_id)
+    found = active_account(realm, account_id)
     if found["AccountType"] != RECEIVABLE:
         raise business("ARAccountRef must be an Accounts Receivable account.")  # [verify]
     if found["CurrencyRef"]["value"] != code:
@@ -187,7 +193,7 @@ def receivable_account(realm: str, request: dict, code: str) -> dict:
     return found
 
 
-def _account(realm: str, account_id: str) -> dict:
+def active_account(realm: str, account_id: str) -> dict:
     found = data.find(realm, "Account", account_id)
     if found is None:
         raise invalid_reference(f"Accounts element id {account_id} not found")  # [verify]
@@ -261,8 +267,8 @@ def total(request: dict, applied: list[tuple[dict, Decimal]]) -> Decimal:
     return value
 
 
-def texts(request: dict) -> None:
-    for field, limit in TEXT_LIMITS.items():
+def texts(request: dict, limits: dict[str, int] = TEXT_LIMITS) -> None:
+    for field, limit in limits.items():
         value = request.get(field)
         if value is None:
             continue

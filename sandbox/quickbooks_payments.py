@@ -62,8 +62,9 @@ def create(realm: str, body: object) -> dict:
     checks.books_open(realm, paid_on)
     payment = _entity(realm, request, owner, (currency, rate), (deposit, receivable),
                       applied, total, paid_on)
-    _apply(realm, payment, applied, deposit, receivable)
+    _apply(realm, payment, applied, receivable)
     data.COMPANIES[realm]["Payment"].append(payment)
+    data.refresh_balances(realm)
     return payment
 
 
@@ -93,11 +94,13 @@ def _entity(realm: str, request: dict, owner: dict, money: tuple[str, Decimal | 
     return payment
 
 
-def _apply(realm: str, payment: dict, applied: list[tuple[dict, Decimal]], deposit: dict,
+def _apply(realm: str, payment: dict, applied: list[tuple[dict, Decimal]],
            receivable: dict) -> None:
-    """What saving the payment does to the ledger: each invoice's balance drops (and links the
-    payment), the A/R accounts and customer follow, the money lands in the deposit account; an
-    unapplied remainder is customer credit."""
+    """What saving the payment does to its invoices and customer: each invoice's balance drops
+    (and links the payment), the customer's follows; an unapplied remainder is customer credit.
+    The accounts move through the stored payment itself (quickbooks_ledger): the money lands
+    in the deposit account (a home-currency one at the payment's rate), the receivable drops,
+    and a foreign invoice paid at another rate books the realised exchange gain or loss."""
     company, updated = data.COMPANIES[realm], intuit_timestamp()
     for found, amount in applied:
         found["Balance"] -= amount
@@ -111,8 +114,3 @@ def _apply(realm: str, payment: dict, applied: list[tuple[dict, Decimal]], depos
         credit = {"CustomerRef": payment["CustomerRef"],
                   "ARAccountRef": {"value": receivable["Id"]}}
         data.adjust_balances(company, credit, -payment["UnappliedAmt"])
-    received = payment["TotalAmt"]
-    if deposit["CurrencyRef"]["value"] != payment["CurrencyRef"]["value"]:
-        received = (received * payment["ExchangeRate"]).quantize(CENT)  # a home-currency account
-    deposit["CurrentBalance"] += received
-    deposit["CurrentBalanceWithSubAccounts"] += received

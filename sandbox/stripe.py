@@ -235,6 +235,7 @@ def console() -> str:
         webhook_secret=SANDBOX_STRIPE_WEBHOOK_SECRET, failures=sorted(stripe_api.FAILURES),
         webhook=webhook_url(current_app.config["REMIT_ADDON_URL"]),
         sessions=stripe_payments.sessions(), payouts=stripe_balance.payouts(),
+        disputes=stripe_disputes.disputes(),
         deliveries=list(reversed(events_sent())),
         done=request.args.get("done"))
 
@@ -281,6 +282,36 @@ def settle_control(payout_id: str, outcome: str) -> Response:
     except ValueError as refused:
         return _done(f"{payout_id} cannot be settled: {refused}.")
     return _done(f"{payout_id} is {settled['status']}.")
+
+
+@bp.post("/controls/refund/<intent_id>")
+def refund_control(intent_id: str) -> Response:
+    try:
+        made = refund(intent_id, addon_url=current_app.config["REMIT_ADDON_URL"])
+    except (LookupError, ValueError) as refused:
+        return _done(f"{intent_id} cannot be refunded: {refused}.")
+    return _done(f"Refunded {made['amount']} {made['currency']} of {intent_id}: {made['id']}.")
+
+
+@bp.post("/controls/dispute/<intent_id>")
+def dispute_control(intent_id: str) -> Response:
+    try:
+        made = open_dispute(intent_id, current_app.config["REMIT_ADDON_URL"])
+    except (LookupError, ValueError) as refused:
+        return _done(f"{intent_id} cannot be disputed: {refused}.")
+    return _done(f"{made['id']} opened on {intent_id}; its funds are withdrawn.")
+
+
+@bp.post("/controls/disputes/<dispute_id>/<outcome>")
+def close_dispute_control(dispute_id: str, outcome: str) -> Response:
+    if outcome not in ("won", "lost"):
+        return Response(f"unknown outcome {outcome}", status=404)
+    try:
+        closed = close_dispute(dispute_id, outcome == "won",
+                               current_app.config["REMIT_ADDON_URL"])
+    except (LookupError, ValueError) as refused:
+        return _done(f"{dispute_id} cannot be closed: {refused}.")
+    return _done(f"{dispute_id} is {closed['status']}.")
 
 
 @bp.post("/controls/force/<failure>")

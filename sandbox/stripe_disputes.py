@@ -58,6 +58,12 @@ def dispute(account_id: str, dispute_id: str) -> dict | None:
         return copy.deepcopy(held.obj) if held and held.account_id == account_id else None
 
 
+def disputes() -> list[dict]:
+    """Every dispute, newest first (the console)."""
+    with _lock:
+        return [copy.deepcopy(held.obj) for held in reversed(_disputes.values())]
+
+
 def account_of(dispute_id: str) -> str | None:
     with _lock:
         held = _disputes.get(dispute_id)

@@ -1,7 +1,8 @@
 """POST /v1/refunds in the api.stripe.com stand-in (behind stripe_api's gate), acting as the
 connected account: `payment_intent` or `charge`, optional `amount`, `reason`, `metadata`;
-idempotent as every stand-in POST (a repeated key replays the first answer). The refund's
-events are delivered as the delivery scenario says, to `<REMIT_ADDON_URL>/webhooks/stripe`.
+idempotent as every stand-in POST (a repeated key replays the first answer, and sends no
+event). The refund's events are delivered once the answer is sent, as the delivery scenario
+says, to `<REMIT_ADDON_URL>/webhooks/stripe`.
 """
 
 from __future__ import annotations
@@ -44,5 +45,9 @@ def _create_refund() -> Response:
     except refunds.RefundRefused as refused:
         return api_error(refused.status, "invalid_request_error", refused.message,
                          code=refused.code, param=refused.param)
-    events.deliver(sent, webhook_url(current_app.config["REMIT_ADDON_URL"]))
-    return answer(made)
+    made_answer = answer(made)
+    # As Stripe, the events follow the answer: the caller is not kept waiting for its own
+    # webhook endpoint (which may be the same single-threaded server).
+    webhook = webhook_url(current_app.config["REMIT_ADDON_URL"])
+    made_answer.call_on_close(lambda: events.deliver(sent, webhook))
+    return made_answer

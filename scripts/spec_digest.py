@@ -32,8 +32,8 @@ DIGEST = REPO_ROOT / "tests" / "specs" / "digest.json"
 XS = "{http://www.w3.org/2001/XMLSchema}"
 
 QUICKBOOKS_ENTITIES = ["Account", "CompanyCurrency", "CompanyInfo", "CreditMemo", "Customer",
-                       "Deposit", "Invoice", "JournalEntry", "Payment", "Preferences",
-                       "RefundReceipt"]
+                       "Deposit", "Invoice", "Item", "JournalEntry", "Payment", "Preferences",
+                       "RefundReceipt", "Transfer"]
 QUICKBOOKS_ROOTS = ["IntuitResponse", "Fault", *QUICKBOOKS_ENTITIES]
 XERO_OPERATIONS = {
     "xero_accounting": ["getOrganisations", "getCurrencies", "getAccounts", "getAccount",

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from addon.current import company_for_user, current_company, login_required
 from addon.extensions import db
 from addon.gateways.registry import GatewayNotConfigured, kind
-from addon.jobs import post_payment_task
+from addon.jobs import post_task
 from addon.models import Company, Gateway, Posting, WorkStatus
 from addon.pay.views import pay_link
 
@@ -51,7 +51,7 @@ def act(posting_id: int, action: str):
         posting.attempts = 0
     db.session.commit()
     if action == "retry":
-        post_payment_task(posting.id)
+        post_task(posting.id)
         flash(_("Remit is recording this payment again."), "success")
     else:
         flash(_("This payment will not be recorded by Remit."), "success")

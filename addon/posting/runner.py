@@ -24,19 +24,28 @@ from addon.models import (
     Company,
     ConnectionStatus,
     Gateway,
-    GatewayCurrency,
     GatewayEvent,
     GatewayStatus,
     Posting,
     WorkStatus,
     utcnow,
 )
-from addon.posting import engine
+from addon.posting import engine, roles, settlement, waiting, writers
+from addon.posting.waiting import NothingToWrite, Waiting
 from connectors.base import AuthError, Connector, RateLimited, Rejected, VendorUnavailable
-from gateways.base import METADATA_COMPANY, METADATA_CUSTOMER, METADATA_GATEWAY
+from gateways.base import (
+    METADATA_COMPANY,
+    METADATA_CUSTOMER,
+    METADATA_GATEWAY,
+    GatewayAuthError,
+    GatewayRateLimited,
+    GatewayRejected,
+    GatewayUnavailable,
+)
 
 log = logging.getLogger(__name__)
 WAITING_FOR_RECONNECT = "Waiting for the ledger to be reconnected."
+WAITING_FOR_GATEWAY = "Waiting for the Stripe account to be reconnected."
 # Postings no attempt touches again, and the outcome logged when one is asked for.
 SETTLED = {WorkStatus.DONE: "already-posted", WorkStatus.IGNORED: "ignored",
            WorkStatus.UNMATCHED: "unmatched"}
@@ -107,12 +116,14 @@ def _matched_later(existing: Posting, gateway: Gateway, movement,
 
 
 def post(posting_id: int) -> WorkStatus:
-    """Write one claimed posting to the ledger (the task body); idempotent.
+    """Write one claimed posting of any kind to the ledger (the task body); idempotent.
 
     Network trouble (timeouts, 5xx, 429, expired grants, a crash after the write) retries with
     the same idempotency key, so the ledger answers with the payment it may already have made.
     A definitive refusal of the write spends the key (the ledger would answer it with the same
-    refusal for ever): the posting moves to its next attempt generation, hence a new key."""
+    refusal for ever): the posting moves to its next attempt generation, hence a new key.
+    A posting that cannot be written yet (writers.py, settlement.py) waits without counting an
+    attempt."""
     posting = db.session.get(Posting, posting_id, with_for_update=True)
     if posting is None:
         log.info("posting %s: outcome=missing", posting_id)
@@ -125,16 +136,46 @@ def post(posting_id: int) -> WorkStatus:
     company = gateway.company
     if company.status is not ConnectionStatus.ACTIVE:
         return _outcome(posting, WorkStatus.PENDING, WAITING_FOR_RECONNECT, "waiting")
+    try:
+        terms = _prepare(posting, gateway)
+    except Waiting as reason:
+        db.session.rollback()
+        posting = db.session.get(Posting, posting_id)
+        waiting.mark(posting, reason)
+        _log_outcome(posting, "waiting", reason.code)
+        db.session.commit()
+        return WorkStatus.PENDING
+    except NothingToWrite as settled:
+        return _outcome(posting, settled.status, str(settled), "nothing-to-write")
+    except GatewayAuthError:
+        db.session.rollback()
+        return _outcome(posting, WorkStatus.PENDING, WAITING_FOR_GATEWAY, "waiting")
+    except GatewayRateLimited as throttled:
+        posting.attempts += 1
+        _outcome(posting, WorkStatus.PENDING, str(throttled), "gateway-throttled")
+        raise RetryTask(delay=throttled.retry_after or 60) from None
+    except GatewayUnavailable as down:
+        posting.attempts += 1
+        _outcome(posting, WorkStatus.PENDING, str(down), "gateway-unavailable")
+        raise
+    except (GatewayRejected, engine.PostingRefused) as refused:
+        detail = getattr(refused, "detail", "") or str(refused)
+        return _outcome(posting, WorkStatus.FAILED, detail, "refused",
+                        getattr(refused, "code", None) or None)
+    waiting.clear(posting)
     posting.attempts += 1
     db.session.commit()  # hold no transaction across ledger calls (the token keeper writes too)
     writing = False
     try:
         connector = connector_for(company)
-        planned = _plan(posting, gateway, connector)
-        # The stored key is the current generation's; _plan derives generation 1's.
+        if posting.kind == "payment":
+            method, planned = "record_payment", _plan(posting, gateway, connector, terms)
+        else:
+            method, planned = writers.BUILD[posting.kind](posting, gateway, connector)
+        # The stored key is the current generation's; the builders derive generation 1's.
         planned = dataclasses.replace(planned, idempotency_key=posting.idempotency_key)
         writing = True
-        written = connector.record_payment(planned)
+        written = getattr(connector, method)(planned)
     except AuthError:
         db.session.rollback()
         return _outcome(posting, WorkStatus.PENDING, WAITING_FOR_RECONNECT, "waiting")
@@ -157,21 +198,40 @@ def post(posting_id: int) -> WorkStatus:
     return _outcome(posting, WorkStatus.DONE, None, "posted")
 
 
-def _plan(posting: Posting, gateway: Gateway, connector: Connector):
+def _prepare(posting: Posting, gateway: Gateway) -> settlement.Terms | None:
+    """What must hold before an attempt counts (Waiting, NothingToWrite), reading from the
+    gateway only what the stored payload lacks."""
+    if posting.kind == "payment":
+        return settlement.payment_terms(posting, gateway)
+    prepare = writers.PREPARE.get(posting.kind)
+    if prepare is None:
+        raise NothingToWrite(f"Remit does not record {posting.kind} postings.",
+                             WorkStatus.IGNORED)
+    prepare(posting, gateway, gateway_kind(gateway.kind).build())
+    return None
+
+
+def _plan(posting: Posting, gateway: Gateway, connector: Connector,
+          terms: settlement.Terms | None = None):
     """Parse what the payment names first (a malformed one fails with no ledger call), then
     re-validate the mapped accounts just before writing (one read) and read each invoice (one
     read each): its balance due decides what is applied and what stays as credit, its customer
-    and rate fill what the payment does not say."""
+    and rate fill what the payment does not say. `terms` (settlement.py) may send the money
+    to the clearing account of the currency Stripe settled in, at Stripe's rate."""
+    terms = terms or settlement.Terms(posting.currency)
     payment = engine.Payment(**{k: v for k, v in posting.payload.items()
-                                if k not in ("paid_on", "split")},
+                                if k not in ("paid_on", "split", "settlement", "waiting",
+                                             "waiting_for")},
                              exponent=gateway_kind(gateway.kind).exponent(posting.currency))
     applied = engine.applications(payment)
-    row = db.session.scalar(select(GatewayCurrency).where(
-        GatewayCurrency.gateway_id == gateway.id, GatewayCurrency.currency == posting.currency))
-    mapping = (engine.Mapping(row.deposit_account_id, row.receivable_account_id)
-               if row is not None else None)
-    if mapping is not None:
-        _check_accounts(connector, gateway.company, mapping, posting.currency)
+    row = roles.row(gateway, posting.currency)
+    mapping = None
+    if row is not None:
+        deposit = (row.deposit_account_id if terms.deposit_currency == posting.currency
+                   else roles.account(gateway, terms.deposit_currency, "deposit"))
+        mapping = engine.Mapping(deposit, row.receivable_account_id)
+        _check_accounts(connector, gateway.company, mapping, posting.currency,
+                        terms.deposit_currency)
     invoices = [connector.invoice(a.invoice_id) for a in applied]
     for invoice in invoices:
         if invoice.currency != posting.currency:
@@ -188,7 +248,7 @@ def _plan(posting: Posting, gateway: Gateway, connector: Connector):
         company_id=gateway.company_id, home_currency=gateway.company.home_currency,
         payment=payment, mapping=mapping, customer_id=customer, label=label,
         paid_on=date.fromisoformat(posting.payload["paid_on"]),
-        exchange_rate=invoices[0].exchange_rate, landing=landing,
+        exchange_rate=terms.exchange_rate or invoices[0].exchange_rate, landing=landing,
         reference_limit=gateway.company.ledger.reference_limit,
     )
 
@@ -214,24 +274,25 @@ def _landing(posting: Posting, payment: engine.Payment, balances: dict) -> engin
 
 
 def _check_accounts(connector: Connector, company: Company, mapping: engine.Mapping,
-                    currency: str) -> None:
+                    currency: str, deposit_currency: str | None = None) -> None:
     """The mapped accounts, read live, must still play their role for this currency by the
     platform's own rules (the same ones the set-up page offered them by): Xero's single
     receivable account, say, is reported in the base currency yet takes every currency."""
     rules = RULES[company.platform]
-    roles = {"deposit": (mapping.deposit_account_id, rules.is_deposit)}
+    deposit_currency = deposit_currency or currency
+    checks = {"deposit": (mapping.deposit_account_id, rules.is_deposit, deposit_currency)}
     if mapping.receivable_account_id:
-        roles["receivable"] = (mapping.receivable_account_id, rules.is_receivable)
-    found = connector.accounts_by_id([account_id for account_id, _rule in roles.values()])
-    for role, (account_id, fits) in roles.items():
+        checks["receivable"] = (mapping.receivable_account_id, rules.is_receivable, currency)
+    found = connector.accounts_by_id([account_id for account_id, _r, _c in checks.values()])
+    for role, (account_id, fits, in_currency) in checks.items():
         account = found.get(account_id)
         if account is None or not account.active:
             raise engine.PostingRefused(f"The {role} account {account_id} no longer exists or "
                                         "is inactive in the ledger. Edit the gateway's accounts.")
-        if not fits(account, currency):
+        if not fits(account, in_currency):
             raise engine.PostingRefused(f"The {role} account {account.name} can no longer take "
-                                        f"{currency} payments (is it still in {currency}?). "
-                                        "Edit the gateway's accounts.")
+                                        f"{in_currency} payments (is it still in "
+                                        f"{in_currency}?). Edit the gateway's accounts.")
 
 
 def _outcome(posting: Posting, status: WorkStatus, error: str | None, outcome: str,

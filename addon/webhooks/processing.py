@@ -1,6 +1,8 @@
 """Stored gateway events and what each type changes. Events for no known gateway (another
 account, the other mode) are kept and marked ignored, never an error; payments that name no
-Remit gateway of their account are kept as unmatched (addon.posting.runner.claim_postings)."""
+Remit gateway of their account are kept as unmatched (addon.posting.runner.claim_postings); fees,
+refunds, disputes and payouts are claimed by addon.posting.claims. An event about a payment Remit
+has not seen yet stays pending, saying so, and is processed again when the payment arrives."""
 
 from __future__ import annotations
 
@@ -10,8 +12,10 @@ from sqlalchemy.exc import IntegrityError
 from addon.extensions import db
 from addon.gateways.registry import kind
 from addon.models import Gateway, GatewayAudit, GatewayEvent, GatewayStatus, WorkStatus, utcnow
-from addon.posting.runner import claim_postings
+from addon.posting.claims import claim_movements
 from gateways.base import EventKind, ReceivedEvent
+
+WAITING = "Waiting: "
 
 
 def store_event(source: str, event: ReceivedEvent) -> tuple[GatewayEvent, bool]:
@@ -51,12 +55,48 @@ def process_event(event_row_id: int) -> tuple[WorkStatus, list[int]]:
             row.status, row.last_error = WorkStatus.FAILED, str(malformed)
             db.session.commit()
             return row.status, []
-        postings = claim_postings(row, movements)
-        to_post = [p.id for p in postings if p.status is WorkStatus.PENDING]
-        row.status = _status_of(postings)
+        claimed = claim_movements(row, movements)
+        postings = claimed.postings
+        to_post = list(dict.fromkeys(p.id for p in postings if p.status is WorkStatus.PENDING))
+        if claimed.waiting:  # processed again when the payment is known (or by the sweep)
+            row.status, row.last_error = WorkStatus.PENDING, WAITING + " ".join(claimed.waiting)
+            db.session.commit()
+            return row.status, to_post
+        row.status, row.last_error = _status_of(postings), None
     row.processed_at = utcnow()
     db.session.commit()
     return row.status, to_post
+
+
+def waiting_for_payments(event_row_id: int) -> list[int]:
+    """Events that waited for a payment this event made known: to be processed again."""
+    row = db.session.get(GatewayEvent, event_row_id)
+    if row is None or row.status is WorkStatus.PENDING:
+        return []
+    provider = kind(row.source).build()
+    try:
+        known = {m.source_id for m in provider.movements(row.payload) if m.kind == "payment"}
+    except ValueError:
+        return []
+    if not known:
+        return []
+    waiting = db.session.scalars(select(GatewayEvent).where(
+        GatewayEvent.source == row.source, GatewayEvent.account_id == row.account_id,
+        GatewayEvent.status == WorkStatus.PENDING, GatewayEvent.id != row.id,
+        GatewayEvent.last_error.startswith(WAITING)))
+    found = []
+    for event in waiting:
+        try:
+            movements = provider.movements(event.payload)
+        except ValueError:
+            continue
+        if any(_payment_of(m) in known for m in movements):
+            found.append(event.id)
+    return found
+
+
+def _payment_of(movement) -> str | None:
+    return getattr(movement, "payment_id", None) or getattr(movement, "charge_id", None)
 
 
 def _status_of(postings: list) -> WorkStatus:

@@ -87,6 +87,38 @@ class StripeApi:
         return self._call(lambda client: client.v1.checkout.sessions.retrieve(session_id,
                                                                               options=options))
 
+    def balance_transaction(self, account_id: str, transaction_id: str) -> dict:
+        """GET /v1/balance_transactions/{id}?expand[]=source as the connected account: the
+        source expanded names the payment it belongs to."""
+        return self._call(lambda client: client.v1.balance_transactions.retrieve(
+            transaction_id, {"expand": ["source"]}, _as(account_id)))
+
+    def balance_transactions(self, account_id: str, payout_id: str,
+                             starting_after: str | None = None) -> dict:
+        """One page (100, Stripe's most) of GET /v1/balance_transactions?payout=po_… with
+        `expand[]=data.source`, after `starting_after` when given."""
+        params: dict = {"payout": payout_id, "limit": 100, "expand": ["data.source"]}
+        if starting_after is not None:
+            params["starting_after"] = starting_after
+        return self._call(lambda client: client.v1.balance_transactions.list(
+            params, _as(account_id)))
+
+    def payment_intent_settlement(self, account_id: str, payment_intent_id: str) -> dict:
+        """GET /v1/payment_intents/{id}?expand[]=latest_charge.balance_transaction: the
+        payment with its charge's balance transaction in one request (reference §2.2)."""
+        return self._call(lambda client: client.v1.payment_intents.retrieve(
+            payment_intent_id, {"expand": ["latest_charge.balance_transaction"]},
+            _as(account_id)))
+
+    def payout(self, account_id: str, payout_id: str) -> dict:
+        """GET /v1/payouts/{id} as the connected account."""
+        return self._call(lambda client: client.v1.payouts.retrieve(payout_id,
+                                                                    options=_as(account_id)))
+
+    def balance(self, account_id: str) -> dict:
+        """GET /v1/balance as the connected account."""
+        return self._call(lambda client: client.v1.balance.retrieve(options=_as(account_id)))
+
     def _call(self, operation: Callable[[stripe.StripeClient], stripe.StripeObject]) -> dict:
         with requests.Session() as session:
             client = stripe.StripeClient(
@@ -97,6 +129,11 @@ class StripeApi:
                 return operation(client).to_dict()
             except stripe.StripeError as exc:
                 raise translate(exc) from None  # the SDK error may quote the request
+
+
+def _as(account_id: str) -> stripe.RequestOptions:
+    """Request options acting as the connected account (the `Stripe-Account` header)."""
+    return {"stripe_account": account_id}
 
 
 def translate(exc: stripe.StripeError) -> GatewayError:

@@ -1,11 +1,13 @@
 """Connect events → money movements (reference §4.1, §4.3). Pure: no HTTP, no clock.
+The payment itself is read here; what follows it (a charge's fee, refunds, disputes, payouts)
+in balance_events.py, whose readers this module's READERS include.
 
 One card payment through Checkout brings several events, in no guaranteed order and possibly
 more than once: `charge.succeeded`, `payment_intent.succeeded`, `checkout.session.completed`,
 and later `charge.updated` (when the balance transaction arrives, reference §2.2). Each gives
-the same movement, keyed by the PaymentIntent id (`source_id`), the one id all of them carry;
-the add-on records the first and recognises the others by that key. Only the charge events
-know the charge id.
+the same payment movement (a charge naming its balance transaction also a ChargeSettled),
+keyed by the PaymentIntent id (`source_id`), the one id all of them carry; the add-on records
+the first and recognises the others by that key. Only the charge events know the charge id.
 
 Remit's metadata (set by the add-on at checkout, copied to the PaymentIntent and its Charge):
 
@@ -26,7 +28,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
-from gateways.base import CURRENCY, CheckoutState, EventKind, MoneyMovement, ReceivedEvent
+from gateways.base import (
+    CURRENCY,
+    CheckoutState,
+    EventKind,
+    MoneyMovement,
+    Movement,
+    ReceivedEvent,
+)
+from gateways.stripe import balance_events
 
 # The account's owner disconnected the platform in Stripe's dashboard (reference §4.1).
 DEAUTHORIZED = "account.application.deauthorized"
@@ -70,16 +80,16 @@ def checkout_update(event: Mapping) -> CheckoutState | None:
                          payment_id=intent if isinstance(intent, str) and intent else None)
 
 
-def movements(event: Mapping) -> list[MoneyMovement]:
-    """The payment an event records, as at most one movement; [] for any other event, an
-    unpaid or uncaptured one, or one that is not about a connected account (no `account`).
-    ValueError when a payment event lacks a field it needs."""
+def movements(event: Mapping) -> list[Movement]:
+    """The money an event records: a payment (with its ChargeSettled once a charge names its
+    balance transaction), refunds, a dispute or a payout; [] for any other event, an unpaid or
+    uncaptured payment, or one that is not about a connected account (no `account`).
+    ValueError when a money event lacks a field it needs."""
     read = READERS.get(event.get("type", ""))
     account_id = event.get("account")
     if read is None or not isinstance(account_id, str) or not account_id:
         return []
-    found = read((event.get("data") or {}).get("object") or {}, event)
-    return [found] if found is not None else []
+    return read((event.get("data") or {}).get("object") or {}, event)
 
 
 def _session(session: Mapping, event: Mapping) -> MoneyMovement | None:
@@ -98,6 +108,15 @@ def _intent(intent: Mapping, event: Mapping) -> MoneyMovement | None:
     return _movement(event, source_id=_id(intent.get("id"), "id"),
                      charge_id=_id(charge, "latest_charge") if charge else None, paid=intent,
                      amount=intent.get("amount_received"), occurred=event.get("created"))
+
+
+def _charge_movements(charge: Mapping, event: Mapping) -> list[Movement]:
+    """The charge's payment, and its fee's entry once the charge names it."""
+    paid = _charge(charge, event)
+    if paid is None:
+        return []
+    settled = balance_events.charge_settled(charge, event, paid)
+    return [paid] if settled is None else [paid, settled]
 
 
 def _charge(charge: Mapping, event: Mapping) -> MoneyMovement | None:
@@ -142,10 +161,19 @@ def _id(value: object, field: str) -> str:
     return value
 
 
-READERS: dict[str, Callable[[Mapping, Mapping], MoneyMovement | None]] = {
-    "checkout.session.completed": _session,
-    "checkout.session.async_payment_succeeded": _session,
-    "payment_intent.succeeded": _intent,
-    "charge.succeeded": _charge,
-    "charge.updated": _charge,
+def _at_most_one(read: Callable[[Mapping, Mapping], MoneyMovement | None]
+                 ) -> Callable[[Mapping, Mapping], list[Movement]]:
+    def reader(obj: Mapping, event: Mapping) -> list[Movement]:
+        found = read(obj, event)
+        return [found] if found is not None else []
+    return reader
+
+
+READERS: dict[str, Callable[[Mapping, Mapping], list[Movement]]] = {
+    "checkout.session.completed": _at_most_one(_session),
+    "checkout.session.async_payment_succeeded": _at_most_one(_session),
+    "payment_intent.succeeded": _at_most_one(_intent),
+    "charge.succeeded": _charge_movements,
+    "charge.updated": _charge_movements,
+    **balance_events.READERS,
 }

@@ -7,23 +7,27 @@ per-account access token (reference §1.5, §2.1): every API call here uses the 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import TypeVar
 
 from gateways.base import (
     AccountProfile,
+    BalanceEntry,
     ChargeLimits,
     CheckoutRequest,
     CheckoutSession,
     CheckoutState,
     ConnectedAccount,
+    GatewayBalance,
     GatewayRejected,
     GatewayUnavailable,
     Landing,
-    MoneyMovement,
+    Movement,
+    PayoutMovement,
     ReceivedEvent,
     WebhookRejected,
 )
-from gateways.stripe import checkout, client, currencies, events, oauth
+from gateways.stripe import balance, checkout, client, currencies, events, oauth
 from gateways.stripe.const import (
     API_BASE,
     AUTHORIZE_PATH,
@@ -36,6 +40,7 @@ from gateways.stripe.const import (
     WEBHOOK_TOLERANCE,
 )
 
+T = TypeVar("T")
 ACCOUNT_ID = re.compile(r"acct_[A-Za-z0-9]+")
 SESSION_ID = re.compile(r"cs_[A-Za-z0-9_]+")
 LIVE_KEY = re.compile(r"(?:sk|rk)_live_")
@@ -150,8 +155,59 @@ class StripeGateway:
     def charge_limits(self, currency: str) -> ChargeLimits:
         return checkout.charge_limits(currency)
 
-    def movements(self, event: dict) -> list[MoneyMovement]:
+    def movements(self, event: dict) -> list[Movement]:
         return events.movements(event)
+
+    def balance_entry(self, account_id: str, entry_id: str) -> BalanceEntry:
+        """GET /v1/balance_transactions/{id}?expand[]=source as the connected account."""
+        answer = self._api.balance_transaction(_checked(account_id),
+                                               _checked_object(entry_id, "txn_"))
+        return _readable(lambda: balance.entry(answer))
+
+    def payment_settlement(self, account_id: str, payment_id: str) -> BalanceEntry | None:
+        """GET /v1/payment_intents/{id}?expand[]=latest_charge.balance_transaction; None while
+        the charge has no balance transaction (async capture, reference §2.2) or there is no
+        charge yet. Remit's payments are PaymentIntents (Checkout): other ids are refused."""
+        answer = self._api.payment_intent_settlement(_checked(account_id),
+                                                     _checked_object(payment_id, "pi_"))
+        charge = answer.get("latest_charge")
+        transaction = charge.get("balance_transaction") if isinstance(charge, Mapping) else None
+        if not isinstance(transaction, Mapping):
+            return None
+        return _readable(lambda: balance.with_payment(balance.entry(transaction), payment_id))
+
+    def payout(self, account_id: str, payout_id: str) -> PayoutMovement:
+        """GET /v1/payouts/{id} as the connected account."""
+        answer = self._api.payout(_checked(account_id), _checked_object(payout_id, "po_"))
+        return _readable(lambda: balance.payout_movement(
+            answer, account_id=account_id, livemode=answer.get("livemode") is True))
+
+    def payout_entries(self, account_id: str, payout_id: str) -> list[BalanceEntry]:
+        """GET /v1/balance_transactions?payout=po_…&limit=100&expand[]=data.source, then each
+        next page after the last entry read (`starting_after`) while Stripe has more. Stripe
+        lists a payout's contents only once its reconciliation is complete (GatewayRejected
+        before)."""
+        account_id, payout_id = _checked(account_id), _checked_object(payout_id, "po_")
+        found: list[BalanceEntry] = []
+        after: str | None = None
+        while True:
+            page = self._api.balance_transactions(account_id, payout_id, after)
+            rows = page.get("data")
+            if not isinstance(rows, list):
+                raise GatewayUnavailable("Stripe's balance transaction list has no data.")
+            found += _readable(lambda rows=rows: [balance.entry(row, payout_id=payout_id)
+                                                  for row in rows])
+            if page.get("has_more") is not True:
+                return found
+            if not rows:
+                raise GatewayUnavailable("Stripe said more balance transactions follow but "
+                                         "sent none.")
+            after = found[-1].id
+
+    def balances(self, account_id: str) -> list[GatewayBalance]:
+        """GET /v1/balance as the connected account: available and pending per currency."""
+        answer = self._api.balance(_checked(account_id))
+        return _readable(lambda: balance.balances(answer))
 
 
 def profile(account: Mapping, spec: Mapping, *, livemode: bool) -> AccountProfile:
@@ -174,6 +230,21 @@ def _checked(account_id: str) -> str:
     if not ACCOUNT_ID.fullmatch(account_id or ""):
         raise ValueError(f"not a Stripe account id: {account_id!r}")
     return account_id
+
+
+def _checked_object(object_id: str, prefix: str) -> str:
+    """An object id of the expected kind (txn_, pi_, po_), refused before it reaches a URL."""
+    if not re.fullmatch(re.escape(prefix) + r"[A-Za-z0-9_]+", object_id or ""):
+        raise ValueError(f"not a Stripe {prefix}… id: {object_id!r}")
+    return object_id
+
+
+def _readable(read: Callable[[], T]) -> T:
+    """What an answer says, or GatewayUnavailable when Stripe's answer cannot be read."""
+    try:
+        return read()
+    except ValueError as unreadable:
+        raise GatewayUnavailable(f"Stripe's answer could not be read: {unreadable}") from None
 
 
 def _checked_session(session_id: str) -> str:

@@ -11,12 +11,17 @@ sandbox controls that shape them). Modes are explained in tests/connectors/conft
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
 import sandbox.stripe as stripe_sandbox
+from sandbox import stripe_payments
+from sandbox.stripe_sessions import SessionRequest
 from gateways.stripe import StripeGateway
 from gateways.stripe.const import API_BASE, CONNECT_BASE
 from tests.connectors.conftest import run_mode, skip_unrecordable, vendor_url
@@ -55,6 +60,29 @@ class StripeTarget:
     def force_next(self, failure: str) -> None:
         if self.mode == "sandbox":
             stripe_sandbox.force_next(failure)
+
+    def made(self, vcr, prefix: str, make: Callable[[], str]) -> str:
+        """An object id the sandbox makes while recording (`make()`, no HTTP); on replay the
+        one the recording used: the first `prefix` id a recorded request's URL names."""
+        if self.mode == "sandbox":
+            return make()
+        for recorded in vcr.requests:
+            found = re.search(rf"\b{prefix}_[A-Za-z0-9]+", unquote(recorded.uri))
+            if found:
+                return found.group(0)
+        raise LookupError(f"no {prefix}_ id in the cassette's requests")
+
+
+def sandbox_payment(account_id: str, currency: str = "usd", amount: int = 12050,
+                    metadata: dict | None = None) -> stripe_payments.Paid:
+    """A card payment through the sandbox's Checkout, made in-process (no HTTP, no event
+    sent): for recording only."""
+    metadata = {} if metadata is None else metadata
+    asked = SessionRequest(currency=currency, amount_total=amount, description="Invoice 1001",
+                           customer_email=None, success_url=None, cancel_url=None,
+                           metadata=metadata, intent_metadata=metadata)
+    session = stripe_payments.create_session(account_id, asked, lambda made: "https://x/" + made)
+    return stripe_payments.pay(session["id"], stripe_sandbox.SUCCEEDING_CARD)
 
 
 @pytest.fixture

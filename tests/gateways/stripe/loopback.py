@@ -26,10 +26,12 @@ class Seen:
 
 
 class Loopback:
-    """Answers every request with `canned`; `seen` lists what arrived."""
+    """Answers every request with `canned` (a list: one answer per request, in order, the
+    last one repeated); `seen` lists what arrived."""
 
-    def __init__(self, canned: Canned) -> None:
-        self.canned, self.seen = canned, []
+    def __init__(self, canned: Canned | list[Canned]) -> None:
+        self.answers = canned if isinstance(canned, list) else [canned]
+        self.seen: list[Seen] = []
         server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         server.daemon_threads = True
         self._server = server
@@ -53,7 +55,7 @@ class Loopback:
                 length = int(self.headers.get("Content-Length") or 0)
                 loopback.seen.append(Seen(self.command, self.path, dict(self.headers),
                                           self.rfile.read(length)))
-                canned = loopback.canned
+                canned = loopback.answers[min(len(loopback.seen), len(loopback.answers)) - 1]
                 time.sleep(canned.delay)
                 body = canned.body.encode()
                 try:

@@ -119,7 +119,7 @@ def test_async_payment_success_completes_an_unpaid_session():
 def test_unrelated_and_platform_events_move_nothing():
     charge_event = paid_events()["charge.succeeded"]
     assert movements(sandbox.stripe.deauthorized_event(US_ACCOUNT)) == []
-    assert movements({**charge_event, "type": "charge.refunded"}) == []  # not yet handled
+    assert movements({**charge_event, "type": "charge.refunded"}) == []  # no refunds listed
     assert movements({**charge_event, "type": "customer.created"}) == []
     platform_event = {key: value for key, value in charge_event.items() if key != "account"}
     assert movements(platform_event) == []

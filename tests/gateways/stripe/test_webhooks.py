@@ -95,8 +95,18 @@ def test_a_request_is_one_event_typed_by_what_it_means():
     ("payment_intent.succeeded", EventKind.PAYMENT),
     ("charge.succeeded", EventKind.PAYMENT),
     ("charge.updated", EventKind.PAYMENT),
+    ("charge.refunded", EventKind.PAYMENT),  # money after the payment: balance_events.py
+    ("charge.refund.updated", EventKind.PAYMENT),
+    ("refund.created", EventKind.PAYMENT),
+    ("refund.updated", EventKind.PAYMENT),
+    ("charge.dispute.funds_withdrawn", EventKind.PAYMENT),
+    ("charge.dispute.closed", EventKind.PAYMENT),
+    ("payout.paid", EventKind.PAYMENT),
+    ("payout.reconciliation_completed", EventKind.PAYMENT),
+    ("payout.failed", EventKind.PAYMENT),
     ("checkout.session.expired", EventKind.OTHER),
-    ("payout.paid", EventKind.OTHER),
+    ("balance.available", EventKind.OTHER),
+    ("customer.created", EventKind.OTHER),
 ])
 def test_each_event_type_has_its_kind(event_type, kind):
     payload = json.dumps({**EVENT, "type": event_type, "livemode": True}).encode()
