@@ -26,15 +26,16 @@ STRIPE_ID = re.compile(r"\b(?:ch|pi|txn|re|dp|po)_[A-Za-z0-9]+")
 
 @dataclass(frozen=True)
 class LedgerTxn:
-    """One transaction Remit wrote, as the ledger stand-in holds it: its type, id, amount in
-    the transaction's currency and in the home currency, the Stripe ids it names, its lines
-    (signed amounts on the clearing account, for payouts)."""
+    """One transaction Remit wrote, as the ledger stand-in holds it: its type and id, its
+    amount in its own currency, what it moved on the clearing account (home currency, signed,
+    as the stand-in's own accounting says), the Stripe ids it names, and for a payout the
+    lines it took from clearing (signed)."""
 
     type: str
     id: str
     currency: str
     amount: Decimal
-    home_amount: Decimal
+    clearing: Decimal
     stripe_ids: frozenset[str]
     lines: tuple[Decimal, ...] = ()
 
@@ -70,6 +71,12 @@ class QuickBooksBooks:
     currencies = ("USD", "EUR", "JPY", "KWD")
     weights = (40, 25, 20, 15)
     clearing_id, receivable_id, bank_id, fees_id = "95", "84", "35", "8"
+    payment_types = ("Payment",)
+
+    def writes_per(self, kind: str, invoices: int) -> int:
+        """Ledger transactions one Stripe object makes: one each (a Payment lists every
+        invoice it pays)."""
+        return 1
 
     def set_up(self, client) -> Company:
         import sandbox.quickbooks_data as data
@@ -92,6 +99,7 @@ class QuickBooksBooks:
             form[f"receivable-{currency}"] = by_name[f"Accounts Receivable (A/R) - {currency}"]
         _save_gateway(client, company, form)
         self.before = self._ids()
+        self.opening_clearing = self.clearing_balance()
         return company
 
     def pick_currency(self, draw: random.Random) -> str:
@@ -102,6 +110,7 @@ class QuickBooksBooks:
                        300 if currency == "KWD" else 900)
 
     def new_invoices(self, company: Company, wanted: list[tuple[str, Decimal]]) -> list[Bill]:
+        """The bookkeeper's invoices, made in the stand-in as QuickBooks would save them."""
         import sandbox.quickbooks_data as data
 
         made = [data.create_invoice(self.realm, currency, total) for currency, total in wanted]
@@ -116,7 +125,7 @@ class QuickBooksBooks:
     def clearing_balance(self) -> Decimal:
         import sandbox.quickbooks_data as data
 
-        return Decimal(str(data.find(self.realm, "Account", self.clearing_id)["CurrentBalance"]))
+        return data.account_balance(self.realm, self.clearing_id)
 
     def _entities(self) -> dict[str, list[dict]]:
         import sandbox.quickbooks_data as data
@@ -130,27 +139,22 @@ class QuickBooksBooks:
 
     def remit_transactions(self) -> list[LedgerTxn]:
         """Every transaction written since the set-up (the month's only writer is Remit)."""
-        made = []
-        for kind, rows in self._entities().items():
-            for row in rows:
-                if (kind, row["Id"]) in self.before:
-                    continue
-                made.append(self._read(kind, row))
-        return made
+        return [self._read(kind, row) for kind, rows in self._entities().items()
+                for row in rows if (kind, row["Id"]) not in self.before]
 
     def _read(self, kind: str, row: dict) -> LedgerTxn:
+        import sandbox.quickbooks_data as data
+        from sandbox import quickbooks_ledger
+
+        company = data.COMPANIES[self.realm]
         currency = (row.get("CurrencyRef") or {}).get("value", self.home)
-        rate = Decimal(str(row.get("ExchangeRate") or 1))
-        if kind == "JournalEntry":
-            debits = [Decimal(str(line["Amount"])) for line in row["Line"]
-                      if line["JournalEntryLineDetail"]["PostingType"] == "Debit"]
-            amount = sum(debits, Decimal(0))
-        else:
-            amount = Decimal(str(row.get("TotalAmt", row.get("Amount", 0))))
-        lines = ()
+        moved = quickbooks_ledger.movements(company, kind, row)
+        clearing = sum((amount for account_id, amount in moved
+                        if account_id == self.clearing_id), Decimal(0))
+        amount = Decimal(str(row.get("TotalAmt", row.get("Amount", 0))))
+        lines: tuple[Decimal, ...] = ()
         if kind == "Deposit":
             lines = tuple(Decimal(str(line["Amount"])) for line in row["Line"]
-                          if (line.get("DepositLineDetail") or {}).get("AccountRef", {}).get(
-                              "value") == self.clearing_id)
-        return LedgerTxn(kind, row["Id"], currency, amount,
-                         (amount * rate).quantize(Decimal("0.01")), named_ids(row), lines)
+                          if line["DepositLineDetail"]["AccountRef"]["value"]
+                          == self.clearing_id)
+        return LedgerTxn(kind, row["Id"], currency, amount, clearing, named_ids(row), lines)
