@@ -188,6 +188,9 @@ class NewAccount:
     role: str  # "clearing" or "fees"
     name: str  # e.g. "Stripe Clearing EUR"
     currency: str
+    # The ledger's idempotency key for this one write (QuickBooks `requestid`, Xero
+    # `Idempotency-Key`): the same click sent twice creates one account. Empty: none sent.
+    idempotency_key: str = ""
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, g, request
 
 from sandbox import (
+    quickbooks_accounts_create,
     quickbooks_console,
     quickbooks_data,
     quickbooks_oauth,
@@ -56,6 +57,7 @@ DEV_SETTINGS = {"QUICKBOOKS_ENVIRONMENT": "sandbox", "QUICKBOOKS_CLIENT_ID": SAN
 bp = Blueprint("quickbooks", __name__)
 bp.register_blueprint(quickbooks_oauth.bp)
 bp.register_blueprint(quickbooks_console.bp)
+bp.register_blueprint(quickbooks_accounts_create.bp)
 API = "/api/v3"  # stands in for https://sandbox-quickbooks.api.intuit.com/v3
 READABLE = {"account": "Account", "invoice": "Invoice", "payment": "Payment",
             "customer": "Customer", "item": "Item", "journalentry": "JournalEntry",

@@ -10,23 +10,32 @@ functions below): force the next API answer to fail (`force_next("429" | "503" |
 set or remove an organisation's period lock date (`lock_period(tenant, date | None)`:
 payments dated on or before it are refused), expire every access token, revoke every grant (the
 user removed the app in Xero: refresh answers invalid_grant and the connections are gone), and
-reset to the seed. The refresh-token rotation grace (30 minutes, as at Xero) is
-`SERVER.rotation_grace` (seconds); reset() puts it back. reset() also puts the seeded invoices
-back as they were (recorded payments are forgotten); their ids are `INVOICE_IDS` (by
-invoice number).
+reset to the seed; make sales invoices (`create_invoice(tenant, contact, currency, amount)`)
+and read every account's balance (`account_balances(tenant)`). The refresh-token rotation
+grace (30 minutes, as at Xero) is `SERVER.rotation_grace` (seconds); reset() puts it back.
+reset() also puts the seeded invoices back as they were (recorded payments are forgotten);
+their ids are `INVOICE_IDS` (by invoice number).
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
 from sandbox import (
+    xero_accounts_create,
     xero_api,
+    xero_books,
+    xero_credit_notes,
     xero_identity,
+    xero_invoicing,
     xero_overpayments,
     xero_payments,
+    xero_reports,
     xero_seed,
     xero_tenancy,
+    xero_transactions,
 )
 from sandbox.oauth import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
 
@@ -38,12 +47,23 @@ bp.register_blueprint(xero_identity.bp)
 bp.register_blueprint(xero_api.bp)
 bp.register_blueprint(xero_payments.bp)
 bp.register_blueprint(xero_overpayments.bp)
+bp.register_blueprint(xero_accounts_create.bp)
+bp.register_blueprint(xero_transactions.bp)
+bp.register_blueprint(xero_credit_notes.bp)
+bp.register_blueprint(xero_reports.bp)
 
 force_next = xero_api.force_next
 lock_period = xero_payments.lock_period
 SERVER = xero_tenancy.SERVER
 UK_ORG, FR_ORG = xero_seed.UK_ORG, xero_seed.FR_ORG
 INVOICE_IDS = xero_seed.INVOICE_IDS
+create_invoice = xero_invoicing.create_invoice
+
+
+def account_balances(tenant_id: str) -> dict[str, Decimal]:
+    """AccountID -> balance in the base currency, debits positive, from every transaction the
+    organisation holds (what GET /Reports/TrialBalance reports)."""
+    return xero_books.balances(xero_api.organisations()[tenant_id])
 CALLBACK = "http://127.0.0.1/callback"  # where grant_tokens() pretends the browser returned
 
 
@@ -54,6 +74,7 @@ def reset() -> None:
     xero_api.reset()
     xero_payments.reset()
     xero_overpayments.reset()
+    xero_transactions.reset()
 
 
 def grant_tokens(scope: str, tenants: list[str]) -> dict:

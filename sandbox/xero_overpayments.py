@@ -7,8 +7,8 @@ account must exist, be active and be a BANK or payments-enabled account; the tra
 that account's currency; one line item (an overpayment has a single line, coded by Xero to the
 AR control account, never taxed: LineAmountTypes NoTax) with a description and a positive
 amount. `summarizeErrors` and `Idempotency-Key` behave as on PUT /Payments (xero_payments.py).
-Other bank transaction types are not simulated (501). Messages are the stand-in's own
-[verify]: assert their ValidationException, not their words.
+RECEIVE and SPEND go to xero_transactions.py; other types are not simulated (501). Messages
+are the stand-in's own [verify]: assert their ValidationException, not their words.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from flask import Blueprint, Response, request
 
-from sandbox import xero_api
+from sandbox import xero_api, xero_transactions
 from sandbox.xero_payment_rules import (
     CENT,
     NOT_PAYABLE_ACCOUNT,
@@ -74,9 +74,13 @@ def create_bank_transactions(org: dict) -> Response:
         return error(400, 14, "PostDataInvalidException",
                      "The request body must be a BankTransactions object with a "
                      "BankTransactions array")
-    if any(item.get("Type") != "RECEIVE-OVERPAYMENT" for item in submitted):
+    kinds = {item.get("Type") for item in submitted}
+    if kinds <= {"RECEIVE", "SPEND"}:
+        return xero_transactions.create_bank_transactions(org, submitted)
+    if kinds != {"RECEIVE-OVERPAYMENT"}:
         return error(501, 20, "NotImplementedException",
-                     "Remit's sandbox records only RECEIVE-OVERPAYMENT bank transactions")
+                     "Remit's sandbox records RECEIVE, SPEND and RECEIVE-OVERPAYMENT bank "
+                     "transactions, one kind of them per request")
     summarize = request.args.get("summarizeErrors", "true").lower() != "false"
     key = request.headers.get("Idempotency-Key")
     memory = (org["Organisation"]["OrganisationID"], key)
@@ -150,9 +154,11 @@ def _record(org: dict, item: dict) -> dict:
     overpayment_id = str(uuid.uuid4())
     org["Overpayments"].append({"OverpaymentID": overpayment_id, **common,
                                 "RemainingCredit": amount, "Allocations": [], "Payments": []})
-    return {"BankTransactionID": str(uuid.uuid4()), "OverpaymentID": overpayment_id,
-            "BankAccount": {key: account[key] for key in ("AccountID", "Code", "Name")},
-            "IsReconciled": False, **common}
+    transaction = {"BankTransactionID": str(uuid.uuid4()), "OverpaymentID": overpayment_id,
+                   "BankAccount": {key: account[key] for key in ("AccountID", "Code", "Name")},
+                   "IsReconciled": False, **common}
+    org.setdefault("BankTransactions", []).append(transaction)  # the books read it (xero_books)
+    return transaction
 
 
 def _contact(org: dict, item: dict) -> dict | None:

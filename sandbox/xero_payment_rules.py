@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from sandbox import xero_books
 from sandbox.xero_seed import ms_date
 
 EXCEEDS = "Payment amount exceeds the amount outstanding on this document"  # Xero's
 NOT_AUTHORISED = "Payments can only be made against Authorised documents"  # Xero's
 NO_INVOICE = "Invoice could not be found"
+NO_CREDIT_NOTE = "Credit note could not be found"
 NO_ACCOUNT = "Account could not be found"
 NOT_PAYABLE_ACCOUNT = ("Payments can only be made to a bank account or to an account with "
                        "payments enabled")
@@ -45,24 +47,72 @@ class Outcome:
 
 
 def record(org: dict, submitted: list[dict], summarize: bool) -> Outcome:
-    """Check each payment against the invoices as the earlier ones of the batch left them.
-    `summarize` (Xero's summarizeErrors=true): one refusal records nothing; otherwise the
-    valid ones are recorded and the refused ones answered beside them."""
+    """Check each payment against the documents (invoices, credit notes) as the earlier ones of
+    the batch left them. `summarize` (Xero's summarizeErrors=true): one refusal records
+    nothing; otherwise the valid ones are recorded and the refused ones answered beside them."""
     invoices, outcome, created = copy.deepcopy(org["Invoices"]), Outcome(), []
+    credit_notes = copy.deepcopy(org.get("CreditNotes", []))
     for item in submitted:
-        problems = _problems(org, invoices, item)
+        on_credit_note = "CreditNote" in item and "Invoice" not in item
+        problems = (_credit_note_problems(org, credit_notes, item) if on_credit_note
+                    else _problems(org, invoices, item))
         if problems:
             echo = _echo(item, problems)
             outcome.answers.append(echo)
             outcome.refused.append(echo)
         else:
-            created.append(_apply(org, invoices, item))
+            created.append(_refund(org, credit_notes, item) if on_credit_note
+                           else _apply(org, invoices, item))
             outcome.answers.append(created[-1])
     if created and not (summarize and outcome.refused):
         org["Invoices"][:] = invoices
+        org.setdefault("CreditNotes", [])[:] = credit_notes
         org["Payments"].extend(copy.deepcopy(created))
         outcome.recorded = True
     return outcome
+
+
+def _credit_note_problems(org: dict, credit_notes: list[dict], item: dict) -> list[str]:
+    """Cash paid out of a sales credit note (ARCREDITPAYMENT): the same rules as an invoice's
+    payment, the credit note's RemainingCredit standing for the amount due."""
+    wanted = str((item.get("CreditNote") or {}).get("CreditNoteID") or "").lower()
+    credit_note = next((found for found in credit_notes if found["CreditNoteID"] == wanted),
+                       None)
+    if credit_note is None:
+        return [NO_CREDIT_NOTE, *_account_problems(org, item)]
+    as_invoice = {**credit_note, "AmountDue": credit_note["RemainingCredit"],
+                  "InvoiceID": wanted}
+    return _problems(org, [as_invoice], {**item, "Invoice": {"InvoiceID": wanted}})
+
+
+def _account_problems(org: dict, item: dict) -> list[str]:
+    account = _account(org, item)
+    if account is None:
+        return [NO_ACCOUNT]
+    if account["Type"] != "BANK" and not account.get("EnablePaymentsToAccount"):
+        return [NOT_PAYABLE_ACCOUNT]
+    return []
+
+
+def _refund(org: dict, credit_notes: list[dict], item: dict) -> dict:
+    """Record a valid payment out of a credit note; its answer (PaymentType ARCREDITPAYMENT)."""
+    wanted = str(item["CreditNote"]["CreditNoteID"]).lower()
+    credit_note = next(found for found in credit_notes if found["CreditNoteID"] == wanted)
+    as_invoice = {**credit_note, "AmountDue": credit_note["RemainingCredit"],
+                  "AmountPaid": Decimal("0.00"), "InvoiceID": wanted, "Payments": []}
+    answer = _apply(org, [as_invoice], {**item, "Invoice": {"InvoiceID": wanted}})
+    amount = answer["Amount"]
+    credit_note["RemainingCredit"] -= amount
+    if credit_note["RemainingCredit"] == 0:
+        credit_note["Status"] = "PAID"
+        credit_note["FullyPaidOnDate"] = answer["Date"]
+    credit_note["Payments"].append(as_invoice["Payments"][-1])
+    credit_note["UpdatedDateUTC"] = answer["UpdatedDateUTC"]
+    del answer["Invoice"]
+    answer["PaymentType"] = "ARCREDITPAYMENT"
+    answer["CreditNote"] = {key: value for key, value in credit_note.items()
+                            if key not in ("Payments", "Allocations")}
+    return answer
 
 
 def _problems(org: dict, invoices: list[dict], item: dict) -> list[str]:
@@ -109,6 +159,8 @@ def _apply(org: dict, invoices: list[dict], item: dict) -> dict:
     rate = Decimal("1.000000")  # Xero ignores a rate given for a base-currency invoice
     if invoice["CurrencyCode"] != _base(org):
         rate = _number(item["CurrencyRate"]).quantize(RATE_PLACES, ROUND_HALF_UP)
+        if rate != invoice["CurrencyRate"]:
+            xero_books.gains_account(org)  # where the realised gain or loss is booked
     in_bank_currency = amount  # what reaches the account, in its currency
     if _bank_currency(org, account) != invoice["CurrencyCode"]:  # a base-currency account
         in_bank_currency = (amount / rate).quantize(CENT, ROUND_HALF_UP)

@@ -38,11 +38,13 @@ INVOICE_IDS = {
     "INV-0005": "451191dc-bc36-50cf-8d90-940cc4726ce8",  # Bayside Club, DRAFT
     "INV-0006": "e647889b-2ae6-5eec-a9e8-a1414d2dd549",  # City Limousines, VOIDED
     "INV-0007": "00890976-fce0-58cc-ad62-d73d73376cb5",  # Kyoto Cycle Works, JPY 36,000 due
+    "INV-0008": "3c0f4e57-8a51-5c0e-9d7b-6a1f2d9e4b10",  # Golden Gate Rides, USD 640.00 due
     "FA-0001": "c66b076c-000f-546b-bc05-6356f948f301",  # FR org: Boulangerie Dupont, EUR
 }
 EUR_RATE = Decimal("1.183221")  # Xero's CurrencyRate: euros per pound (1 GBP = 1.183221 EUR)
 # Yen per pound. Xero writes every amount with 2 decimals, JPY ones included (36000.00).
 JPY_RATE = Decimal("191.254300")
+USD_RATE = Decimal("1.271450")  # dollars per pound
 
 
 def ms_date(moment: datetime | str, offset: str = "+0000") -> str:
@@ -143,16 +145,19 @@ ROTTERDAM_FIETSEN = _contact("429965e5-2785-5fd8-a09c-b6c3e790757b", "Rotterdam 
                              "boekhouding@rotterdamfietsen.example", DefaultCurrency="EUR")
 KYOTO_CYCLES = _contact("94f69d90-0c83-5ec0-923a-d8aa106433fd", "Kyoto Cycle Works K.K.",
                         "keiri@kyotocycles.example", DefaultCurrency="JPY")
+GOLDEN_GATE = _contact("e2a4c6d8-1b3f-5a7c-9e0d-2f4b6c8a0e13", "Golden Gate Rides Inc.",
+                       "ap@goldengaterides.example", DefaultCurrency="USD")
 BOULANGERIE = _contact("c9c44214-3dbd-5922-9141-3ffce2b5be1c", "Boulangerie Dupont",
                        "compta@boulangerie-dupont.example")
 
 
 def _invoice(number: str, contact: dict, amount: str, issued: str, line: tuple[str, str],
              currency: str = "GBP", status: str = "AUTHORISED",
-             rate: Decimal = Decimal("1.000000")) -> dict:
+             rate: Decimal = Decimal("1.000000"), invoice_id: str | None = None) -> dict:
     """An approved-looking sales invoice with one untaxed line, as GET /Invoices/{id} shows it
     (spec example L8270ff): amounts are Decimal, written verbatim (2 places, rates 6)."""
-    invoice_id, total, zero = INVOICE_IDS[number], Decimal(amount), Decimal("0.00")
+    invoice_id = invoice_id or INVOICE_IDS[number]
+    total, zero = Decimal(amount), Decimal("0.00")
     issued_on = date.fromisoformat(issued)
     due_on = issued_on + timedelta(days=14)
     description, account_code = line
@@ -200,8 +205,14 @@ def _uk_invoices() -> list[dict]:
         _invoice("INV-0006", CITY_LIMOUSINES, "99.00", "2026-02-12", sales, status="VOIDED"),
         _invoice("INV-0007", KYOTO_CYCLES, "36000.00", "2026-03-09",
                  ("Fleet consultancy", "200"), currency="JPY", rate=JPY_RATE),
+        _invoice("INV-0008", GOLDEN_GATE, "640.00", "2026-03-10", ("Airport transfers", "200"),
+                 currency="USD", rate=USD_RATE),
     ]
 
+
+# What the API adds to an organisation besides payments (xero_transactions, xero_credit_notes).
+_NOTHING_POSTED = {"BankTransactions": [], "ManualJournals": [], "BankTransfers": [],
+                   "CreditNotes": [], "Contacts": []}
 
 _SEED = {
     UK_ORG: {
@@ -215,6 +226,7 @@ _SEED = {
         "Invoices": _uk_invoices(),
         "Payments": [],
         "Overpayments": [],
+        **_NOTHING_POSTED,
     },
     FR_ORG: {
         "Organisation": _organisation(FR_ORG, "Remit Démo SARL", "GLOBAL", "EUR", "FR", {
@@ -228,6 +240,7 @@ _SEED = {
                               ("Conseil en organisation", "706"), currency="EUR")],
         "Payments": [],
         "Overpayments": [],
+        **_NOTHING_POSTED,
     },
 }
 

@@ -37,6 +37,7 @@ QUICKBOOKS_ENTITIES = ["Account", "CompanyCurrency", "CompanyInfo", "CreditMemo"
 QUICKBOOKS_ROOTS = ["IntuitResponse", "Fault", *QUICKBOOKS_ENTITIES]
 XERO_OPERATIONS = {
     "xero_accounting": ["getOrganisations", "getCurrencies", "getAccounts", "getAccount",
+                        "createAccount",
                         "getInvoice", "getInvoices", "createPayments", "getPayments",
                         "getPayment", "deletePayment", "getBankTransactions",
                         "getBankTransaction", "createBankTransactions", "getOverpayments",

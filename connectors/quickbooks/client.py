@@ -93,6 +93,17 @@ class QuickBooksClient:
         Object Not Found."""
         return self.call(lambda: _unless_missing(lambda: Account.get(account_id, qb=self.qb)))
 
+    def create_account(self, fields: dict, request_id: str | None) -> Account:
+        """POST /company/{realm}/account?requestid=...: `fields` sent exactly as given (no SDK
+        defaults such as an empty Description or AcctNum). A repeated requestid gets the
+        account first created."""
+        account = _only(Account.from_json(fields), fields)
+        saved = self.call(lambda: account.save(qb=self.qb, request_id=request_id))
+        if not getattr(saved, "Id", None):
+            raise UnexpectedAnswer("QuickBooks answered the account create without an Id.",
+                                   UNREADABLE)
+        return saved
+
     def invoice(self, invoice_id: str) -> Invoice:
         """GET /company/{realm}/invoice/{id}; an unknown id is a Rejected (610)."""
         return self.call(lambda: Invoice.get(invoice_id, qb=self.qb))

@@ -13,13 +13,14 @@ from connectors.base import (
     Invoice,
     LedgerAccount,
     LedgerWrite,
+    NewAccount,
     OAuthClient,
     PaymentPosting,
     Rejected,
     TokenKeeper,
     TokenSet,
 )
-from connectors.quickbooks import const, oauth, transformers
+from connectors.quickbooks import account_create, const, oauth, transformers
 from connectors.quickbooks.client import QuickBooksClient
 from connectors.quickbooks.rules import DEPOSIT_TYPES, RECEIVABLE_TYPE, RULES
 
@@ -106,6 +107,11 @@ class QuickBooksConnector:
             return {}
         where = "Id IN ({}) AND {}".format(", ".join(f"'{i}'" for i in wanted), EVERY_ACCOUNT)
         return {account.id: account for account in self._ledger_accounts(where)}
+
+    def create_account(self, account: NewAccount) -> LedgerAccount:
+        """One POST /account (account_create.py): a clearing Other Current Asset in the
+        account's currency, or a fees Expense; Rejected (6240) when the name is taken."""
+        return account_create.create(self._call, account, self._home_currency)
 
     def invoice(self, invoice_id: str) -> Invoice:
         """One invoice with its balance due, and its exchange rate when foreign (which takes the

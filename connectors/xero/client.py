@@ -28,13 +28,21 @@ import urllib3
 from xero_python.accounting import (
     Account,
     AccountingApi,
+    AccountType,
     BankTransaction,
     BankTransactions,
+    BankTransfer,
+    BankTransfers,
     Contact,
+    CreditNote,
+    CreditNotes,
     CurrencyCode,
     Invoice,
     LineAmountTypes,
     LineItem,
+    ManualJournal,
+    ManualJournalLine,
+    ManualJournals,
     Payment,
     Payments,
 )
@@ -69,14 +77,74 @@ class NotFound(Rejected):
 
 @dataclass(frozen=True)
 class NewPayment:
-    """One Xero Payment to create: a customer payment applied to one sales invoice."""
+    """One Xero Payment to create: a customer payment applied to one sales invoice, or cash
+    paid out of a sales credit note (`credit_note_id`, invoice_id empty: ARCREDITPAYMENT)."""
 
     invoice_id: str
-    account_id: str  # the bank or payments-enabled account the money went to
+    account_id: str  # the bank or payments-enabled account the money went to (or left)
     amount: Decimal  # in the invoice's currency
     paid_on: date
     reference: str
     currency_rate: Decimal | None = None  # Xero's CurrencyRate (foreign units per base unit)
+    credit_note_id: str | None = None
+
+
+@dataclass(frozen=True)
+class NewLine:
+    """One line of a manual journal (debits positive) or of a bank transaction or credit note
+    (its amount), on an account named by its AccountID, or by its Code (an invoice's line
+    names its account so)."""
+
+    account_id: str | None
+    amount: Decimal
+    description: str
+    account_code: str | None = None
+
+
+@dataclass(frozen=True)
+class NewJournal:
+    """A POSTED manual journal in the base currency (Xero's have no currency), untaxed."""
+
+    narration: str
+    posted_on: date
+    lines: tuple[NewLine, ...]
+
+
+@dataclass(frozen=True)
+class NewBankTransaction:
+    """A RECEIVE or SPEND bank transaction on a BANK account, untaxed (NoTax)."""
+
+    kind: str  # "RECEIVE" or "SPEND"
+    bank_account_id: str
+    contact_name: str  # Xero matches the name to a contact, or creates it
+    on: date
+    reference: str
+    currency: str
+    lines: tuple[NewLine, ...]
+    currency_rate: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class NewTransfer:
+    """Money moved between two BANK accounts of one currency."""
+
+    from_account_id: str
+    to_account_id: str
+    amount: Decimal
+    on: date
+    reference: str
+
+
+@dataclass(frozen=True)
+class NewCreditNote:
+    """An AUTHORISED sales credit note (ACCRECCREDIT) for a contact, untaxed."""
+
+    contact_id: str
+    on: date
+    reference: str
+    currency: str
+    lines: tuple[NewLine, ...]
+    currency_rate: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -133,6 +201,20 @@ class XeroClient:
             tenant_id, account_id, _request_timeout=self._timeout))
         return _only(answer.accounts, "account")
 
+    def create_account(self, access_token: str, tenant_id: str, fields: dict,
+                       idempotency_key: str | None):
+        """PUT /api.xro/2.0/Accounts with an Idempotency-Key (the spec takes one Account, which
+        may carry EnablePaymentsToAccount): the Account model Xero created."""
+        body = Account(**{**fields, "type": AccountType(fields["type"])})  # the SDK's enum
+        keyed = {"idempotency_key": idempotency_key} if idempotency_key else {}
+        answer = self._call(access_token, lambda: self._accounting.create_account(
+            tenant_id, body, _request_timeout=self._timeout, **keyed))
+        created = _only(answer.accounts, "account")
+        if not created.account_id:
+            raise UnexpectedAnswer("Xero answered the account create without its AccountID.",
+                                   UNREADABLE)
+        return created
+
     def invoice(self, access_token: str, tenant_id: str, invoice_id: str):
         """GET /api.xro/2.0/Invoices/{InvoiceID} -> the Invoice model; NotFound when unknown."""
         answer = self._call(access_token, lambda: self._accounting.get_invoice(
@@ -161,6 +243,54 @@ class XeroClient:
             tenant_id, body, summarize_errors=True, idempotency_key=idempotency_key,
             _request_timeout=self._timeout))
         return list(answer.bank_transactions or [])
+
+    def create_manual_journal(self, access_token: str, tenant_id: str, journal: NewJournal,
+                              idempotency_key: str):
+        """PUT /api.xro/2.0/ManualJournals?summarizeErrors=true: the ManualJournal model."""
+        body = ManualJournals(manual_journals=[_journal_model(journal)])
+        answer = self._call(access_token, lambda: self._accounting.create_manual_journals(
+            tenant_id, body, summarize_errors=True, idempotency_key=idempotency_key,
+            _request_timeout=self._timeout))
+        return _created(getattr(answer, "manual_journals", None), "manual_journal_id",
+                        "manual journal")
+
+    def create_bank_transaction(self, access_token: str, tenant_id: str,
+                                transaction: NewBankTransaction, idempotency_key: str):
+        """PUT /api.xro/2.0/BankTransactions?summarizeErrors=true: the BankTransaction."""
+        body = BankTransactions(bank_transactions=[_bank_transaction_model(transaction)])
+        answer = self._call(access_token, lambda: self._accounting.create_bank_transactions(
+            tenant_id, body, summarize_errors=True, idempotency_key=idempotency_key,
+            _request_timeout=self._timeout))
+        return _created(getattr(answer, "bank_transactions", None), "bank_transaction_id",
+                        "bank transaction")
+
+    def create_bank_transfer(self, access_token: str, tenant_id: str, transfer: NewTransfer,
+                             idempotency_key: str):
+        """PUT /api.xro/2.0/BankTransfers: the BankTransfer model."""
+        body = BankTransfers(bank_transfers=[BankTransfer(
+            from_bank_account=Account(account_id=transfer.from_account_id),
+            to_bank_account=Account(account_id=transfer.to_account_id),
+            amount=exact_on_the_wire(transfer.amount), date=transfer.on,
+            reference=transfer.reference)])
+        answer = self._call(access_token, lambda: self._accounting.create_bank_transfer(
+            tenant_id, body, idempotency_key=idempotency_key, _request_timeout=self._timeout))
+        return _created(getattr(answer, "bank_transfers", None), "bank_transfer_id",
+                        "bank transfer")
+
+    def create_credit_note(self, access_token: str, tenant_id: str, credit_note: NewCreditNote,
+                           idempotency_key: str):
+        """PUT /api.xro/2.0/CreditNotes?summarizeErrors=true: the CreditNote model."""
+        body = CreditNotes(credit_notes=[_credit_note_model(credit_note)])
+        answer = self._call(access_token, lambda: self._accounting.create_credit_notes(
+            tenant_id, body, summarize_errors=True, idempotency_key=idempotency_key,
+            _request_timeout=self._timeout))
+        return _created(getattr(answer, "credit_notes", None), "credit_note_id", "credit note")
+
+    def trial_balance(self, access_token: str, tenant_id: str):
+        """GET /api.xro/2.0/Reports/TrialBalance (today): the ReportWithRow model."""
+        answer = self._call(access_token, lambda: self._accounting.get_report_trial_balance(
+            tenant_id, _request_timeout=self._timeout))
+        return _only(getattr(answer, "reports", None), "trial balance")
 
     def connections(self, access_token: str) -> list:
         """GET /Connections -> Connection models (no tenant header: bearer only)."""
@@ -203,8 +333,10 @@ def _api_client(client_id: str, token_getter: Callable[[], dict]) -> ApiClient:
 
 def _payment_model(payment: NewPayment) -> Payment:
     rate = payment.currency_rate
-    return Payment(invoice=Invoice(invoice_id=payment.invoice_id),
-                   account=Account(account_id=payment.account_id),
+    target = ({"credit_note": CreditNote(credit_note_id=payment.credit_note_id)}
+              if payment.credit_note_id else
+              {"invoice": Invoice(invoice_id=payment.invoice_id)})
+    return Payment(**target, account=Account(account_id=payment.account_id),
                    amount=exact_on_the_wire(payment.amount), date=payment.paid_on,
                    currency_rate=None if rate is None else exact_on_the_wire(rate),
                    reference=payment.reference)
@@ -220,6 +352,59 @@ def _overpayment_model(overpayment: NewOverpayment) -> BankTransaction:
         line_amount_types=LineAmountTypes.NOTAX,
         line_items=[LineItem(description=overpayment.description,
                              line_amount=exact_on_the_wire(overpayment.amount))])
+
+
+def _journal_model(journal: NewJournal) -> ManualJournal:
+    return ManualJournal(
+        narration=journal.narration, date=journal.posted_on, status="POSTED",
+        line_amount_types=LineAmountTypes.NOTAX,
+        journal_lines=[ManualJournalLine(account_id=line.account_id,
+                                         account_code=line.account_code,
+                                         line_amount=exact_on_the_wire(line.amount),
+                                         description=line.description)
+                       for line in journal.lines])
+
+
+def _line_items(lines: Sequence[NewLine]) -> list[LineItem]:
+    return [LineItem(account_id=line.account_id, account_code=line.account_code,
+                     description=line.description,
+                     line_amount=exact_on_the_wire(line.amount)) for line in lines]
+
+
+def _bank_transaction_model(transaction: NewBankTransaction) -> BankTransaction:
+    rate = transaction.currency_rate
+    return BankTransaction(
+        type=transaction.kind, contact=Contact(name=transaction.contact_name),
+        bank_account=Account(account_id=transaction.bank_account_id), date=transaction.on,
+        reference=transaction.reference, currency_code=_currency_code(transaction.currency),
+        currency_rate=None if rate is None else exact_on_the_wire(rate),
+        line_amount_types=LineAmountTypes.NOTAX, line_items=_line_items(transaction.lines))
+
+
+def _credit_note_model(credit_note: NewCreditNote) -> CreditNote:
+    rate = credit_note.currency_rate
+    return CreditNote(
+        type="ACCRECCREDIT", status="AUTHORISED",
+        contact=Contact(contact_id=credit_note.contact_id),
+        date=credit_note.on, reference=credit_note.reference,
+        currency_code=_currency_code(credit_note.currency),
+        currency_rate=None if rate is None else exact_on_the_wire(rate),
+        line_amount_types=LineAmountTypes.NOTAX, line_items=_line_items(credit_note.lines))
+
+
+def _created(found: list | None, id_field: str, what: str):
+    """The one object a write created; Rejected when Xero answered it with validation errors
+    (summarizeErrors=true answers them as a 400, but an element may still carry some)."""
+    found = list(found or [])
+    if len(found) != 1:
+        raise UnexpectedAnswer(f"Xero answered {len(found)} objects for one {what}.", UNREADABLE)
+    created = found[0]
+    messages = [error.message for error in getattr(created, "validation_errors", None) or []]
+    if messages:
+        raise Rejected(f"Xero refused the {what}.", "; ".join(messages))
+    if not getattr(created, id_field, None):
+        raise UnexpectedAnswer(f"Xero answered a {what} without its id.", UNREADABLE)
+    return created
 
 
 def _currency_code(code: str) -> CurrencyCode:

@@ -10,14 +10,16 @@ from connectors.base import (
     Invoice,
     LedgerAccount,
     LedgerWrite,
+    NewAccount,
     OAuthClient,
     PaymentPosting,
     Rejected,
     TokenKeeper,
 )
-from connectors.xero import transformers
+from connectors.xero import account_create, transformers
 from connectors.xero.client import NewOverpayment, NewPayment, NotFound, XeroClient
 from connectors.xero.const import API_BASE, DEFAULT_TIMEOUT
+from connectors.xero.postings import XeroPostings
 from connectors.xero.rules import RULES
 from connectors.xero.session import TokenSession
 
@@ -25,8 +27,9 @@ OVERPAYMENT_KEY_SUFFIX = "-credit"  # the overpayment's Idempotency-Key: the pos
 OVERPAYMENT_DESCRIPTION = "Paid beyond the invoice balance: customer credit (recorded by Remit)"
 
 
-class XeroConnector:
-    """One Xero organisation reached through one grant's tokens.
+class XeroConnector(XeroPostings):
+    """One Xero organisation reached through one grant's tokens. Fees, payouts, refunds and
+    balances are in postings.py.
 
     `api_base` is Xero's real API origin; sandbox mode passes the stand-in's equivalent
     (`sandbox.hosts.to_sandbox`). `timeout` (seconds) bounds connecting and reading, each, on
@@ -90,6 +93,15 @@ class XeroConnector:
             found = self.account(wanted[0])
             return {found.id: found} if found is not None else {}
         return {account.id: account for account in self.accounts() if account.id in wanted}
+
+    def create_account(self, account: NewAccount) -> LedgerAccount:
+        """GET /Accounts for a free Code, then PUT /Accounts (account_create.py): a clearing
+        CURRENT account with payments enabled (base currency only), or a fees EXPENSE."""
+        return account_create.create(
+            account, self._base,
+            lambda: self._session.run(lambda token: self._xero.accounts(token, self.tenant_id)),
+            lambda fields: self._session.run(lambda token: self._xero.create_account(
+                token, self.tenant_id, fields, account.idempotency_key)))
 
     def invoice(self, invoice_id: str) -> Invoice:
         """One read (plus the Organisation's when the base currency was not given: it tells a

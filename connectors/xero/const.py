@@ -14,9 +14,12 @@ REVOKE_URL = "https://identity.xero.com/connect/revocation"
 DISCOVERY_URL = "https://identity.xero.com/.well-known/openid-configuration"
 
 # Apps created from 2 March 2026 may only ask for granular scopes (§1.3): `accounting.transactions`
-# answers invalid_scope. Settings read covers Organisation, Currencies and Accounts.
-SCOPES = ("openid profile email offline_access accounting.settings.read accounting.invoices "
-          "accounting.payments accounting.banktransactions accounting.contacts.read")
+# answers invalid_scope. Settings covers Organisation, Currencies and Accounts, and creating a
+# clearing or fees account from the gateway set-up form (PUT /Accounts needs the write scope).
+# Manual journals (fees, disputes) and the trial balance (clearing balances) came with payouts.
+SCOPES = ("openid profile email offline_access accounting.settings accounting.invoices "
+          "accounting.payments accounting.banktransactions accounting.manualjournals "
+          "accounting.reports.trialbalance.read accounting.contacts.read")
 
 REFRESH_AHEAD = timedelta(seconds=120)  # refresh an access token this close to its expiry
 REFRESH_TOKEN_LIFETIME = timedelta(days=60)  # rolling: each rotation starts a new 60 days

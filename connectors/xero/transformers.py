@@ -97,7 +97,43 @@ def invoice(model: Any, base: str) -> Invoice:
         currency=currency, total=_money(model.total, "Total"),
         balance=_money(model.amount_due, "AmountDue"), status=INVOICE_STATUSES[status],
         exchange_rate=None if currency == base else home_per_foreign(model.currency_rate),
+        income_ref=_first_account_code(model),
     )
+
+
+def _first_account_code(model: Any) -> str | None:
+    """The first line item's AccountCode: the account a refund's credit note credits."""
+    lines = getattr(model, "line_items", None) or []
+    return (getattr(lines[0], "account_code", None) or None) if lines else None
+
+
+def trial_balance_of(report: Any, account_id: str) -> Decimal:
+    """An account's YTD debit less YTD credit in a TrialBalance report (its Rows: a Header,
+    then Sections of Rows whose cells are Account, Debit, Credit, YTD Debit, YTD Credit, each
+    cell's Attributes naming the AccountID). 0.00 when no row names it (Xero leaves out an
+    account with nothing on it)."""
+    wanted = account_id.lower()
+    for section in getattr(report, "rows", None) or []:
+        for row in getattr(section, "rows", None) or []:
+            cells = getattr(row, "cells", None) or []
+            named = {str(attribute.value).lower() for cell in cells[:1]
+                     for attribute in getattr(cell, "attributes", None) or []}
+            if wanted in named:
+                if len(cells) < 5:
+                    raise ConnectorError("Xero's trial balance row has fewer than 5 cells.")
+                return _report_amount(cells[3].value) - _report_amount(cells[4].value)
+    return Decimal("0.00")
+
+
+def _report_amount(value: Any) -> Decimal:
+    """A report cell's amount ("1,234.50", "" for none, "(12.00)" for negatives)."""
+    text = str(value or "").replace(",", "").strip()
+    negative = text.startswith("(") and text.endswith(")")
+    try:
+        amount = Decimal(text.strip("()") or "0.00")
+    except ArithmeticError:
+        raise ConnectorError(f"Xero's trial balance holds an unreadable amount {text!r}.") from None
+    return -amount if negative else amount
 
 
 def ledger_write(payments: list[Any]) -> LedgerWrite:

@@ -94,8 +94,11 @@ def test_refusals_record_nothing(client, uk, sent, message):
     assert client.get(OVERPAYMENTS, headers=uk).json["Overpayments"] == []
 
 
-def test_other_bank_transactions_are_not_simulated(client, uk):
-    answer = put_transactions(client, uk, overpayment(Type="RECEIVE"))
+@pytest.mark.parametrize("kinds", [("RECEIVE-PREPAYMENT",), ("RECEIVE", "RECEIVE-OVERPAYMENT")])
+def test_other_bank_transactions_are_not_simulated(client, uk, kinds):
+    """Prepayments are not simulated, nor a mix of kinds in one request (RECEIVE and SPEND
+    are: tests/sandbox/test_xero_transactions_sandbox.py)."""
+    answer = put_transactions(client, uk, *(overpayment(Type=kind) for kind in kinds))
 
     assert answer.status_code == 501
 

@@ -1,0 +1,123 @@
+"""api.xero.com stand-in, sales credit notes (at /xero/api/api.xro/2.0): PUT /CreditNotes and
+GET /CreditNotes/{CreditNoteID}, behind the same gate as xero_api.py. Cash paid out of one is
+a Payment with `CreditNote{CreditNoteID}` (xero_payment_rules.py: ARCREDITPAYMENT, never more
+than its RemainingCredit).
+
+Checked as Xero does: Type ACCRECCREDIT (ACCPAYCREDIT, a supplier's, is not simulated), a
+known contact, a currency the organisation has enabled, lines on active accounts that are not
+bank or AR/AP control accounts, a positive total, a date after the period lock. A foreign
+credit note without a CurrencyRate takes the day's rate. A repeated Idempotency-Key replays
+the first answer, refusals included.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from flask import Blueprint, Response
+
+from sandbox import xero_api, xero_transactions
+from sandbox.xero_lines import (
+    SYSTEM_ACCOUNT,
+    TAXED,
+    abridged,
+    contact,
+    date_problems,
+    line_account,
+    line_amount,
+    rate_for,
+    rate_problems,
+    saved_line,
+)
+from sandbox.xero_payment_rules import _base, _date
+from sandbox.xero_seed import ms_date
+from sandbox.xero_wire import envelope, error, not_found, submitted_items
+
+bp = Blueprint("credit_notes", __name__)
+bp.before_request(xero_api.gate)
+ACCOUNTING = xero_api.ACCOUNTING
+SCOPES = frozenset({"accounting.invoices", "accounting.transactions"})
+READ_SCOPES = SCOPES | frozenset({"accounting.invoices.read", "accounting.transactions.read"})
+
+ONLY_SALES = "Only ACCRECCREDIT credit notes are simulated"  # the stand-in's limit [verify]
+NO_CONTACT = "A Contact must be specified"
+CURRENCY = "The currency {} is not enabled for this organisation"
+STATUSES = ("DRAFT", "SUBMITTED", "AUTHORISED")
+STATUS = "A credit note can be created as DRAFT, SUBMITTED or AUTHORISED only"
+NO_LINES = "At least one line item is required"
+NOT_POSITIVE = "The credit note total must be greater than zero"
+BANK_LINE = "A bank account cannot be used on a line of a credit note"
+
+
+@bp.get(f"{ACCOUNTING}/CreditNotes/<credit_note_id>")
+@xero_api.accounting(READ_SCOPES)
+def credit_note(org: dict, credit_note_id: str) -> Response:
+    found = [item for item in org.get("CreditNotes", [])
+             if item["CreditNoteID"] == credit_note_id.lower()]
+    return envelope("CreditNotes", found) if found else not_found()
+
+
+@bp.put(f"{ACCOUNTING}/CreditNotes")
+@xero_api.accounting(SCOPES)
+def create_credit_notes(org: dict) -> Response:
+    submitted = submitted_items("CreditNotes", allow_empty=False)
+    if submitted is None:
+        return error(400, 14, "PostDataInvalidException",
+                     "The request body must be a CreditNotes object with a CreditNotes array")
+    return xero_transactions.once(org, lambda: xero_transactions._record_all(
+        org, submitted, "CreditNotes", _problems, _save))
+
+
+def _problems(org: dict, item: dict) -> list[str]:
+    problems = [] if item.get("Type") == "ACCRECCREDIT" else [ONLY_SALES]
+    if contact(org, item) is None or not (item.get("Contact") or {}).get("ContactID"):
+        problems.append(NO_CONTACT)
+    currency = item.get("CurrencyCode") or _base(org)
+    if currency not in org["Currencies"]:
+        problems.append(CURRENCY.format(currency))
+    if item.get("Status", "DRAFT") not in STATUSES:
+        problems.append(STATUS)
+    if item.get("LineAmountTypes") not in (None, "NoTax"):
+        problems.append(TAXED)
+    problems += rate_problems(item.get("CurrencyRate"))
+    lines = item.get("LineItems")
+    if not isinstance(lines, list) or not lines:
+        return [*problems, NO_LINES, *date_problems(org, item.get("Date"))]
+    total = Decimal(0)
+    for line in lines:
+        account, problem = line_account(org, line)
+        if problem:
+            problems.append(problem)
+        elif account["Type"] == "BANK":
+            problems.append(BANK_LINE)
+        elif account.get("SystemAccount") in xero_transactions.CONTROL_ACCOUNTS:
+            problems.append(SYSTEM_ACCOUNT.format(account.get("Code") or account["Name"]))
+        total += line_amount(line) or 0
+    if total <= 0:
+        problems.append(NOT_POSITIVE)
+    return problems + date_problems(org, item.get("Date"))
+
+
+def _save(org: dict, item: dict) -> dict:
+    currency = item.get("CurrencyCode") or _base(org)
+    lines = [saved_line(line_account(org, line)[0], line, line_amount(line))
+             for line in item["LineItems"]]
+    total = sum((line["LineAmount"] for line in lines), Decimal("0.00"))
+    status = item.get("Status", "DRAFT")
+    credit_notes = org.setdefault("CreditNotes", [])
+    now = datetime.now(UTC)
+    saved = {
+        "Type": "ACCRECCREDIT", "Contact": abridged(contact(org, item)),
+        "Date": ms_date(_date(item["Date"]).isoformat()), "Status": status,
+        "LineAmountTypes": "NoTax", "LineItems": lines, "SubTotal": total,
+        "TotalTax": Decimal("0.00"), "Total": total, "UpdatedDateUTC": ms_date(now),
+        "CurrencyCode": currency, "CreditNoteID": str(uuid.uuid4()),
+        "CreditNoteNumber": f"CN-{len(credit_notes) + 1:04d}",
+        "Reference": item.get("Reference") or "", "SentToContact": False,
+        "CurrencyRate": rate_for(org, currency, item.get("CurrencyRate")),
+        "RemainingCredit": total if status == "AUTHORISED" else Decimal("0.00"),
+        "Allocations": [], "Payments": [], "HasAttachments": False, "HasErrors": False}
+    credit_notes.append(saved)
+    return saved
