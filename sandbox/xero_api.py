@@ -31,6 +31,7 @@ SETTINGS_SCOPES = frozenset({"accounting.settings", "accounting.settings.read"})
 _lock = threading.Lock()
 _organisations: dict[str, dict] = xero_seed.organisations()
 _forced: deque[str] = deque()
+clock = time.time  # tests move time forward by replacing it (a simulated month)
 _calls: dict[str, list[float]] = {}  # tenant -> times of today's calls
 
 
@@ -158,7 +159,7 @@ def _filtered(entity: str, items: list[dict]) -> Response:
 
 def _count_call(tenant: str) -> dict[str, str] | None:
     """Record a call; the rate-limit headers to send, or None when over the minute limit."""
-    now = time.time()
+    now = clock()
     with _lock:
         calls = _calls.setdefault(tenant, [])
         minute = sum(1 for moment in calls if now - moment < 60)

@@ -19,6 +19,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from decimal import ROUND_DOWN, Decimal
 from urllib.parse import urlsplit
 
@@ -94,16 +95,46 @@ class Month:
 
 
 class StandInClock:
-    """The Stripe stand-in's clocks (payments, balance: refunds and disputes read the payments'
-    one), moved forward a day at a time."""
+    """One simulated time for whatever counts it: the Stripe stand-in's clocks (payments and
+    balance; refunds and disputes read the payments' one), the Xero stand-in's API limits (60
+    calls a minute), Remit's ledger budget (Huey's rate limiter) and the pay page (the
+    Checkout Sessions it opens expire when Stripe's clock says: Stripe refuses an `expires_at`
+    not 30 minutes to 24 hours after its now). A month of calls then spreads over a month,
+    as it would, instead of a few real minutes."""
 
     def __init__(self, patch: Patch, start: float | None = None) -> None:
-        self.now = time.time() if start is None else start
-        for module in (stripe_balance, stripe_payments):
-            patch(module, "clock", lambda: self.now)
+        import huey.api
 
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
+        import addon.pay.sessions
+        import addon.pay.views
+        from sandbox import xero_api
+
+        self.start = self.now = time.time() if start is None else start
+        for module in (stripe_balance, stripe_payments, xero_api):
+            patch(module, "clock", lambda: self.now)
+        for module in (addon.pay.views, addon.pay.sessions):
+            patch(module, "utcnow", self.utcnow)
+        patch(huey.api, "time", _SimulatedTime(self))
+
+    def utcnow(self) -> datetime:
+        return datetime.fromtimestamp(int(self.now), UTC)
+
+    def at(self, day: int, hours: float) -> None:
+        """Move to `hours` into day `day` of the month (never back)."""
+        self.now = max(self.now, self.start + day * DAY + hours * 3600)
+
+
+class _SimulatedTime:
+    """The `time` module as Huey's rate limiter sees it: `time()` is the month's clock."""
+
+    def __init__(self, clock: StandInClock) -> None:
+        self._clock = clock
+
+    def time(self) -> float:
+        return self._clock.now
+
+    def __getattr__(self, name: str):
+        return getattr(time, name)
 
 
 def deliver(client, deliveries) -> int:
@@ -132,15 +163,19 @@ def run(client, books, patch: Patch, seed: int = 10, shape: Shape = Shape(),
     bills_by_slot = list(month.bills.values())
     in_transit: list[str] = []
     for day in range(shape.days):
+        clock.at(day, 7)
         _move_rates(draw, books, day)
         for payout_id in in_transit:  # yesterday's payouts reach the bank
             sandbox.stripe.settle_payout(payout_id, "paid")
             month.deliveries += deliver(client, sandbox.stripe.last_events())
         in_transit = []
-        for slots in plan.by_day[day]:
+        for index, slots in enumerate(plan.by_day[day]):  # customers pay from 8:00 to 18:00
+            clock.at(day, 8 + 10 * index / len(plan.by_day[day]))
             month.payments.append(_pay(client, month, gateway, [
                 (bills_by_slot[slot], share) for slot, share in slots], day))
+        clock.at(day, 19)
         _refund_and_dispute(client, month, plan, day, draw)
+        clock.at(day, 21)
         for made in sandbox.stripe.pay_out(month.account_id):
             month.payouts.append(made["id"])
             in_transit.append(made["id"])
@@ -148,7 +183,7 @@ def run(client, books, patch: Patch, seed: int = 10, shape: Shape = Shape(),
         month.deliveries += deliver(client, sandbox.stripe.release_delayed())
         if checks:
             checks(month, day)
-        clock.advance(DAY)
+    clock.at(shape.days, 7)
     _close_the_month(client, month, in_transit, patch)
     if checks:
         checks(month, shape.days)
@@ -299,7 +334,7 @@ def _pay(client, month: Month, gateway: Gateway,
 
 def _pay_page(client, company: Company, bill: Bill, amount: Decimal) -> str:
     answer = client.post(link_path(company, bill.id), data={"amount": str(amount)})
-    assert answer.status_code == 303, answer.get_data(as_text=True)
+    assert answer.status_code == 303, (answer.status_code, bill, str(amount))
     return urlsplit(answer.headers["Location"]).path.rsplit("/", 1)[-1]
 
 

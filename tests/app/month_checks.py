@@ -84,9 +84,24 @@ class Matched:
             found[payment.intent_id] = intent["latest_charge"]
         return found
 
+    def _known_ids(self) -> list[str]:
+        return [*self.entries, *self.by_source, *self.payouts, *self.charge_of_intent]
+
+    def _named(self, txn: LedgerTxn) -> set[str]:
+        """The Stripe ids a transaction names in full, and those its reference fields end
+        (a reference cut to the ledger's limit), when only one known id ends so."""
+        ids = set(txn.stripe_ids)
+        for reference in txn.references:
+            ending = {known for known in self._known_ids() if known.endswith(reference)}
+            # a PaymentIntent and its Charge share their ending at the stand-in: one payment
+            ending = {self.charge_of_intent.get(known, known) for known in ending}
+            if len(ending) == 1:
+                ids |= ending
+        return ids
+
     def _stripe_object(self, txn: LedgerTxn) -> tuple[str, str] | None:
         """Which Stripe object a ledger transaction records: (kind, id)."""
-        ids = txn.stripe_ids
+        ids = self._named(txn)
         payouts = [i for i in ids if i in self.payouts]
         if payouts:
             return ("payout", payouts[0]) if len(payouts) == 1 else None
