@@ -32,6 +32,10 @@ def main() -> int:
     with ExitStack() as stack:
         app, patch = _world(stack)
         with app.app_context():
+            from addon.extensions import db
+            from tests.app.month import sqlite_without_fsync
+
+            stack.enter_context(sqlite_without_fsync(db.engine))
             calls = _count_ledger_calls(patch)
             books = _books(options.platform)
             from tests.app import month as simulated

@@ -28,8 +28,15 @@ def daily_check(books):
     return check
 
 
+@pytest.fixture
+def quick_sqlite(app):
+    with simulated.sqlite_without_fsync(db.engine):
+        yield
+
+
 @pytest.mark.parametrize("books", [QuickBooksBooks, XeroBooks], ids=["quickbooks", "xero"])
-def test_a_simulated_month_reconciles_to_the_minor_unit(client, monkeypatch, books):
+def test_a_simulated_month_reconciles_to_the_minor_unit(quick_sqlite, client, monkeypatch,
+                                                       books):
     books = books()
     month = simulated.run(client, books, monkeypatch.setattr, checks=daily_check(books))
 
