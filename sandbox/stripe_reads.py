@@ -39,8 +39,29 @@ KINDS = {"txn_": "balance_transaction", "ch_": "charge", "pi_": "payment_intent"
          "re_": "refund", "dp_": "dispute", "po_": "payout"}
 
 
+# The type an expandable field leads to (None: any, as a balance transaction's source).
+LEADS_TO = {"balance_transaction": "balance_transaction", "charge": "charge",
+            "failure_balance_transaction": "balance_transaction", "latest_charge": "charge",
+            "payment_intent": "payment_intent", "source": None}
+
+
 class NotExpandable(ValueError):
     """Stripe refuses to expand this path."""
+
+
+def check_expandable(kind: str, paths: list[str]) -> None:
+    """NotExpandable for a path an object of `kind` cannot expand, before anything is made
+    (a write must not happen and then be answered with an error)."""
+    for path in paths:
+        parts, at = path.split("."), kind
+        if len(parts) > MAX_DEPTH:
+            raise NotExpandable(path)
+        for part in parts:
+            if at is None:
+                break
+            if part not in EXPANDABLE.get(at, set()):
+                raise NotExpandable(path)
+            at = LEADS_TO.get(part)
 
 
 def kind_of(object_id: str) -> str | None:
@@ -93,10 +114,12 @@ def asked_expansions() -> list[str]:
             if EXPAND_KEY.fullmatch(key)]
 
 
-def answer_expanded(account_id: str, body: dict) -> Response:
-    """The answer with what the request asks to expand, or Stripe's refusal."""
+def answer_expanded(account_id: str, body: dict, paths: list[str] | None = None) -> Response:
+    """The answer with what the request asks to expand (`paths`: a POST's `expand` form
+    field; default the query's), or Stripe's refusal."""
     try:
-        return answer(expanded(account_id, body, asked_expansions()))
+        return answer(expanded(account_id, body,
+                               asked_expansions() if paths is None else paths))
     except NotExpandable as refused:
         return api_error(400, "invalid_request_error",
                          f"This property cannot be expanded ({refused}).", param="expand")

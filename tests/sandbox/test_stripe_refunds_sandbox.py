@@ -100,6 +100,9 @@ def test_refunds_of_unknown_or_other_accounts_payments_are_missing(client):
         "invalid_request_error")
     unknown = refund(client, payment_intent=intent["id"], colour="red")
     assert unknown.json["error"]["code"] == "parameter_unknown"
+    unexpandable = refund(client, payment_intent=intent["id"], **{"expand[0]": "reason"})
+    assert unexpandable.status_code == 400 and unexpandable.json["error"]["param"] == "expand"
+    assert get(client, f"charges/{intent['latest_charge']}").json["amount_refunded"] == 0
     made = refund(client, payment_intent=intent["id"], amount="100").json
     assert missing(get(client, f"refunds/{made['id']}", FR))
 
@@ -158,10 +161,12 @@ def test_refunds_through_stripe_python(sandbox_url, monkeypatch):
                                  max_network_retries=0)
     options = {"stripe_account": US, "idempotency_key": "remit-refund-1"}
 
-    made = client.v1.refunds.create({"payment_intent": intent["id"], "amount": 2500}, options)
-    again = client.v1.refunds.create({"payment_intent": intent["id"], "amount": 2500}, options)
+    asked = {"payment_intent": intent["id"], "amount": 2500, "expand": ["balance_transaction"]}
+    made = client.v1.refunds.create(asked, options)
+    again = client.v1.refunds.create(asked, options)
 
     assert isinstance(made, stripe.Refund) and again.id == made.id and made.amount == 2500
+    assert made.balance_transaction.amount == again.balance_transaction.amount == -2500
     with pytest.raises(stripe.InvalidRequestError) as refused:
         client.v1.refunds.create({"payment_intent": intent["id"], "amount": 9000},
                                  {"stripe_account": US})
