@@ -46,7 +46,7 @@ XERO_OPERATIONS = {
 }
 XERO_COMPONENTS = {"xero_accounting": ["Error", "Element", "ValidationError"],
                    "xero-identity": ["AccessToken", "RefreshToken"]}
-STRIPE_RESOURCES = ["account", "application", "balance_transaction", "charge",
+STRIPE_RESOURCES = ["account", "application", "balance", "balance_transaction", "charge",
                     "checkout.session", "country_spec", "dispute", "event", "payment_intent",
                     "payout", "refund"]
 # What a validator reads of a schema; descriptions, examples and code-generation hints go.

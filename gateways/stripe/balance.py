@@ -109,15 +109,21 @@ def exchange_rate(value: object, where: str = "entry") -> Decimal | None:
 
 
 def payment_of(source: object) -> str | None:
-    """The PaymentIntent an expanded source belongs to: a charge's, a refund's (or its
-    expanded charge's), a dispute's (or its charge's); None when only an id was given."""
+    """The payment an expanded source belongs to, keyed as payment movements are (events.py):
+    a charge's PaymentIntent (a charge without one, from the legacy Charges API, is its own
+    payment), a refund's or a dispute's PaymentIntent or that of its expanded charge; None when
+    only an id was given."""
     if not isinstance(source, Mapping):
         return None
     intent = object_id(source.get("payment_intent"))
     if intent:
         return intent
     charge = source.get("charge")
-    return payment_of(charge) if isinstance(charge, Mapping) else None
+    if isinstance(charge, Mapping):
+        return payment_of(charge)
+    if source.get("object") == "charge" and "payment_intent" in source:
+        return object_id(source)
+    return None
 
 
 def with_payment(found: BalanceEntry, payment_id: str | None) -> BalanceEntry:

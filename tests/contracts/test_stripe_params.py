@@ -94,7 +94,9 @@ def test_the_checkout_parameters_remit_builds_fit_the_types(request_):
 
 def test_every_stripe_call_in_the_gateway_is_recorded_and_so_checked():
     calls = client_calls()
-    assert {"v1.checkout.sessions.create", "v1.accounts.retrieve", "oauth.deauthorize"} <= calls
+    assert {"v1.checkout.sessions.create", "v1.accounts.retrieve", "oauth.deauthorize",
+            "v1.balance_transactions.retrieve", "v1.balance_transactions.list",
+            "v1.payment_intents.retrieve", "v1.payouts.retrieve", "v1.balance.retrieve"} <= calls
     recorded = {(stripe_params.endpoint_for(m, b, p) or p) for m, b, p, _ in REQUESTS}
     for dotted in calls:
         endpoint = endpoint_of_call(dotted)
@@ -158,6 +160,21 @@ def test_the_session_expire_a_helper_may_add_is_indexed():
     sent = stripe_params.decode_form(stripe_params.encode(
         {**session_params(CHECKOUT), "expires_at": 1_800_000_000}))
     assert stripe_params.problems(create, sent) == []
+
+
+def test_the_payout_listing_remit_pages_through_fits_the_types():
+    """Every page but the first adds `starting_after`, which no recording from the stand-in
+    reaches (a page holds 100 entries): checked here."""
+    endpoint = stripe_params.endpoint_for("GET", "api", "/v1/balance_transactions")
+    page = {"payout": "po_1", "limit": 100, "expand": ["data.source"]}
+
+    for sent in (page, {**page, "starting_after": "txn_1"}):
+        assert stripe_params.problems(
+            endpoint, stripe_params.decode_form(stripe_params.encode(sent))) == []
+    assert stripe_params.problems(endpoint, {**page, "limit": "all"}) == [
+        "limit: 'all' is not of type int"]
+    assert stripe_params.problems(endpoint, {**page, "expand": "data.source"}) == [
+        "expand: expected a list, got 'data.source'"]
 
 
 def test_form_bodies_decode_as_stripe_reads_them():

@@ -20,10 +20,10 @@ from urllib.parse import unquote
 import pytest
 
 import sandbox.stripe as stripe_sandbox
-from sandbox import stripe_payments
-from sandbox.stripe_sessions import SessionRequest
 from gateways.stripe import StripeGateway
 from gateways.stripe.const import API_BASE, CONNECT_BASE
+from sandbox import stripe_payments
+from sandbox.stripe_sessions import SessionRequest
 from tests.connectors.conftest import run_mode, skip_unrecordable, vendor_url
 
 US_ACCOUNT, FR_ACCOUNT = stripe_sandbox.US_ACCOUNT, stripe_sandbox.FR_ACCOUNT
@@ -64,13 +64,22 @@ class StripeTarget:
     def made(self, vcr, prefix: str, make: Callable[[], str]) -> str:
         """An object id the sandbox makes while recording (`make()`, no HTTP); on replay the
         one the recording used: the first `prefix` id a recorded request's URL names."""
+        return self.made_several(vcr, prefix, lambda: (make(),))[0]
+
+    def made_several(self, vcr, prefix: str, make: Callable[[], tuple[str, ...]]
+                     ) -> tuple[str, ...]:
+        """Ids the sandbox makes while recording, in the order the test's requests first name
+        them; on replay as many `prefix` ids, read from the recorded requests' URLs."""
         if self.mode == "sandbox":
             return make()
+        named: list[str] = []
         for recorded in vcr.requests:
-            found = re.search(rf"\b{prefix}_[A-Za-z0-9]+", unquote(recorded.uri))
-            if found:
-                return found.group(0)
-        raise LookupError(f"no {prefix}_ id in the cassette's requests")
+            for found in re.findall(rf"\b{prefix}_[A-Za-z0-9]+", unquote(recorded.uri)):
+                if found not in named:
+                    named.append(found)
+        if not named:
+            raise LookupError(f"no {prefix}_ id in the cassette's requests")
+        return tuple(named)
 
 
 def sandbox_payment(account_id: str, currency: str = "usd", amount: int = 12050,

@@ -24,6 +24,7 @@ from tests.specs import digest, spec_folder
 # Connect events carry the connected account at the top level (stripe-python `Event.account`,
 # reference §4.1); the fixture is a platform event, which has none.
 EXTRA_KEYS = {"event": {"account"}}
+LIST_KEYS = {"object", "data", "has_more", "url"}
 FREE_FORM = {"metadata", "supported_bank_account_currencies"}  # keyed by data, not by schema
 TOKEN_FIELDS = set(stripe.OAuth.OAuthToken.__annotations__)
 ERROR_FIELDS = set(ErrorObject.__annotations__) - {"user_message"}  # a client-side property
@@ -67,6 +68,8 @@ def problems(body: object, known: dict | None = None) -> list[str]:
 def object_problems(ours: dict, kind: str, path: str = "", known: dict | None = None
                     ) -> list[str]:
     known = known or resources()
+    if kind == "list":
+        return list_problems(ours, path or kind, known)
     fixture = known.get(kind)
     if fixture is None:
         return [f"{path or kind}: Stripe has no resource {kind!r}"]
@@ -83,7 +86,9 @@ def _compare(ours: dict, theirs: dict, path: str, extra: set[str], known: dict) 
         expected = theirs[key]
         if value is None or expected is None:
             continue
-        if _kind(value) != _kind(expected):
+        if _expanded(value, expected, known):
+            found += object_problems(value, value["object"], where, known)
+        elif _kind(value) != _kind(expected):
             found.append(f"{where}: {_kind(value)} where Stripe has {_kind(expected)}")
         elif isinstance(value, dict) and key not in FREE_FORM:
             found += _nested(value, expected, where, known)
@@ -91,6 +96,26 @@ def _compare(ours: dict, theirs: dict, path: str, extra: set[str], known: dict) 
             found += [p for item in value
                       for p in _nested(item, expected[0], where + "[]", known)]
     return found
+
+
+def list_problems(ours: dict, path: str, known: dict) -> list[str]:
+    """A list answer (`GET /v1/balance_transactions`): Stripe's envelope, each item checked as
+    the resource it names."""
+    found = [f"{path}.{key}: not in a Stripe list" for key in set(ours) - LIST_KEYS]
+    if not isinstance(ours.get("data"), list) or not isinstance(ours.get("has_more"), bool):
+        found.append(f"{path}: a list without data and has_more")
+    for item in ours.get("data") or []:
+        kind = item.get("object") if isinstance(item, dict) else None
+        found += object_problems(item, kind, f"{path}.data[]", known) if kind else [
+            f"{path}.data[]: an item that is not a Stripe object"]
+    return found
+
+
+def _expanded(value: object, expected: object, known: dict) -> bool:
+    """An id Stripe sends as a string unless asked to expand it (`expand[]`): then the object
+    it names, checked as that resource."""
+    return (isinstance(value, dict) and isinstance(expected, str)
+            and value.get("object") in known)
 
 
 def _nested(value: dict, expected: dict, where: str, known: dict) -> list[str]:

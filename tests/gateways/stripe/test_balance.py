@@ -112,7 +112,10 @@ def test_categories_follow_stripes_reporting_category_then_type(kind, reporting,
 @pytest.mark.parametrize(("source", "payment"), [
     ({"id": "ch_1", "object": "charge", "payment_intent": "pi_1"}, "pi_1"),
     ({"id": "ch_1", "object": "charge", "payment_intent": {"id": "pi_1"}}, "pi_1"),
-    ({"id": "ch_1", "object": "charge", "payment_intent": None}, None),  # legacy charge
+    ({"id": "ch_1", "object": "charge", "payment_intent": None}, "ch_1"),  # legacy: itself
+    ({"id": "re_1", "object": "refund", "payment_intent": None,
+      "charge": {"id": "ch_2", "object": "charge", "payment_intent": None}}, "ch_2"),
+    ({"id": "re_1", "object": "refund", "payment_intent": None, "charge": "ch_2"}, None),
     ({"id": "re_1", "object": "refund", "payment_intent": "pi_2", "charge": "ch_2"}, "pi_2"),
     ({"id": "re_1", "object": "refund", "payment_intent": None,
       "charge": {"id": "ch_2", "object": "charge", "payment_intent": "pi_3"}}, "pi_3"),

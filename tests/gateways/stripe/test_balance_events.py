@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 
@@ -74,6 +75,7 @@ def test_synchronous_capture_names_it_on_charge_succeeded():
 
 
 def test_an_expanded_balance_transaction_is_read_with_its_payment():
+    """Yen paid to a USD account: settled in dollars at the stand-in's rate, exactly."""
     stripe_sandbox.set_balance_scenario("updated")
     updated = paid_events(currency="jpy", amount=5000)["charge.updated"]
     charge = updated["data"]["object"]
@@ -83,9 +85,10 @@ def test_an_expanded_balance_transaction_is_read_with_its_payment():
     (_, settled) = movements(updated)
 
     entry = settled.entry
-    assert (entry.id, entry.currency, entry.amount_minor) == (settled.entry_id, "JPY", 5000)
-    assert entry.fee_minor == stripe_balance.fee(5000, "jpy") > 0
-    assert entry.net_minor == 5000 - entry.fee_minor
+    assert (entry.id, entry.currency, entry.amount_minor) == (settled.entry_id, "USD", 3350)
+    assert entry.exchange_rate == Decimal("0.0067")  # yen x rate = dollars (major units)
+    assert entry.fee_minor == stripe_balance.fee(3350, "usd") > 0
+    assert entry.net_minor == 3350 - entry.fee_minor
     assert (entry.source_id, entry.payment_id) == (charge["id"], charge["payment_intent"])
 
 
@@ -159,6 +162,61 @@ def test_charge_refunded_without_its_list_leaves_it_to_the_refund_events():
 def test_a_refund_missing_what_it_needs_is_an_error(fields):
     with pytest.raises(ValueError):
         movements(connect_event("refund.created", stripe_sample("refund", **fields), False))
+
+
+def stand_in_events() -> list[dict]:
+    """What the stand-in sent last (its latest action), each checked Stripe-shaped."""
+    made = [delivery.event for delivery in stripe_sandbox.last_events()]
+    assert all(shapes.problems(event) == [] for event in made)
+    return made
+
+
+def test_a_dashboard_refund_through_the_stand_in():
+    """A partial refund started in Stripe (no Remit call): each refund event reads the same
+    refund of the payment, with its own balance entry; charge.refunded lists none (the API
+    version sends the list only expanded), so it moves nothing more."""
+    payment = paid_events()["payment_intent.succeeded"]["data"]["object"]
+    stripe_sandbox.refund(payment["id"], 2000)
+    by_type = {event["type"]: movements(event) for event in stand_in_events()}
+
+    assert set(by_type) == {"refund.created", "charge.refunded", "refund.updated"}
+    assert by_type["charge.refunded"] == []
+    (created,), (updated,) = by_type["refund.created"], by_type["refund.updated"]
+    assert created == updated
+    assert (created.payment_id, created.charge_id, created.currency, created.amount_minor,
+            created.status) == (payment["id"], payment["latest_charge"], "USD", 2000,
+                                "succeeded")
+    assert created.entry_id.startswith("txn_")
+
+
+def test_a_dispute_through_the_stand_in_won():
+    payment = paid_events()["payment_intent.succeeded"]["data"]["object"]
+    opened = stripe_sandbox.open_dispute(payment["id"])
+    steps = {event["type"]: movements(event)[0] for event in stand_in_events()}
+    stripe_sandbox.close_dispute(opened["id"], won=True)
+    steps |= {event["type"]: movements(event)[0] for event in stand_in_events()}
+
+    assert list(steps) == ["charge.dispute.created", "charge.dispute.funds_withdrawn",
+                           "charge.dispute.funds_reinstated", "charge.dispute.closed"]
+    assert all(step.payment_id == payment["id"] for step in steps.values())
+    assert steps["charge.dispute.created"].entries == ()
+    (withdrawn_entry,) = steps["charge.dispute.funds_withdrawn"].entries
+    assert (withdrawn_entry.category, withdrawn_entry.amount_minor, withdrawn_entry.net_minor) \
+        == (ENTRY_DISPUTE, -12050, -12050 - withdrawn_entry.fee_minor)
+    assert withdrawn_entry.fee_minor > 0 and withdrawn_entry.payment_id == payment["id"]
+    closed = steps["charge.dispute.closed"]
+    assert (closed.closed, closed.won, len(closed.entries)) == (True, True, 2)
+    assert sum(entry.net_minor for entry in closed.entries) == 0  # the fee came back too
+
+
+def test_a_dispute_through_the_stand_in_lost():
+    payment = paid_events()["payment_intent.succeeded"]["data"]["object"]
+    opened = stripe_sandbox.open_dispute(payment["id"])
+    stripe_sandbox.close_dispute(opened["id"], won=False)
+    (closed,) = movements(stand_in_events()[-1])
+
+    assert (closed.status, closed.closed, closed.won, len(closed.entries)) == (
+        "lost", True, False, 1)
 
 
 # ---- disputes -------------------------------------------------------------------------------

@@ -110,3 +110,22 @@ def test_the_checker_knows_the_oauth_and_error_shapes():
     assert shapes.problems({"error": {"message": "x", "type": "oops", "hint": 1}}) == [
         "error.hint: not an ErrorObject field", "error.type 'oops'"]
     assert shapes.problems({"hello": 1}) == ["unrecognised answer with keys ['hello']"]
+
+
+def test_the_checker_reads_expanded_ids_and_lists_as_their_resources():
+    """`expand[]` turns an id into the object it names: checked as that resource; a list
+    answer's items likewise."""
+    transaction = dict(shapes.resources()["balance_transaction"])
+    charge = {"id": "ch_1", "object": "charge", "payment_intent": "pi_1", "paid": True}
+    assert shapes.problems({**transaction, "source": charge}) == []
+    assert shapes.problems({**transaction, "source": {**charge, "paid": "yes"}}) == [
+        "balance_transaction.source.paid: string where Stripe has boolean"]
+    assert shapes.problems({**transaction, "source": {"id": "ch_1"}}) == [
+        "balance_transaction.source: object where Stripe has string"]  # no object: no expansion
+    listed = {"object": "list", "data": [transaction], "has_more": False,
+              "url": "/v1/balance_transactions"}
+    assert shapes.problems(listed) == []
+    assert shapes.problems({**listed, "data": [{**transaction, "fees": 1}], "total": 1}) == [
+        "list.total: not in a Stripe list", "list.data[].fees: not in Stripe's fixture"]
+    assert shapes.problems({"object": "list", "data": {}}) == [
+        "list: a list without data and has_more"]

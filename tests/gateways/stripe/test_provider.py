@@ -32,7 +32,8 @@ def test_stripe_gateway_is_a_gateway_provider():
     gateway: GatewayProvider = StripeGateway("ca_P", "sk_test_k")
     assert (gateway.kind, gateway.display_name) == ("stripe", "Stripe")
     for method in ("authorize_url", "exchange_code", "account_profile", "deauthorize",
-                   "verify_event"):
+                   "verify_event", "movements", "balance_entry", "payment_settlement", "payout",
+                   "payout_entries", "balances"):
         assert callable(getattr(gateway, method))
 
 
