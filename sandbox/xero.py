@@ -60,10 +60,17 @@ INVOICE_IDS = xero_seed.INVOICE_IDS
 create_invoice = xero_invoicing.create_invoice
 
 
+def add_bank_account(tenant_id: str, name: str, currency: str, code: str) -> str:
+    """As a person adding a BANK account in Xero's UI (say a bank account used as Stripe's
+    clearing account): its AccountID, derived from the name so cassettes stay stable."""
+    return xero_invoicing.add_bank_account(tenant_id, name, currency, code)
+
+
 def account_balances(tenant_id: str) -> dict[str, Decimal]:
     """AccountID -> balance in the base currency, debits positive, from every transaction the
     organisation holds (what GET /Reports/TrialBalance reports)."""
-    return xero_books.balances(xero_api.organisations()[tenant_id])
+    with xero_api.BOOKS:
+        return xero_books.balances(xero_api.organisations()[tenant_id])
 CALLBACK = "http://127.0.0.1/callback"  # where grant_tokens() pretends the browser returned
 
 

@@ -29,9 +29,13 @@ MINUTE_LIMIT, DAY_LIMIT, APP_MINUTE_LIMIT = 60, 5000, 10000  # reference §3.1
 SETTINGS_SCOPES = frozenset({"accounting.settings", "accounting.settings.read"})
 
 _lock = threading.Lock()
+# One organisation's books change one write at a time: payments, bank transactions, journals,
+# credit notes and the sandbox's own additions all hold it (reentrant: a write may read).
+BOOKS = threading.RLock()
 _organisations: dict[str, dict] = xero_seed.organisations()
 _forced: deque[str] = deque()
 clock = time.time  # tests move time forward by replacing it (a simulated month)
+PASS = "pass"  # a queued call answered normally (force_next's `after`)
 _calls: dict[str, list[float]] = {}  # tenant -> times of today's calls
 
 
@@ -48,12 +52,13 @@ def organisations() -> dict[str, dict]:
     return _organisations
 
 
-def force_next(answer: str) -> None:
-    """Make the next api.xero.com answer a failure: see FAILURES."""
+def force_next(answer: str, after: int = 0) -> None:
+    """Make the next api.xero.com answer a failure (see FAILURES), or the one after `after`
+    answered normally (the second write of a two-write posting, say)."""
     if answer not in FAILURES:
         raise ValueError(f"unknown sandbox failure {answer!r}; choose from {sorted(FAILURES)}")
     with _lock:
-        _forced.append(answer)
+        _forced.extend([PASS] * after + [answer])
 
 
 @bp.before_request
@@ -63,7 +68,7 @@ def gate() -> Response | None:
     with _lock:
         forced = request.headers.get("X-Sandbox-Force") or (
             _forced.popleft() if _forced else None)
-    if forced:
+    if forced and forced != PASS:
         return FAILURES[forced]() if forced in FAILURES else Response("unknown failure", 400)
     grant = xero_tenancy.bearer_grant()
     if isinstance(grant, Response):

@@ -41,7 +41,7 @@ ACCOUNTING = xero_api.ACCOUNTING
 SCOPES = frozenset({"accounting.invoices", "accounting.transactions"})
 READ_SCOPES = SCOPES | frozenset({"accounting.invoices.read", "accounting.transactions.read"})
 
-ONLY_SALES = "Only ACCRECCREDIT credit notes are simulated"  # the stand-in's limit [verify]
+ONLY_SALES = "Only ACCRECCREDIT credit notes are simulated"  # the stand-in's limit
 NO_CONTACT = "A Contact must be specified"
 CURRENCY = "The currency {} is not enabled for this organisation"
 STATUSES = ("DRAFT", "SUBMITTED", "AUTHORISED")

@@ -1,7 +1,7 @@
-"""Sales invoices made for a test or a simulated month, as a person would approve them in
-Xero's UI (the stand-in has no PUT /Invoices): `create_invoice()` adds an AUTHORISED ACCREC
-invoice with one untaxed line coded to an account, in Xero's shape (xero_seed._invoice), and
-answers it as GET /Invoices/{InvoiceID} would (amounts Decimal)."""
+"""What a person makes in Xero's UI for a test or a simulated month (the stand-in has no
+PUT /Invoices nor PUT /Accounts): `create_invoice()` adds an AUTHORISED ACCREC invoice with one
+untaxed line coded to an account, in Xero's shape (xero_seed._invoice), and answers it as
+GET /Invoices/{InvoiceID} would (amounts Decimal); `add_bank_account()` a BANK account."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def create_invoice(tenant_id: str, contact_id: str, currency: str, amount: Decim
     base = org["Organisation"]["BaseCurrency"]
     if rate is None:
         rate = Decimal("1") if currency == base else DAILY_RATES[currency]
-    with xero_api._lock:
+    with xero_api.BOOKS:
         number = number or f"SIM-{len(org['Invoices']) + 1:05d}"
         invoice = xero_seed._invoice(number, contact, f"{total:.2f}", issued.isoformat(),
                                      (description, account_code), currency=currency,
@@ -48,3 +48,15 @@ def create_invoice(tenant_id: str, contact_id: str, currency: str, amount: Decim
 
 def _contacts(org: dict) -> list[dict]:
     return [*org.get("Contacts", []), *(invoice["Contact"] for invoice in org["Invoices"])]
+
+
+def add_bank_account(tenant_id: str, name: str, currency: str, code: str) -> str:
+    org = xero_api.organisations()[tenant_id]
+    if currency not in org["Currencies"] or any(
+            account.get("Code") == code or account["Name"] == name for account in org["Accounts"]):
+        raise ValueError(f"{currency} is not enabled, or code {code} or {name!r} is taken")
+    account_id = str(uuid.uuid5(uuid.UUID(tenant_id), f"bank {name}"))
+    with xero_api.BOOKS:
+        org["Accounts"].append(xero_seed._bank(account_id, code, name, currency,
+                                               f"{code}-{currency}-0001"))
+    return account_id

@@ -1,7 +1,8 @@
 """What the Xero stand-in's transaction writes share: accounts named on a line (by AccountID or
 AccountCode, active), contacts (by ContactID or by Name, which Xero matches or creates),
 rates, and the checks on dates and line amounts. Messages are the stand-in's own where Xero's
-are not public [verify]: tests assert the ValidationException, not the words."""
+are not public (unconfirmed, like xero_overpayments.py's): tests assert the
+ValidationException, not the words."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from sandbox.xero_payment_rules import (
 
 NO_DATE = "A valid date is required"
 NO_RATE = "The currency rate must be greater than zero"
-TAXED = "Only LineAmountTypes NoTax is simulated"  # [verify] the stand-in's limit, not Xero's
+TAXED = "Only LineAmountTypes NoTax is simulated"  # the stand-in's limit, not Xero's
 SYSTEM_ACCOUNT = "Account '{}' is a system account and cannot be used here"
 # Rates the stand-in uses when a foreign transaction gives none (Xero takes XE.com's hourly).
 DAILY_RATES = {"EUR": Decimal("1.183221"), "USD": Decimal("1.271450"),

@@ -13,7 +13,6 @@ are the stand-in's own [verify]: assert their ValidationException, not their wor
 
 from __future__ import annotations
 
-import threading
 import uuid
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -51,7 +50,7 @@ TAXED = "Overpayments cannot be taxed: LineAmountTypes must be NoTax"
 NO_DATE = "A valid date is required"
 NO_RATE = "A currency rate must be positive"
 
-_lock = threading.Lock()
+_lock = xero_api.BOOKS
 _answered: dict[tuple[str, str], list[dict]] = {}  # (tenant, Idempotency-Key) -> answers
 
 

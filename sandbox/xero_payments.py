@@ -16,14 +16,20 @@ PUT /Payments takes `{"Payments":[...]}` and honours:
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 
 from flask import Blueprint, Response, request
 
 from sandbox import xero_api, xero_payment_rules
 from sandbox.replays import Replays
-from sandbox.xero_wire import envelope, error, not_found, submitted_items, validation_exception
+from sandbox.xero_wire import (
+    envelope,
+    error,
+    not_found,
+    replayed,
+    submitted_items,
+    validation_exception,
+)
 
 bp = Blueprint("payments", __name__)
 bp.before_request(xero_api.gate)
@@ -36,7 +42,7 @@ PAYMENT_SCOPES = frozenset({"accounting.payments", "accounting.transactions"})
 # (organisation, Idempotency-Key) -> first answer. Its lock also makes one batch at a time:
 # checks, records and key memory are one step.
 IDEMPOTENCY_KEYS = Replays()
-_lock = threading.Lock()  # batches without a key
+_lock = xero_api.BOOKS  # batches without a key too
 
 
 def reset() -> None:
@@ -66,7 +72,7 @@ def create_payments(org: dict) -> Response:
     summarize = request.args.get("summarizeErrors", "true").lower() != "false"
     return IDEMPOTENCY_KEYS.once(org["Organisation"]["OrganisationID"],
                                  request.headers.get("Idempotency-Key"),
-                                 lambda: _record(org, submitted, summarize))
+                                 lambda: _record(org, submitted, summarize), replay=replayed)
 
 
 def _record(org: dict, submitted: list[dict], summarize: bool) -> Response:

@@ -5,7 +5,7 @@ whose Rows carry the account ("Name (Code)") and Debit, Credit, YTD Debit, YTD C
 each cell's Attributes naming the AccountID. Amounts are in the base currency, as Xero's trial
 balance is. Balance-sheet and profit-and-loss accounts alike carry their whole balance in both
 column pairs: the stand-in's books hold one financial year. `date` and `paymentsOnly` are
-accepted and not applied [verify]: tests ask for today's balances.
+accepted and not applied (the stand-in's limit): tests ask for today's balances.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ SECTIONS = (("Revenue", {"REVENUE"}), ("Expenses", {"EXPENSE"}), ("Assets", {"AS
 @bp.get(f"{ACCOUNTING}/Reports/TrialBalance")
 @xero_api.accounting(SCOPES)
 def trial_balance(org: dict) -> Response:
-    balances = xero_books.balances(org)
+    with xero_api.BOOKS:
+        balances = xero_books.balances(org)
     now = datetime.now(UTC)
     header = {"RowType": "Header", "Cells": [{"Value": title} for title in (
         "Account", "Debit", "Credit", "YTD Debit", "YTD Credit")]}

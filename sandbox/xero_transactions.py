@@ -8,16 +8,15 @@ that are not AR/AP control accounts, debits equal to credits ("The total debits 
 total credits (…)"), and is in the base currency (Xero's manual journals have no currency); a
 bank transaction's BankAccount must be an active BANK account, its CurrencyCode that account's,
 a contact (ContactID, or a Name Xero matches or creates), lines on active non-bank accounts
-whose total is positive (single lines may be negative: Xero refuses only a negative total
-[verify]); a transfer moves a positive amount between two different active BANK accounts
-of one currency (the stand-in does not simulate cross-currency transfers [verify]). Dates on or
-before the period lock date are refused. A repeated Idempotency-Key replays the first answer,
-refusals included (sandbox/replays.py).
+whose total is positive (single lines may be negative: Xero refuses only a negative total,
+unconfirmed against a real organisation); a transfer moves a positive amount between two
+different active BANK accounts of one currency (the stand-in does not simulate cross-currency
+transfers). Dates on or before the period lock date are refused. A repeated Idempotency-Key
+replays the first answer, refusals included (sandbox/replays.py).
 """
 
 from __future__ import annotations
 
-import threading
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -41,7 +40,13 @@ from sandbox.xero_lines import (
 )
 from sandbox.xero_payment_rules import _bank_currency, _base, _date, _number
 from sandbox.xero_seed import ms_date
-from sandbox.xero_wire import envelope, error, submitted_items, validation_exception
+from sandbox.xero_wire import (
+    envelope,
+    error,
+    replayed,
+    submitted_items,
+    validation_exception,
+)
 
 bp = Blueprint("transactions", __name__)
 bp.before_request(xero_api.gate)
@@ -67,7 +72,7 @@ TRANSFER_CURRENCY = "Both accounts of a transfer must be in the same currency"
 TRANSFER_AMOUNT = "The transfer amount must be greater than zero"
 
 REPLAYS = Replays()
-_lock = threading.Lock()
+_lock = xero_api.BOOKS
 
 
 def reset() -> None:
@@ -81,7 +86,7 @@ def once(org: dict, run) -> Response:
             return run()
 
     return REPLAYS.once(org["Organisation"]["OrganisationID"],
-                        request.headers.get("Idempotency-Key"), locked)
+                        request.headers.get("Idempotency-Key"), locked, replay=replayed)
 
 
 # ---- ManualJournals ----------------------------------------------------------------------

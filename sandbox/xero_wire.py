@@ -80,6 +80,16 @@ def not_found() -> Response:
                     content_type="text/html; charset=utf-8")
 
 
+def replayed(kept) -> Response:
+    """An answer kept for an Idempotency-Key given again as first sent: body, status and its
+    Xero-Correlation-Id (= the body's Id); the gate adds this call's rate-limit headers."""
+    response = Response(kept.data, status=kept.status, content_type=kept.content_type)
+    for name in ("Xero-Correlation-Id", "Cache-Control"):
+        if name in kept.headers:
+            response.headers[name] = kept.headers[name]
+    return response
+
+
 def _verbatim_number(value):
     if isinstance(value, Decimal):
         return f"{_NUMBER_MARK}{value:f}"  # never exponent notation

@@ -41,7 +41,9 @@ XERO_OPERATIONS = {
                         "getInvoice", "getInvoices", "createPayments", "getPayments",
                         "getPayment", "deletePayment", "getBankTransactions",
                         "getBankTransaction", "createBankTransactions", "getOverpayments",
-                        "getOverpayment", "getContact", "getContacts"],
+                        "getOverpayment", "getContact", "getContacts",
+                        "createManualJournals", "createBankTransfer", "createCreditNotes",
+                        "getCreditNote", "getReportTrialBalance"],
     "xero-identity": ["getConnections", "deleteConnection"],
 }
 XERO_COMPONENTS = {"xero_accounting": ["Error", "Element", "ValidationError"],

@@ -93,7 +93,8 @@ def test_every_kind_of_xero_call_is_replayed():
     calls = {(method, path.split("?")[0].split("/")[1]) for _, _, method, path, _, _ in REQUESTS}
     assert {("GET", "Organisation"), ("GET", "Currencies"), ("GET", "Accounts"),
             ("GET", "Invoices"), ("PUT", "Payments"), ("GET", "Connections"),
-            ("DELETE", "Connections")} <= calls
+            ("DELETE", "Connections"), ("PUT", "ManualJournals"), ("PUT", "BankTransactions"),
+            ("PUT", "BankTransfers"), ("PUT", "CreditNotes"), ("GET", "Reports")} <= calls
 
 
 @pytest.mark.parametrize(("cassette", "document", "method", "path", "headers", "body"), REQUESTS,

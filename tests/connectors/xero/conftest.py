@@ -11,6 +11,7 @@ and Xero's additions to the shared vcr config. Modes are explained in ../conftes
 from __future__ import annotations
 
 import os
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -65,9 +66,16 @@ class XeroTarget:
                                       tokens.refresh_expires_at, scope=tokens.scope)
 
     # Sandbox controls for error cassettes; on replay the cassette already holds their effect.
-    def force_next(self, answer: str) -> None:
+    def force_next(self, answer: str, after: int = 0) -> None:
         if self.mode == "sandbox":
-            xero_sandbox.force_next(answer)
+            xero_sandbox.force_next(answer, after)
+
+    def add_bank_account(self, name: str, currency: str, code: str) -> str:
+        """The new account's id: made in the sandbox, already in the cassette on replay (the
+        id is derived from the name, the same in both)."""
+        if self.mode == "sandbox":
+            return xero_sandbox.add_bank_account(UK_ORG, name, currency, code)
+        return str(uuid.uuid5(uuid.UUID(UK_ORG), f"bank {name}"))
 
     def expire_access_tokens(self) -> None:
         if self.mode == "sandbox":

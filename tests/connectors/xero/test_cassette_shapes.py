@@ -71,7 +71,10 @@ def test_cassettes_cover_every_answer_kind():
                      ("GET", "Currencies", 400), ("GET", INVOICE_IDS["INV-0001"], 200),
                      ("GET", UNKNOWN, 404), ("GET", CLEARING, 200), ("PUT", "Payments", 200),
                      ("PUT", "Payments", 400), ("PUT", "Payments", 401),
-                     ("PUT", "Payments", 429), ("PUT", "Payments", 503)]:
+                     ("PUT", "Payments", 429), ("PUT", "Payments", 503),
+                     ("PUT", "ManualJournals", 200), ("PUT", "ManualJournals", 400),
+                     ("PUT", "BankTransactions", 200), ("PUT", "BankTransfers", 200),
+                     ("PUT", "CreditNotes", 200), ("GET", "TrialBalance", 200)]:
         assert expected in seen
 
 
