@@ -9,6 +9,7 @@ app). The console lists every invoice with its balance due, so a payment Remit r
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
@@ -17,7 +18,7 @@ from sandbox import quickbooks_controls as controls
 from sandbox import quickbooks_data as data
 from sandbox import quickbooks_oauth as oauth
 from sandbox import quickbooks_payments as payments
-from sandbox.quickbooks_entities import dumps
+from sandbox.quickbooks_entities import dumps, unit
 
 bp = Blueprint("console", __name__)
 
@@ -30,11 +31,14 @@ def console() -> str:
 
 @bp.post("/sandbox/invoices")
 def create_invoice() -> Response:
-    """{"realm": ..., "currency": "EUR", "amount": "100.00"?} -> {"Invoice": ...} as saved."""
+    """{"realm": ..., "currency": "EUR", "amount": "100.00"?, "customer": <Id>?,
+    "date": "2026-01-20"?} -> {"Invoice": ...} as saved."""
     given = _given()
     try:
         amount = Decimal(str(given.get("amount", "100.00")))
-        invoice = data.create_invoice(str(given.get("realm")), str(given.get("currency")), amount)
+        day = date.fromisoformat(str(given["date"])) if given.get("date") else None
+        invoice = data.create_invoice(str(given.get("realm")), str(given.get("currency")), amount,
+                                      customer_id=given.get("customer") or None, txn_date=day)
     except (LookupError, ValueError, InvalidOperation) as refused:
         return _done(f"No invoice created: {refused}", status=400)
     message = (f"Invoice {invoice['DocNumber']} created in {invoice['CurrencyRef']['value']} "
@@ -122,8 +126,13 @@ def _invoice_row(found: dict) -> dict:
     status = "voided" if voided else "open" if found["Balance"] > 0 else "paid"
     return {"id": found["Id"], "number": found["DocNumber"],
             "customer": found["CustomerRef"]["name"], "currency": found["CurrencyRef"]["value"],
-            "total": f"{found['TotalAmt']:.2f}", "balance": f"{found['Balance']:.2f}",
+            "total": _shown(found["TotalAmt"], found), "balance": _shown(found["Balance"], found),
             "status": status}
+
+
+def _shown(amount: Decimal, found: dict) -> str:
+    """In the invoice currency's places: 250.00 USD, 5000 JPY, 150.250 KWD."""
+    return str(Decimal(amount).quantize(unit(found["CurrencyRef"]["value"])))
 
 
 def _given() -> dict:

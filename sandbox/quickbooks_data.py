@@ -215,6 +215,8 @@ def _with_exchange_account(company: dict) -> None:
 COMPANIES: dict[str, dict] = {}
 # Per realm, each account's balances before any stored transaction (quickbooks_ledger).
 OPENINGS: dict[str, dict[str, tuple[Decimal, Decimal]]] = {}
+# Per realm, the movements of each stored transaction, computed once (quickbooks_ledger.Memo).
+MOVEMENTS: dict[str, ledger.Memo] = {}
 
 
 def reset() -> None:
@@ -222,6 +224,7 @@ def reset() -> None:
     COMPANIES.clear()
     COMPANIES.update(_companies())
     OPENINGS.clear()
+    MOVEMENTS.clear()
     for realm, company in COMPANIES.items():
         _with_exchange_account(company)
         company["Item"] = _items(company)
@@ -232,7 +235,7 @@ def reset() -> None:
 def refresh_balances(realm: str) -> None:
     """Every account's CurrentBalance from the stored transactions: after each write, and
     before an Account is answered."""
-    ledger.refresh(COMPANIES[realm], OPENINGS[realm])
+    ledger.refresh(COMPANIES[realm], OPENINGS[realm], MOVEMENTS.setdefault(realm, {}))
 
 
 def account_balance(realm: str, account_id: str) -> Decimal:

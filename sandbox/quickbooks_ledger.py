@@ -9,7 +9,9 @@ CurrentBalance is then the account's opening balance (the seed's figure less wha
 transactions already moved) plus its movements, with the sign of its classification: assets and
 expenses debit-positive; liabilities, equity and revenue credit-positive.
 
-Pure functions over one company's dict (quickbooks_data keeps the companies and calls these).
+Functions over one company's dict (quickbooks_data keeps the companies and calls these). A
+stored transaction never changes once saved, so its movements may be remembered (`memo`, keyed
+by the transaction object itself) and a month of writes stays fast.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ TRANSACTIONS = ("Invoice", "Payment", "Deposit", "Transfer", "JournalEntry", "Re
 CREDIT_NORMAL = frozenset({"Liability", "Equity", "Revenue"})
 EXCHANGE_SUBTYPE = "ExchangeGainOrLoss"
 Movement = tuple[str, Decimal]  # (account Id, debit-positive amount in the account's currency)
+# id(transaction) -> (the transaction, its movements); the object is kept so an id is not reused.
+Memo = dict[int, tuple[dict, list[Movement]]]
 
 
 def home_currency(company: dict) -> str:
@@ -38,15 +42,19 @@ def exchange_account(company: dict) -> dict | None:
 
 def movements(company: dict, entity: str, txn: dict) -> list[Movement]:
     """What one stored transaction did to the accounts it names."""
-    return list(_MOVERS[entity](_Txn(company, txn)))
+    return list(_MOVERS[entity](_Txn(_Books(company), txn)))
 
 
-def debits(company: dict) -> dict[str, Decimal]:
+def debits(company: dict, memo: Memo | None = None) -> dict[str, Decimal]:
     """Every account's debit-positive movement over every stored transaction."""
     found: dict[str, Decimal] = defaultdict(Decimal)
+    books, memo = _Books(company), {} if memo is None else memo
     for entity in TRANSACTIONS:
         for txn in company.get(entity, []):
-            for account_id, amount in movements(company, entity, txn):
+            kept = memo.get(id(txn))
+            if kept is None or kept[0] is not txn:
+                kept = memo[id(txn)] = (txn, list(_MOVERS[entity](_Txn(books, txn))))
+            for account_id, amount in kept[1]:
                 found[account_id] += amount
     return found
 
@@ -61,9 +69,10 @@ def openings(company: dict) -> dict[str, tuple[Decimal, Decimal]]:
             for account in company["Account"]}
 
 
-def refresh(company: dict, opening: dict[str, tuple[Decimal, Decimal]]) -> None:
+def refresh(company: dict, opening: dict[str, tuple[Decimal, Decimal]],
+            memo: Memo | None = None) -> None:
     """Write every account's CurrentBalance (and WithSubAccounts) from its transactions."""
-    moved = debits(company)
+    moved = debits(company, memo)
     for account in company["Account"]:
         own, with_subaccounts = opening.get(account["Id"], (Decimal(0), Decimal(0)))
         account["CurrentBalance"] = own + _signed(account, moved[account["Id"]])
@@ -82,19 +91,29 @@ def _with_subaccounts(company: dict, account: dict, moved: dict[str, Decimal]) -
         (_with_subaccounts(company, child, moved) for child in children), Decimal(0))
 
 
+class _Books:
+    """A company's accounts, items and invoices by Id, read once per balance computation."""
+
+    def __init__(self, company: dict) -> None:
+        self.home = home_currency(company)
+        self.accounts = {a["Id"]: a for a in company["Account"]}
+        self.items = {i["Id"]: i for i in company.get("Item", [])}
+        self.invoices = {i["Id"]: i for i in company.get("Invoice", [])}
+        self.exchange = exchange_account(company)
+
+
 class _Txn:
     """One transaction read with its company: currency, rate and conversion per account."""
 
-    def __init__(self, company: dict, txn: dict) -> None:
-        self.company, self.txn = company, txn
-        self.home = home_currency(company)
+    def __init__(self, books: _Books, txn: dict) -> None:
+        self.books, self.txn = books, txn
+        self.home = books.home
         self.currency = txn.get("CurrencyRef", {}).get("value") or self.home
         self.rate = Decimal(str(txn.get("ExchangeRate") or 1))
 
     def on(self, account_id: str, amount: Decimal) -> Movement:
         """`amount` (transaction currency) as it lands on the account, in its currency."""
-        account = next(a for a in self.company["Account"] if a["Id"] == account_id)
-        if account["CurrencyRef"]["value"] == self.currency:
+        if self.books.accounts[account_id]["CurrencyRef"]["value"] == self.currency:
             return account_id, amount
         return account_id, self.at_home(amount)
 
@@ -106,7 +125,7 @@ class _Txn:
 
     def income_account(self, line: dict) -> str | None:
         item_id = line["SalesItemLineDetail"]["ItemRef"]["value"]
-        item = next((i for i in self.company.get("Item", []) if i["Id"] == item_id), None)
+        item = self.books.items.get(item_id)
         return None if item is None else item["IncomeAccountRef"]["value"]
 
     def sales_lines(self) -> Iterator[dict]:
@@ -128,12 +147,12 @@ def _payment(t: _Txn) -> Iterator[Movement]:
     than its own leaves the difference in home currency as realised gain (credit) or loss."""
     yield t.on(t.ref("DepositToAccountRef"), t.txn["TotalAmt"])
     yield t.on(t.ref("ARAccountRef"), -t.txn["TotalAmt"])
-    exchange = exchange_account(t.company)
+    exchange = t.books.exchange
     if t.currency == t.home or exchange is None:
         return
     for line in t.txn.get("Line", []):
         for linked in line.get("LinkedTxn", []):
-            invoice = next((i for i in t.company["Invoice"] if i["Id"] == linked["TxnId"]), None)
+            invoice = t.books.invoices.get(linked["TxnId"])
             if invoice is None or invoice.get("ExchangeRate") is None:
                 continue
             booked = t.at_home(line["Amount"], Decimal(str(invoice["ExchangeRate"])))

@@ -18,9 +18,13 @@ from quickbooks.exceptions import ObjectNotFoundException, QuickbooksException
 from quickbooks.objects.account import Account
 from quickbooks.objects.company_info import CompanyInfo
 from quickbooks.objects.companycurrency import CompanyCurrency
+from quickbooks.objects.deposit import Deposit
 from quickbooks.objects.invoice import Invoice
+from quickbooks.objects.journalentry import JournalEntry
 from quickbooks.objects.payment import Payment
 from quickbooks.objects.preferences import Preferences
+from quickbooks.objects.refundreceipt import RefundReceipt
+from quickbooks.objects.transfer import Transfer
 
 from connectors.base import (
     AuthError,
@@ -37,7 +41,11 @@ __all__ = ["BearerSession", "CallPolicyMixin", "QuickBooksClient", "sdk_payment"
 
 T = TypeVar("T")
 UNREADABLE = ("QuickBooks answered in a shape Remit cannot read. Check in QuickBooks whether "
-              "the payment is there before retrying or ignoring it; updating Remit may be needed.")
+              "the transaction (the payment, journal, deposit, transfer or refund) is there "
+              "before retrying or ignoring it; updating Remit may be needed.")
+# The writes Remit makes besides Payment, by the entity name QuickBooks answers with.
+WRITABLE = {entity.qbo_object_name: entity
+            for entity in (JournalEntry, Deposit, Transfer, RefundReceipt)}
 
 
 class BearerSession(CallPolicyMixin, requests.Session):
@@ -118,6 +126,17 @@ class QuickBooksClient:
                                    UNREADABLE)
         return saved
 
+    def create(self, entity: str, fields: dict, request_id: str) -> Any:
+        """POST /company/{realm}/<entity>?requestid=...: a JournalEntry, Deposit, Transfer or
+        RefundReceipt, `fields` sent exactly as given; a repeated requestid is answered with
+        what QuickBooks made the first time."""
+        sdk_object = _only(WRITABLE[entity].from_json(fields), fields)
+        saved = self.call(lambda: sdk_object.save(qb=self.qb, request_id=request_id))
+        if not getattr(saved, "Id", None):
+            raise UnexpectedAnswer(f"QuickBooks answered the {entity} create without an Id.",
+                                   UNREADABLE)
+        return saved
+
     def call(self, operation: Callable[[], T]) -> T:
         """Run one SDK operation; whatever fails comes out as a ConnectorError."""
         try:
@@ -150,11 +169,11 @@ def _only(sdk_object: Any, fields: dict) -> Any:
         given = fields.get(key)
         if given is None:
             setattr(sdk_object, key, None)
-        elif isinstance(given, dict):
-            _only(value, given)
+        elif isinstance(given, dict) and not isinstance(value, dict):
+            _only(value, given)  # an SDK object (a plain dict is already exactly `given`)
         elif isinstance(given, list):
             for item, item_fields in zip(value, given, strict=True):
-                if isinstance(item_fields, dict):
+                if isinstance(item_fields, dict) and not isinstance(item, dict):
                     _only(item, item_fields)
     return sdk_object
 

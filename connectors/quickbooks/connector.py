@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from functools import partial
 from typing import Any, TypeVar
 
@@ -11,16 +12,19 @@ from connectors.base import (
     CompanyInfo,
     Currency,
     Invoice,
+    JournalPosting,
     LedgerAccount,
     LedgerWrite,
     NewAccount,
     OAuthClient,
     PaymentPosting,
+    PayoutPosting,
+    RefundPosting,
     Rejected,
     TokenKeeper,
     TokenSet,
 )
-from connectors.quickbooks import account_create, const, oauth, transformers
+from connectors.quickbooks import account_create, const, oauth, postings, transformers
 from connectors.quickbooks.client import QuickBooksClient
 from connectors.quickbooks.rules import DEPOSIT_TYPES, RECEIVABLE_TYPE, RULES
 
@@ -132,6 +136,40 @@ class QuickBooksConnector:
         saved = self._call(partial(QuickBooksClient.create_payment, fields=fields,
                                    request_id=posting.idempotency_key))
         return LedgerWrite("Payment", (str(saved.Id),))
+
+    def record_journal(self, posting: JournalPosting) -> LedgerWrite:
+        """One JournalEntry (a fee, a dispute step) under the posting's key as `requestid`.
+        ValueError for a posting QuickBooks must not receive."""
+        return self._create("JournalEntry", postings.journal_request(posting),
+                            posting.idempotency_key)
+
+    def record_payout(self, posting: PayoutPosting) -> LedgerWrite:
+        """One Deposit into the settlement bank listing the payout's items from clearing; a
+        reversed payout is one Transfer from the bank back to clearing."""
+        if posting.reverse:
+            return self._create("Transfer", postings.transfer_request(posting),
+                                posting.idempotency_key)
+        return self._create("Deposit", postings.deposit_request(posting),
+                            posting.idempotency_key)
+
+    def record_refund(self, posting: RefundPosting) -> LedgerWrite:
+        """One RefundReceipt out of clearing on the invoice's item, under the posting's key."""
+        return self._create("RefundReceipt", postings.refund_request(posting),
+                            posting.idempotency_key)
+
+    def account_balance(self, account_id: str) -> Decimal:
+        """The account's CurrentBalance in its own currency (one read); Rejected when
+        QuickBooks has no such account."""
+        found = self._call(partial(QuickBooksClient.account, account_id=account_id)
+                           ) if _is_intuit_id(account_id) else None
+        if found is None:
+            raise Rejected("QuickBooks has no such account.", "Object Not Found")
+        return transformers.balance(found)
+
+    def _create(self, entity: str, fields: dict, request_id: str) -> LedgerWrite:
+        saved = self._call(partial(QuickBooksClient.create, entity=entity, fields=fields,
+                                   request_id=request_id))
+        return LedgerWrite(entity, (str(saved.Id),))
 
     def _ledger_accounts(self, where: str) -> list[LedgerAccount]:
         found = self._pages(partial(_accounts_page, where=where))

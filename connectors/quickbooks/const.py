@@ -27,6 +27,7 @@ REFRESH_AHEAD_SECONDS = 120
 # PrivateNote (Intuit's 2050 "String length" faults) [verify the two field limits].
 REQUEST_ID_LIMIT = 50
 PAYMENT_REF_LIMIT = 21
+DOC_NUMBER_LIMIT = 21  # a transaction's DocNumber (reference no.) [verify]
 PRIVATE_NOTE_LIMIT = 4000
 
 

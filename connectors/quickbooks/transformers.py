@@ -18,6 +18,7 @@ from connectors.base import (
     Invoice,
     LedgerAccount,
     PaymentPosting,
+    UnexpectedAnswer,
 )
 from connectors.quickbooks import const
 
@@ -99,7 +100,34 @@ def invoice(found: Any, home_currency: str) -> Invoice:
         currency=currency, total=total, balance=balance,
         status=invoice_status(found, total, balance),
         exchange_rate=Decimal(str(rate)) if foreign else None,
+        income_ref=income_ref(found),
     )
+
+
+def income_ref(found: Any) -> str | None:
+    """The ItemRef of the invoice's first SalesItemLine: a RefundReceipt refunds that item, so
+    the sale is reduced on the income account the invoice credited. None without one. (The SDK
+    reads Invoice lines into SalesItemLine objects, or plain DetailLines holding a dict.)"""
+    for line in getattr(found, "Line", None) or []:
+        if getattr(line, "DetailType", "") != "SalesItemLineDetail":
+            continue
+        detail = getattr(line, "SalesItemLineDetail", None)
+        item = detail.get("ItemRef") if isinstance(detail, dict) else getattr(
+            detail, "ItemRef", None)
+        value = item.get("value") if isinstance(item, dict) else getattr(item, "value", None)
+        if value:
+            return str(value)
+    return None
+
+
+def balance(account: Any) -> Decimal:
+    """An Account's CurrentBalance, in its currency, at least to the cent (a dinar account
+    keeps its three places). UnexpectedAnswer when QuickBooks sent none."""
+    found = getattr(account, "CurrentBalance", None)
+    if found is None:
+        raise UnexpectedAnswer(f"QuickBooks account {account.Id} came without CurrentBalance.",
+                               "QuickBooks answered without the account's balance.")
+    return amount(found)
 
 
 def invoice_status(found: Any, total: Decimal, balance: Decimal) -> str:

@@ -25,7 +25,7 @@ def test_connecting_lands_on_the_settings_page_with_the_company(client):
     company = db.session.scalar(select(Company))
     assert company.platform is Platform.QUICKBOOKS
     assert company.home_currency == "USD" and company.multicurrency
-    assert company.currencies == ["EUR", "GBP", "USD"]
+    assert company.currencies == ["EUR", "GBP", "JPY", "KWD", "USD"]
     assert company.accounts_fetched_at is not None
     user = db.session.scalar(select(User))
     assert user.email == "owner@example.com"

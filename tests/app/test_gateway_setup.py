@@ -67,7 +67,7 @@ def test_a_valid_setup_is_saved_active_with_its_audit_trail(gateway, client):
         ({"description": "  "}, "description", "Give the gateway a description"),
         ({"description": "x" * 256}, "description", "under 255 characters"),
         ({"currency": []}, "currencies", "Choose at least one currency"),
-        ({"currency": ["JPY"]}, "currencies", "JPY cannot be collected here"),
+        ({"currency": ["CHF"]}, "currencies", "CHF cannot be collected here"),
         ({"deposit-USD": ""}, "deposit-USD", "Choose an account"),
         ({"deposit-USD": EUR_BANK}, "deposit-USD", "Business EUR Account cannot receive payments"),
         ({"deposit-USD": SALES}, "deposit-USD", "cannot receive payments in USD"),

@@ -90,7 +90,7 @@ def test_queries_filter_like_intuit(web):
 
     assert "Old Operating Account" not in names  # name lists hide inactive rows by default
     assert {a["AccountType"] for a in deposit} == {"Bank", "Other Current Asset"}
-    assert [c["Code"] for c in currencies] == ["EUR", "GBP"]  # CAD is inactive
+    assert [c["Code"] for c in currencies] == ["EUR", "GBP", "JPY", "KWD"]  # CAD is inactive
     assert query(web, "SELECT * FROM Account WHERE Name = 'x'", token).get_json()[
         "QueryResponse"] == {}
 
@@ -111,7 +111,7 @@ def test_what_python_quickbooks_sends_is_understood(web, sdk_call, text, expecte
 
     assert answer.status_code == 200, sdk_call
     ids = [account["Id"] for account in rows(answer)]
-    assert ids == expected_ids if expected_ids is not None else len(ids) == 16
+    assert ids == expected_ids if expected_ids is not None else len(ids) == 17
 
 
 @pytest.mark.parametrize("text", ["SELECT * FROM Account WHERE Name LIKE 'C%'",
@@ -135,9 +135,10 @@ def test_no_euro_receivable_account_until_the_first_euro_invoice(web):
         web.post("/quickbooks/sandbox/invoices", json={"realm": qbo.US_REALM, "currency": "EUR"})
 
     after = rows(query(web, receivable, token))
-    assert before == ["Accounts Receivable (A/R)"]
+    assert before == ["Accounts Receivable (A/R)", "Accounts Receivable (A/R) - KWD"]
     assert [(a["Name"], a["CurrencyRef"]["value"]) for a in after] == [
-        ("Accounts Receivable (A/R)", "USD"), ("Accounts Receivable (A/R) - EUR", "EUR")]
+        ("Accounts Receivable (A/R)", "USD"), ("Accounts Receivable (A/R) - KWD", "KWD"),
+        ("Accounts Receivable (A/R) - EUR", "EUR")]
 
 
 def test_an_invoice_in_a_currency_the_company_lacks_is_refused(web):

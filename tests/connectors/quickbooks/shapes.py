@@ -5,8 +5,9 @@
   (tests/specs/digest.json) in any clone, or the XSDs themselves (../shared/specs/quickbooks).
 - API gateway 401/403 bodies (lowercase `fault`): their documented shape (reference §3.2).
 - OAuth token endpoint and revocation: Intuit's documented token and error bodies (§1.4, §1.5).
-- Invoices and payments also add up: 0 <= Balance <= TotalAmt, and a Payment's TotalAmt is its
-  lines plus UnappliedAmt (§2.5).
+- Transactions also add up: an Invoice's 0 <= Balance <= TotalAmt, a Payment's TotalAmt is its
+  lines plus UnappliedAmt (§2.5), a JournalEntry's debits equal its credits (and TotalAmt), a
+  Deposit's and a RefundReceipt's TotalAmt is the sum of their detail lines (§2.6, §2.7).
 """
 
 from __future__ import annotations
@@ -59,18 +60,32 @@ def problems(schema: Schema, url: str, status: int, content_type: str, text: str
 
 
 def money_problems(body: dict) -> list[str]:
-    """Invoices and payments (single or in a query page) whose amounts do not add up."""
+    """Transactions (single or in a query page) whose amounts do not add up."""
     page = body.get("QueryResponse") or {}
     found = []
-    for entity in ("Invoice", "Payment"):
+    for entity in ("Invoice", "Payment", "JournalEntry", "Deposit", "RefundReceipt"):
         rows = page.get(entity, []) + ([body[entity]] if entity in body else [])
         found += [f"{entity} {row.get('Id')}: {problem}" for row in rows
                   for problem in _sums(entity, row)]
     return found
 
 
+DETAIL_LINES = {"Deposit": "DepositLineDetail", "RefundReceipt": "SalesItemLineDetail"}
+
+
 def _sums(entity: str, row: dict) -> list[str]:
     total = _exact(row["TotalAmt"])
+    if entity == "JournalEntry":
+        sides = {"Debit": Decimal(0), "Credit": Decimal(0)}
+        for line in row["Line"]:
+            sides[line["JournalEntryLineDetail"]["PostingType"]] += _exact(line["Amount"])
+        if not sides["Debit"] == sides["Credit"] == total:
+            return [f"debits {sides['Debit']} and credits {sides['Credit']} != TotalAmt {total}"]
+    if entity in DETAIL_LINES:
+        lines = sum(_exact(line["Amount"]) for line in row["Line"]
+                    if line["DetailType"] == DETAIL_LINES[entity])
+        if lines != total:
+            return [f"lines {lines} != TotalAmt {total}"]
     if entity == "Invoice" and not 0 <= _exact(row["Balance"]) <= total:
         return [f"Balance {row['Balance']} outside 0..TotalAmt {total}"]
     if entity == "Payment":

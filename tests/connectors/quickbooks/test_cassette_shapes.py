@@ -37,8 +37,13 @@ def sent_entities(cassette: Path) -> list[tuple[str, dict]]:
         request = item["request"]
         path = request["uri"].split("?")[0].split("/")
         if request["method"] == "POST" and path[-3] == "company" and path[-1] != "query":
-            found.append((path[-1].capitalize(), json.loads(request["body"])))
+            found.append((ENTITY_PATHS[path[-1]], json.loads(request["body"])))
     return found
+
+
+# The path segment python-quickbooks writes (the entity name lowercased) -> the XSD's name. An
+# unknown segment fails loudly rather than being checked against no type at all.
+ENTITY_PATHS = {name.lower(): name for name in load_schema().entity_names()}
 
 
 def recorded(cassette: Path) -> list[tuple[str, int, str, str]]:
@@ -88,9 +93,13 @@ def test_cassettes_cover_the_answers_checked():
     for key in ('"CompanyInfo"', '"Preferences"', '"Account"', '"CompanyCurrency"',
                 '"QueryResponse": {}', '"Fault"', '"fault"', '"x_refresh_token_expires_in"',
                 '"invalid_grant"', '"Invoice"', '"Payment"', '"LinkedTxn"', '"code": "5010"',
-                '"code": "610"', '"code": "6000"'):
+                '"code": "610"', '"code": "6000"', '"JournalEntry"', '"Deposit"',
+                '"Transfer"', '"RefundReceipt"', '"code": "2500"', '"CurrentBalance": 225.375'):
         assert key in texts
-    assert sum(len(sent_entities(path)) for path in CASSETTES) >= 10  # Payment creates
+    sent = [entity for path in CASSETTES for entity, _ in sent_entities(path)]
+    assert sent.count("Payment") >= 10
+    for entity in ("JournalEntry", "Deposit", "Transfer", "RefundReceipt"):
+        assert entity in sent
 
 
 def test_the_checks_catch_bad_invoices_and_payments(schema):
@@ -182,3 +191,23 @@ def test_the_token_check_catches_what_intuit_would_not_send(schema):
     ]
     assert problems(schema, url, 400, "application/json", '{"error": "invalid_token"}') == [
         "unknown OAuth error 'invalid_token'"]
+
+
+def test_the_checks_catch_transactions_that_do_not_add_up():
+    def line(posting: str, amount: float) -> dict:
+        return {"Amount": amount, "DetailType": "JournalEntryLineDetail",
+                "JournalEntryLineDetail": {"PostingType": posting, "AccountRef": {"value": "8"}}}
+
+    journal = {"Id": "301", "TotalAmt": 3.2, "Line": [line("Debit", 3.2), line("Credit", 3.0)]}
+    deposit = {"Id": "401", "TotalAmt": 100.0, "Line": [
+        {"Amount": 90.0, "DetailType": "DepositLineDetail", "DepositLineDetail": {}}]}
+    refund = {"Id": "601", "TotalAmt": 30.0, "Line": [
+        {"Amount": 20.0, "DetailType": "SalesItemLineDetail", "SalesItemLineDetail": {}},
+        {"Amount": 30.0, "DetailType": "SubTotalLineDetail", "SubTotalLineDetail": {}}]}
+
+    assert money_problems({"JournalEntry": journal, "QueryResponse": {
+        "Deposit": [deposit], "RefundReceipt": [refund]}}) == [
+        "JournalEntry 301: debits 3.2 and credits 3.0 != TotalAmt 3.2",
+        "Deposit 401: lines 90.0 != TotalAmt 100.0",
+        "RefundReceipt 601: lines 20.0 != TotalAmt 30.0",
+    ]

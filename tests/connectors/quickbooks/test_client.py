@@ -128,3 +128,21 @@ def test_a_server_error_page_stays_an_outage():
     with pytest.raises(VendorUnavailable):
         client_with(CannedAdapter(502, "<html>bad gateway</html>")).create_payment(
             PAYMENT_FIELDS, "rp-1")
+
+
+@pytest.mark.parametrize("entity", ["JournalEntry", "Deposit", "Transfer", "RefundReceipt"])
+@pytest.mark.parametrize("body", [
+    {"time": "2026-01-20T11:02:13-08:00"},  # no entity at all
+    {"Payment": {"Id": "201"}, "time": "2026-01-20T11:02:13-08:00"},  # another entity
+    {"JournalEntry": {"TotalAmt": 1.0}, "Deposit": {}, "Transfer": {}, "RefundReceipt": {}},
+])
+def test_a_create_answered_in_another_shape_is_an_unexpected_answer(entity, body):
+    """The writes besides Payment: what QuickBooks made cannot be read, so it may be there."""
+    adapter = CannedAdapter(200, body)
+    with pytest.raises(UnexpectedAnswer) as caught:
+        client_with(adapter).create(entity, {"PrivateNote": "x"}, "key-1")
+
+    assert caught.value.may_have_written and caught.value.detail
+    assert adapter.sent[0]["url"].startswith(
+        f"{const.PRODUCTION_API_BASE}/company/{US_REALM}/{entity.lower()}?")
+    assert "requestid=key-1" in adapter.sent[0]["url"]

@@ -27,7 +27,8 @@ def test_open_invoice(qbo, vcr):
 
     assert invoice == Invoice(id="130", number="1001", customer_id="1",
                               customer_name="Amy's Bird Sanctuary", currency="USD",
-                              total=Decimal("250.00"), balance=Decimal("250.00"), status="open")
+                              total=Decimal("250.00"), balance=Decimal("250.00"), status="open",
+                              income_ref="1")  # its first line's item: a refund credits it
     assert str(invoice.balance) == "250.00"  # Intuit sends 250.0: the cents are given back
     assert entities(vcr) == ["invoice", "preferences"]  # home or foreign: the home currency
 
