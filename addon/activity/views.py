@@ -1,19 +1,25 @@
-"""The activity page: every payment Remit saw for the company, what it wrote to the ledger and,
-when something failed, why — with Retry and Ignore. Payments Remit did not ask for (no Remit
-checkout) are listed as unmatched, without either. It also makes pay-now links."""
+"""The activity page: every payment Remit saw for the company and all that followed it (fees,
+refunds, dispute steps, payouts and their reversals), what each wrote to the ledger in words a
+bookkeeper reads, what it waits for and, when something failed, why — with Retry and Ignore.
+Payments Remit did not ask for (no Remit checkout) are listed as unmatched, without either, and
+so is what follows them. It also makes pay-now links."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from addon.accounts import cached_accounts
 from addon.current import company_for_user, current_company, login_required
 from addon.extensions import db
 from addon.gateways.registry import GatewayNotConfigured, kind
 from addon.jobs import post_task
 from addon.models import Company, Gateway, Posting, WorkStatus
 from addon.pay.views import pay_link
+from addon.posting.writers import SETTLED_WITHOUT_WRITE
 
 bp = Blueprint("activity", __name__)
 
@@ -29,9 +35,12 @@ def activity():
     invoice_id = request.args.get("invoice", "").strip()
     if invoice_id:
         link = pay_link(company.id, invoice_id)
+    names = {account.id: account.name for account in cached_accounts(company)}
     return render_template("activity/activity.html", company=company, postings=postings,
                            WorkStatus=WorkStatus, ledger_url=lambda p: _ledger_url(company, p),
-                           gateway_link=_gateway_link,
+                           gateway_link=_gateway_link, accounts=lambda p: _accounts(p, names),
+                           isodate=date.fromisoformat,
+                           settled_without_write=SETTLED_WITHOUT_WRITE,
                            pay_link=link, invoice_id=invoice_id)
 
 
@@ -50,16 +59,38 @@ def act(posting_id: int, action: str):
         # the ledger refused the last one, the same when it never answered.
         posting.attempts = 0
     db.session.commit()
+    payment = posting.kind == "payment"
     if action == "retry":
         post_task(posting.id)
-        flash(_("Remit is recording this payment again."), "success")
+        flash(_("Remit is recording this payment again.") if payment
+              else _("Remit is recording this again."), "success")
     else:
-        flash(_("This payment will not be recorded by Remit."), "success")
+        flash(_("This payment will not be recorded by Remit.") if payment
+              else _("Remit will not record this."), "success")
     return redirect(url_for("activity.activity"))
 
 
+def _accounts(posting: Posting, names: dict[str, str]) -> dict[str, str]:
+    """The name of each account the posting moves money between, by role, as set on the
+    gateway for the currency it moved in ("—" for a role not set)."""
+    gateway = db.session.get(Gateway, posting.gateway_id) if posting.gateway_id else None
+    entry = (posting.payload or {}).get("entry") or {}
+    currency = entry.get("currency") or posting.currency
+    row = next((r for r in gateway.currencies if r.currency == currency), None) \
+        if gateway is not None else None
+    first_fees = next((r.fees_account_id for r in gateway.currencies if r.fees_account_id),
+                      None) if gateway is not None else None
+    ids = {"clearing": row.deposit_account_id if row else None,
+           "bank": row.settlement_account_id if row else None,
+           "fees": (row.fees_account_id if row else None) or first_fees}
+    ids["losses"] = (row.dispute_losses_account_id if row else None) or ids["fees"]
+    return {role: names.get(account_id, account_id) if account_id else "—"
+            for role, account_id in ids.items()}
+
+
 def _ledger_url(company: Company, posting: Posting) -> str | None:
-    if not posting.ledger_object_id:
+    """A deep link for a recorded payment (the descriptor knows the payment page only)."""
+    if not posting.ledger_object_id or posting.kind != "payment":
         return None
     first = posting.ledger_object_id.split(",")[0]
     if current_app.config["SANDBOX_MODE"]:

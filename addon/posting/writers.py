@@ -35,6 +35,16 @@ from gateways.base import (
     BalanceEntry,
 )
 
+# Why a posting was settled without a write; fixed sentences, so Activity can translate them.
+NO_FEE = "Stripe took no fee on this payment: nothing to record."
+REFUND_FAILED = ("The refund failed or was cancelled at Stripe before Remit recorded it: "
+                 "nothing to record.")
+PAYOUT_FAILED = "The payout failed before it was recorded: nothing to record."
+PAYOUT_CANCELED = "The payout was cancelled before it was recorded: nothing to record."
+NOTHING_TO_REVERSE = "The payout was never recorded: nothing to reverse."
+SETTLED_WITHOUT_WRITE = (NO_FEE, REFUND_FAILED, PAYOUT_FAILED, PAYOUT_CANCELED,
+                         NOTHING_TO_REVERSE)
+
 
 def _entry(posting: Posting) -> BalanceEntry | None:
     stored = (posting.payload or {}).get("entry")
@@ -83,7 +93,7 @@ def prepare_fee(posting: Posting, gateway: Gateway, provider) -> None:
         posting.amount_minor, posting.currency = entry.fee_minor, entry.currency
         db.session.commit()
     if entry.fee_minor == 0:
-        raise NothingToWrite("Stripe took no fee on this payment: nothing to record.")
+        raise NothingToWrite(NO_FEE)
     _home_only(posting, gateway, entry.currency)
     roles.account(gateway, entry.currency, "deposit")
     roles.account(gateway, entry.currency, "fees")
@@ -123,8 +133,7 @@ def build_dispute(posting: Posting, gateway: Gateway, connector: Connector) -> t
 # -- refund --------------------------------------------------------------------------------
 def prepare_refund(posting: Posting, gateway: Gateway, provider) -> None:
     if posting.payload.get("status") in claims.FINAL_REFUND:
-        raise NothingToWrite("The refund failed or was cancelled at Stripe before Remit "
-                             "recorded it: nothing to record.", WorkStatus.IGNORED)
+        raise NothingToWrite(REFUND_FAILED, WorkStatus.IGNORED)
     payment = _payment(posting)
     if payment is None or payment.status is not WorkStatus.DONE:
         raise payment_not_posted(payment) if payment is not None else Waiting(
@@ -176,23 +185,29 @@ def _first_invoice(payment: Posting) -> str:
 def prepare_payout(posting: Posting, gateway: Gateway, provider) -> None:
     state = posting.payload["payout"]
     if state["status"] in claims.FINAL_PAYOUT:
-        raise NothingToWrite(f"The payout {state['status']} before it was recorded: nothing "
-                             "to record.", WorkStatus.IGNORED)
+        raise NothingToWrite(PAYOUT_FAILED if state["status"] == "failed" else PAYOUT_CANCELED,
+                             WorkStatus.IGNORED)
     if not state.get("reconciled"):
         raise Waiting("reconciling", f"Waiting for Stripe to finish listing what payout "
                       f"{posting.source_id} contains.", payout_id=posting.source_id)
-    roles.account(gateway, posting.currency, "deposit")
-    roles.account(gateway, posting.currency, "settlement")
     if posting.payload.get("entries") is None:
         entries = provider.payout_entries(gateway.account_id, posting.source_id)
         posting.payload = {**posting.payload, "entries": [e.as_payload() for e in entries]}
         db.session.commit()
-    _check_contents(posting, gateway)
+    awaited = _check_contents(posting, gateway)
+    roles.account(gateway, posting.currency, "deposit")
+    roles.account(gateway, posting.currency, "settlement")
+    if awaited:
+        raise Waiting("contents", f"Waiting for {len(awaited)} item(s) of payout "
+                      f"{posting.source_id} to be recorded first.",
+                      waiting_for=tuple(p.id for p in awaited),
+                      payout_id=posting.source_id, count=len(awaited))
 
 
-def _check_contents(posting: Posting, gateway: Gateway) -> None:
-    """Every entry the payout lists must be recorded for this company first. A payment whose
-    fee has no posting yet gets one now, from the listing (no extra read)."""
+def _check_contents(posting: Posting, gateway: Gateway) -> list[Posting]:
+    """Every entry the payout lists must be this company's (else Waiting, naming the others);
+    returns those not recorded yet. A payment whose fee has no posting yet gets one now, from
+    the listing (no extra read)."""
     awaited, foreign = [], []
     for stored in posting.payload["entries"]:
         entry = BalanceEntry.from_payload(stored)
@@ -212,11 +227,7 @@ def _check_contents(posting: Posting, gateway: Gateway) -> None:
         raise Waiting("foreign", f"Payout {posting.source_id} contains {names}, which Remit "
                       "did not record for this company (another company's, or not started "
                       "from Remit).", payout_id=posting.source_id, items=names)
-    if awaited:
-        raise Waiting("contents", f"Waiting for {len(awaited)} item(s) of payout "
-                      f"{posting.source_id} to be recorded first.",
-                      waiting_for=tuple(p.id for p in awaited),
-                      payout_id=posting.source_id, count=len(awaited))
+    return awaited
 
 
 def _payment_known(posting: Posting, entry: BalanceEntry) -> bool:
@@ -261,8 +272,7 @@ def prepare_reversal(posting: Posting, gateway: Gateway, provider) -> None:
         Posting.company_id == posting.company_id, Posting.kind == "payout",
         Posting.source_id == posting.source_id))
     if payout is None or payout.status is not WorkStatus.DONE:
-        raise NothingToWrite("The payout was never recorded: nothing to reverse.",
-                             WorkStatus.IGNORED)
+        raise NothingToWrite(NOTHING_TO_REVERSE, WorkStatus.IGNORED)
     roles.account(gateway, posting.currency, "deposit")
     roles.account(gateway, posting.currency, "settlement")
 

@@ -29,7 +29,8 @@ def company_with_stripe(client) -> Company:
 def xero_company_with_stripe(client, deposits: dict[str, str] | None = None) -> Company:
     """The sandbox's UK Xero organisation (GBP base) with an active Stripe gateway; `deposits`
     maps each currency collected to its deposit account's name (default: GBP into the
-    payments-enabled Stripe Clearing account)."""
+    payments-enabled Stripe Clearing account). The (US) Stripe account also settles in each
+    of those currencies, so no payment is converted (the FX tests convert on purpose)."""
     from tests.app.test_connect_xero import UK, choose
 
     deposits = deposits or {"GBP": "Stripe Clearing"}
@@ -37,6 +38,7 @@ def xero_company_with_stripe(client, deposits: dict[str, str] | None = None) -> 
     choose(client, UK)
     connect_stripe(client)
     gateway = db.session.query(Gateway).one()
+    sandbox.stripe.settle_in(gateway.account_id, *deposits)
     accounts = {a.name: a.id for a in cached_accounts(gateway.company)}
     form = {"description": "Stripe.com", "action": "save", "currency": list(deposits),
             **{f"deposit-{code}": accounts[name] for code, name in deposits.items()}}

@@ -34,7 +34,7 @@ CITY_INVOICE = sandbox.xero.INVOICE_IDS["INV-0001"]  # 250.00 GBP, City Limousin
 
 def the_posting() -> Posting:
     db.session.expire_all()
-    (posting,) = db.session.scalars(select(Posting)).all()
+    (posting,) = db.session.scalars(select(Posting).where(Posting.kind == "payment")).all()
     return posting
 
 
@@ -85,7 +85,7 @@ def test_quickbooks_invoice_paid_twice_keeps_the_second_payment_as_credit(client
     deliveries = pay_and_deliver(client, session_id)
     deliver_again(client, deliveries)
 
-    (posting,) = db.session.scalars(select(Posting)).all()
+    (posting,) = db.session.scalars(select(Posting).where(Posting.kind == "payment")).all()
     assert posting.status is WorkStatus.DONE, posting.error
     assert posting.credit_minor == 25000
     cheque, again = qbo_payments(quickbooks)

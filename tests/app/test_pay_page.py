@@ -65,7 +65,7 @@ def test_a_payment_not_yet_delivered_is_subtracted_and_cannot_be_paid_again(clie
     assert rows() == {first: "complete"}
     assert "150.00 USD" in client.get(path).get_data(as_text=True)
     deliver(client, held)  # the payment is posted; the cached ledger read predates it
-    (posting,) = db.session.scalars(select(Posting)).all()
+    (posting,) = db.session.scalars(select(Posting).where(Posting.kind == "payment")).all()
     assert posting.status is WorkStatus.DONE
     page = client.get(path).get_data(as_text=True)
     assert "150.00 USD" in page and "250.00 USD" not in page
@@ -103,7 +103,7 @@ def test_a_payment_the_ledger_refused_is_still_subtracted(client, company):
     db.session.commit()
     path = link_path(company, FIRST_INVOICE)
     pay_and_deliver(client, checkout(client, path, "60.00"))
-    (posting,) = db.session.scalars(select(Posting)).all()
+    (posting,) = db.session.scalars(select(Posting).where(Posting.kind == "payment")).all()
     assert posting.status is WorkStatus.FAILED
     guard.forget_invoice(company.id, FIRST_INVOICE)
     assert "190.00 USD" in client.get(path).get_data(as_text=True)
