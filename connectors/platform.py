@@ -72,6 +72,9 @@ class LedgerPlatform:
     company_kind: str = "ORGANISATION"  # which listed connections are companies
     receivable_is_fixed: bool = False  # the one AR account per currency is filled in, not chosen
     clearing_advised_for: frozenset[str] = frozenset()  # deposit account types that get a warning
+    # A clearing account can be created (and kept) only in the home currency: the platform's
+    # non-bank accounts carry no currency of their own (Xero). Elsewhere, in any currency.
+    clearing_in_home_currency_only: bool = False
     disconnect_page: bool = False  # the platform sends users to Remit's "disconnected" page
     page_origins: tuple[str, ...] = ()  # its consent pages a form of Remit leads to (CSP)
     frame_origins: tuple[str, ...] = ()  # its web app, which shows Remit in a frame (CSP)

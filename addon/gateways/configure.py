@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from addon.accounts import refresh_ledger
 from addon.current import company_for_user, login_required
 from addon.extensions import db
-from addon.gateways import mapping
+from addon.gateways import mapping, new_accounts
 from addon.gateways.blueprint import bp
 from addon.gateways.registry import kind
 from addon.models import Gateway, GatewayAudit, GatewayStatus, utcnow
@@ -41,9 +41,18 @@ def configure(gateway_id: int):
             setup.description = f"{kind(gateway.kind).display_name}.com"
         return _form(gateway, setup, {})
     setup = mapping.read_form(request.form, company)
-    if request.form.get("action") == "refresh":
+    action = request.form.get("action", "")
+    if action == "refresh":
         _refresh_accounts(company.id)
         return _form(gateway, setup, {})
+    creating = new_accounts.parse_action(action)
+    if creating:
+        errors = new_accounts.create(gateway, setup, *creating,
+                                     request.form.get(new_accounts.KEY_FIELD, ""), g.user.id)
+        if errors:
+            flash(_("Nothing was created: see the message below. Your entries are kept."),
+                  "error")
+        return _form(gateway, setup, errors), 400 if errors else 200
     errors = mapping.validate(setup, company, gateway)
     if errors:
         flash(_("Nothing was saved: please correct the fields marked below."), "error")
@@ -52,10 +61,10 @@ def configure(gateway_id: int):
     if gateway.disconnected_at is None:
         gateway.status = GatewayStatus.ACTIVE
     db.session.commit()
-    for account in mapping.bank_deposits(setup, company):
-        flash(_("%(name)s is a bank account. Undeposited Funds or a clearing account is "
-                "recommended, so each Stripe payout matches one bank deposit.",
-                name=account.name), "warning")
+    for account in mapping.bank_deposits(setup, company).values():
+        flash(_("%(name)s is a bank account. A clearing account is recommended, so each "
+                "%(gateway)s payout matches one bank deposit.", name=account.name,
+                gateway=kind(gateway.kind).display_name), "warning")
     flash(_("%(name)s is saved. Changes apply to payments recorded from now on.",
             name=gateway.description), "success")
     return redirect(url_for("gateways.settings"))
@@ -63,11 +72,13 @@ def configure(gateway_id: int):
 
 def _form(gateway: Gateway, setup: mapping.GatewaySetup, errors: dict[str, str]):
     company = gateway.company
+    options = mapping.options(company, gateway)
     return render_template(
         "gateways/configure.html", gateway=gateway, company=company, setup=setup, errors=errors,
-        options=mapping.options(company, gateway), ledger=company.ledger,
-        gateway_name=kind(gateway.kind).display_name,
+        options=options, ledger=company.ledger, gateway_name=kind(gateway.kind).display_name,
         history=[_describe(entry) for entry in gateway.audit],
+        offers=new_accounts.offers(company, gateway, list(options)),
+        bank_warnings=mapping.bank_deposits(setup, company), create_key=new_accounts.new_key(),
     )
 
 
@@ -91,6 +102,8 @@ def _describe(entry: GatewayAudit) -> HistoryLine:
         "settlement_account": _("Settlement bank account (%(code)s)", code=code),
         "fees_account": _("Fees account (%(code)s)", code=code),
         "dispute_losses_account": _("Dispute losses account (%(code)s)", code=code),
+        "created_clearing_account": _("Created a clearing account (%(code)s)", code=code),
+        "created_fees_account": _("Created a fees account (%(code)s)", code=code),
         "connected": _("Connected"),
         "reconnected": _("Reconnected"),
         "removed": _("Removed"),

@@ -151,17 +151,20 @@ def _problem(role: str, account: LedgerAccount | None, allowed: list[LedgerAccou
              code=code)
 
 
-def bank_deposits(setup: GatewaySetup, company: Company) -> list[LedgerAccount]:
-    """Deposit accounts of a type the ledger advises against (QuickBooks Bank accounts):
-    allowed, but a clearing account (Undeposited Funds) lets the Stripe payout be matched to
-    the bank deposit."""
+def bank_deposits(setup: GatewaySetup, company: Company) -> dict[str, LedgerAccount]:
+    """Currency -> its chosen deposit account, where that is of a type the ledger advises
+    against (a bank account) and a clearing account could take its place (not in a currency
+    the platform keeps no clearing account in): allowed, but a clearing account lets each
+    payout be matched to one bank deposit."""
     advised_against = company.ledger.clearing_advised_for
     if not advised_against:
-        return []
+        return {}
+    home_only = company.ledger.clearing_in_home_currency_only
     by_id = {account.id: account for account in cached_accounts(company)}
-    chosen = [by_id.get(setup.deposit.get(code, "")) for code in setup.currencies]
-    return [account for account in chosen
-            if account and account.account_type in advised_against]
+    chosen = {code: by_id.get(setup.deposit.get(code, "")) for code in setup.currencies
+              if not home_only or code == company.home_currency}
+    return {code: account for code, account in chosen.items()
+            if account and account.account_type in advised_against}
 
 
 def apply(gateway: Gateway, setup: GatewaySetup, user_id: int | None) -> list[GatewayAudit]:

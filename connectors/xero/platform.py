@@ -50,6 +50,10 @@ PLATFORM = LedgerPlatform(
     use_pkce=True,
     connections=XeroConnections,  # one consent may cover several organisations
     receivable_is_fixed=True,  # one DEBTORS account for every currency
+    # A payments-enabled CURRENT account clears payments and fees apart from the bank feed; it
+    # is in the base currency, like every Xero account but a BANK one.
+    clearing_advised_for=frozenset({"BANK"}),
+    clearing_in_home_currency_only=True,
     page_origins=("https://login.xero.com",),
     frame_origins=("https://*.xero.com",),
 )

@@ -94,7 +94,7 @@ def test_every_rule_is_checked_on_the_server_and_nothing_is_saved(gateway, clien
 def test_a_bank_deposit_account_is_allowed_with_a_warning(gateway, client):
     save(client, gateway, **{"deposit-USD": CHECKING})
     page = client.get("/settings/gateways").get_data(as_text=True)
-    assert "Checking is a bank account. Undeposited Funds or a clearing account" in page
+    assert "Checking is a bank account. A clearing account is recommended" in page
     db.session.expire_all()
     assert gateway.status is GatewayStatus.ACTIVE
 
