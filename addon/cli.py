@@ -85,3 +85,12 @@ def manifest(platform: str, base_url: str) -> None:
     except ManifestError as wrong:
         raise click.UsageError(str(wrong)) from None
     click.echo(yaml.safe_dump(filled, sort_keys=False, allow_unicode=True), nl=False)
+
+
+def _register_reconcile() -> None:
+    from addon.reconcile.command import reconcile
+
+    remit_cli.add_command(reconcile)
+
+
+_register_reconcile()

@@ -123,8 +123,10 @@ class StripeGateway:
                 + f", account {account_id}")
 
     def dashboard_url(self, *, account_id: str, source_id: str, livemode: bool) -> str | None:
-        """[verify] the dashboard's payment page, test-mode objects under /test/."""
-        return (f"{DASHBOARD_BASE}/{account_id}/{'' if livemode else 'test/'}payments/"
+        """[verify] the dashboard's page of a payment (or of a payout, po_…), test-mode
+        objects under /test/."""
+        section = "payouts" if source_id.startswith("po_") else "payments"
+        return (f"{DASHBOARD_BASE}/{account_id}/{'' if livemode else 'test/'}{section}/"
                 f"{source_id}")
 
     def create_checkout(self, request: CheckoutRequest) -> CheckoutSession:
