@@ -91,6 +91,7 @@ class Month:
     disputes: dict[str, bool] = field(default_factory=dict)  # dp_ id -> won
     payouts: list[str] = field(default_factory=list)
     deliveries: int = 0
+    sweeps: int = 0  # what the sweeps enqueued again
     balance_checks: list[tuple[int, Decimal, Decimal]] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -173,7 +174,8 @@ def run(client, books, patch: Patch, seed: int = 10, shape: Shape = Shape(),
         checks: Callable[[Month, int], None] | None = None) -> Month:
     """The month for `books` (a tests/app/month_books.py platform): set up, paid, refunded,
     disputed, paid out day by day, then everything paid out and the sweep run. `checks(month,
-    day)` is called at the end of every day once its events are in (tests assert there)."""
+    day)` is called for each day once its events are in and its payout has reached the bank
+    and been recorded (the next morning), and once more at the end (tests assert there)."""
     started = time.perf_counter()
     draw = random.Random(seed)
     clock = StandInClock(patch)
@@ -189,10 +191,16 @@ def run(client, books, patch: Patch, seed: int = 10, shape: Shape = Shape(),
     for day in range(shape.days):
         clock.at(day, 7)
         _move_rates(draw, books, day)
+        # Where a charge's balance transaction shows (reference §2.2): on charge.succeeded
+        # (synchronous capture) on even days, on a later charge.updated on odd ones.
+        sandbox.stripe.set_balance_scenario("updated" if day % 2 else "succeeded")
         for payout_id in in_transit:  # yesterday's payouts reach the bank
             sandbox.stripe.settle_payout(payout_id, "paid")
             month.deliveries += deliver(client, sandbox.stripe.last_events())
         in_transit = []
+        if checks and day:  # yesterday's money all recorded, its payout too
+            month.sweeps += sweep(patch)
+            checks(month, day - 1)
         for index, slots in enumerate(plan.by_day[day]):  # customers pay from 8:00 to 18:00
             clock.at(day, 8 + 10 * index / len(plan.by_day[day]))
             month.payments.append(_pay(client, month, gateway, [
@@ -205,8 +213,8 @@ def run(client, books, patch: Patch, seed: int = 10, shape: Shape = Shape(),
             in_transit.append(made["id"])
         month.deliveries += deliver(client, sandbox.stripe.last_events())
         month.deliveries += deliver(client, sandbox.stripe.release_delayed())
-        if checks:
-            checks(month, day)
+        clock.at(day, 23)
+        month.sweeps += sweep(patch)  # every five minutes in production: here twice a day
     clock.at(shape.days, 7)
     _close_the_month(client, month, in_transit, patch)
     if checks:
@@ -227,7 +235,7 @@ def _close_the_month(client, month: Month, in_transit: list[str], patch: Patch) 
         sandbox.stripe.settle_payout(made["id"], "paid")
         month.deliveries += deliver(client, sandbox.stripe.last_events())
     month.deliveries += deliver(client, sandbox.stripe.release_delayed())
-    sweep(patch)
+    month.sweeps += sweep(patch)
 
 
 def sweep(patch: Patch) -> int:
