@@ -184,7 +184,9 @@ class Matched:
         if kind == "payment":
             booked = sum((t.clearing for t in txns), Decimal(0))
             return [] if booked == settled else [
-                f"payment {key[1]}: clearing +{booked}, Stripe settled {settled}"]
+                f"payment {key[1]}: clearing +{booked}, Stripe settled {settled} "
+                f"({entry['amount']} {entry['currency']} at {entry['exchange_rate']}; ledger: "
+                f"{[(t.type, str(t.amount), t.currency, str(t.clearing)) for t in txns]})"]
         if kind == "fee":
             fee = _major(entry["fee"], entry["currency"])
             return [] if txns[0].clearing == -fee else [
