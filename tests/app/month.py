@@ -153,6 +153,9 @@ def sqlite_without_fsync(engine):
             cursor.execute("PRAGMA journal_mode=MEMORY")
             cursor.close()
 
+    if engine.dialect.name != "sqlite":
+        yield
+        return
     sa.event.listen(engine, "connect", fast)
     engine.dispose()
     try:
