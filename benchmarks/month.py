@@ -120,15 +120,20 @@ def _count_ledger_calls(patch) -> Counter:
 
     def quickbooks_request(self, method, url, *args, **kwargs):
         if "/v3/company/" in url:
-            query = url.split("/v3/company/")[1].split("?")[0].split("/")[1] == "query"
-            calls[(current[-1] if current else OUTSIDE,
-                   "write" if method.upper() == "POST" and not query else "read")] += 1
+            resource = url.split("/v3/company/")[1].split("?")[0].split("/")[1]
+            kind = current[-1] if current else OUTSIDE
+            write = method.upper() == "POST" and resource != "query"
+            calls[(kind, "write" if write else "read")] += 1
+            calls[(kind, "write" if write else "read", resource)] += 1
         return quickbooks(self, method, url, *args, **kwargs)
 
     def xero_request(self, method, url, *args, **kwargs):
         if "/api.xro/2.0/" in url:
-            calls[(current[-1] if current else OUTSIDE,
-                   "write" if method.upper() in ("POST", "PUT") else "read")] += 1
+            resource = url.split("/api.xro/2.0/")[1].split("?")[0].split("/")[0]
+            kind = current[-1] if current else OUTSIDE
+            write = method.upper() in ("POST", "PUT")
+            calls[(kind, "write" if write else "read")] += 1
+            calls[(kind, "write" if write else "read", resource)] += 1
         return xero(self, method, url, *args, **kwargs)
 
     patch(addon.jobs, "post", charged)
@@ -146,7 +151,7 @@ def _report(platform: str, books, month, calls: Counter) -> None:
                "refund": len(month.refunds),
                "dispute": sum(1 for e in entries if e["type"] == "adjustment"),
                "payout": len(month.payouts)}
-    kinds = [*objects, *sorted({k for k, _ in calls} - set(objects) - {OUTSIDE}), OUTSIDE]
+    kinds = [*objects, *sorted({key[0] for key in calls} - set(objects) - {OUTSIDE}), OUTSIDE]
     print(f"simulated month on {platform}: {len(month.payments)} payments, "
           f"{len(month.refunds)} refunds, {len(month.disputes)} disputes, "
           f"{len(month.payouts)} payouts, {month.deliveries} event deliveries")
@@ -159,7 +164,11 @@ def _report(platform: str, books, month, calls: Counter) -> None:
         target = f"{books.writes_per(kind, 1):>19}" if count else ""
         print(f"{kind:<22}{count if count is not None else '':>8}{writes:>8}{reads:>8}{per}"
               f"{target}")
-    print("(a Xero payment writes one Payment per invoice it pays: target 1 per invoice)")
+    print("(a Xero payment is one PUT /Payments request, one Payment per invoice in it)")
+    for kind in kinds:
+        seen = sorted((key[1], key[2], n) for key, n in calls.items()
+                      if len(key) == 3 and key[0] == kind)
+        print(f"  {kind}: " + ", ".join(f"{rw} {resource} x{n}" for rw, resource, n in seen))
     print(f"total time {month.seconds:.1f} s (database: "
           f"{os.environ.get('REMIT_DATABASE_URL', 'SQLite file').split('@')[-1]})")
 
