@@ -47,10 +47,10 @@ bp.register_blueprint(xero_identity.bp)
 bp.register_blueprint(xero_api.bp)
 bp.register_blueprint(xero_payments.bp)
 bp.register_blueprint(xero_overpayments.bp)
-bp.register_blueprint(xero_accounts_create.bp)
 bp.register_blueprint(xero_transactions.bp)
 bp.register_blueprint(xero_credit_notes.bp)
 bp.register_blueprint(xero_reports.bp)
+bp.register_blueprint(xero_accounts_create.bp)
 
 force_next = xero_api.force_next
 lock_period = xero_payments.lock_period

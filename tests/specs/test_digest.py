@@ -46,4 +46,4 @@ def test_the_digest_is_not_the_specs_whole():
     assert len(text) < 400_000
     assert '"description": "' not in text.replace('"description": ""', "")
     assert '"example"' not in text
-    assert len(digest()["xero"]["xero_accounting"]["paths"]) < 15
+    assert len(digest()["xero"]["xero_accounting"]["paths"]) < 25  # of 200-odd: a subset
