@@ -111,3 +111,42 @@ def test_waiting_and_retry_for_a_fee_the_ledger_refused(client, monkeypatch):
     assert done.status is WorkStatus.DONE and done.generation == 2
     (journal,) = ledger.of("JournalEntry")
     assert journal.idempotency_key == done.idempotency_key != refusals[0]
+
+
+WAITING = {
+    "role": ({"currency": "EUR", "role": "dispute_losses"},
+             "Waiting: set the dispute losses account for EUR on the gateway.",
+             "choisissez le compte des pertes sur litiges pour EUR"),
+    "payment": ({"payment_id": "pi_9"}, "Waiting: payment pi_9 is not recorded yet.",
+                "le paiement pi_9 n’est pas encore enregistré"),
+    "reconciling": ({"payout_id": "po_9"}, "Stripe is still listing what payout po_9 contains",
+                    "le contenu du versement po_9"),
+    "foreign": ({"payout_id": "po_9", "items": "ch_1, re_2"},
+                "payout po_9 contains ch_1, re_2, which Remit did not record",
+                "le versement po_9 contient ch_1, re_2"),
+    "contents": ({"payout_id": "po_9", "count": 3}, "3 item(s) of payout po_9",
+                 "3 élément(s) du versement po_9"),
+    "settlement": ({"payment_id": "pi_9"}, "Stripe has not settled payment pi_9 yet",
+                   "n’a pas encore réglé le paiement pi_9"),
+    "fx_unsupported": ({"currency": "EUR", "settlement": "GBP", "home": "USD"},
+                       "this EUR money in GBP, which is not the ledger's home currency USD",
+                       "ce montant en EUR en GBP"),
+    "entry": ({"refund_id": "re_9"}, "balance entry of refund re_9 is not known yet",
+              "remboursement re_9 n’est pas encore connue"),
+}
+
+
+def test_every_waiting_reason_reads_in_english_and_french(client, monkeypatch):
+    from addon.extensions import db
+
+    recording_ledger(monkeypatch)
+    company = company_with_stripe(client)
+    sandbox.stripe.set_balance_scenario("succeeded")
+    _intent, events = paid(client, company, INVOICE, "100.00")
+    deliver(client, events)
+    fee = one(company, "fee")  # waiting for its fees account
+    for code, (values, english, french) in WAITING.items():
+        fee.payload = {**fee.payload, "waiting": {"code": code, **values}}
+        db.session.commit()
+        assert english in page(client).replace("&#39;", "'"), code
+        assert french in in_french(client), code

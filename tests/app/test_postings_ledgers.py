@@ -5,10 +5,13 @@ is recorded, and events delivered twice write nothing more."""
 
 from __future__ import annotations
 
+import os
+import threading
 from decimal import Decimal
 
 import pytest
 
+import sandbox.quickbooks_data
 import sandbox.stripe
 import sandbox.xero
 from addon.accounts import cached_accounts
@@ -118,3 +121,68 @@ def test_a_recorded_payout_that_fails_is_reversed_and_the_next_payout_takes_it_b
     db.session.expire_all()
     assert connector.account_balance(bank) == bank_before + following.amount
     assert connector.account_balance(clearing) == clearing_after_payout
+
+
+@pytest.mark.skipif(
+    not os.environ.get("REMIT_DATABASE_URL", "").startswith("postgres"),
+    reason="concurrent writers need PostgreSQL; SQLite serialises them",
+)
+def test_concurrent_deliveries_of_a_refunds_events_record_it_once(client, app):
+    company, invoice_id, _currency = quickbooks(client)
+    intent, events = paid(client, company, invoice_id, "100.00")
+    deliver(client, events)
+    refund_events = refunded(intent, 4000)  # refund.created, charge.refunded, refund.updated
+    answers = []
+
+    def post(delivery):
+        with app.app_context():
+            answer = app.test_client().post("/webhooks/stripe", data=delivery.payload,
+                                            headers=delivery.headers)
+            answers.append(answer.status_code)
+
+    threads = [threading.Thread(target=post, args=(delivery,))
+               for delivery in refund_events * 5]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == [200] * len(threads)
+    (refund,) = postings(company, "refund")
+    assert refund.status is WorkStatus.DONE, refund.error
+    receipts = sandbox.quickbooks_data.COMPANIES[company.external_id]["RefundReceipt"]
+    assert len(receipts) == 1 and Decimal(str(receipts[0]["TotalAmt"])) == Decimal("40.00")
+
+
+@pytest.mark.parametrize("platform", [quickbooks, xero], ids=["quickbooks", "xero"])
+def test_a_dispute_won_reverses_its_withdrawal_and_the_payout_still_nets_to_zero(client,
+                                                                                 platform):
+    company, invoice_id, currency = platform(client)
+    sandbox.stripe.set_balance_scenario("succeeded")
+    connector, gateway = connector_for(company), _gateway(company)
+    clearing = next(r.deposit_account_id for r in gateway.currencies if r.currency == currency)
+    fees_account = next(r.fees_account_id for r in gateway.currencies if r.currency == currency)
+    clearing_before = connector.account_balance(clearing)
+    fees_before = connector.account_balance(fees_account)
+    disputed, events = paid(client, company, invoice_id, "80.00")
+    deliver(client, events)
+    dispute = sandbox.stripe.open_dispute(disputed)
+    deliver(client, sandbox.stripe.last_events())
+    sandbox.stripe.close_dispute(dispute["id"], won=True)
+    won = sandbox.stripe.last_events()
+    deliver(client, won + won)
+    steps = postings(company, "dispute")
+    assert sorted(p.payload["step"] for p in steps) == ["reinstated", "withdrawn"]
+    assert all(p.status is WorkStatus.DONE and p.ledger_object_id for p in steps)
+    (closed,) = postings(company, "dispute_closed")
+    assert closed.payload["status"] == "won" and closed.ledger_object_id is None
+    _payout_id, payout_events = paid_out(gateway.account_id)
+    deliver(client, payout_events)
+    payout = postings(company, "payout")[0]
+    assert payout.status is WorkStatus.DONE, payout.error
+    db.session.expire_all()
+    assert connector.account_balance(clearing) == clearing_before
+    # what the dispute cost in the end is what Stripe kept: fee and any dispute fee not returned
+    (fee,) = postings(company, "fee")
+    kept = Decimal("80.00") - payout.amount
+    assert connector.account_balance(fees_account) - fees_before == kept
+    assert kept >= fee.amount
