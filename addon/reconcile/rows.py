@@ -196,10 +196,11 @@ def payout_row(payout: PostingFacts, postings: Postings, exponent: Exponent) -> 
         return from_minor(minor, currency, exponent(currency))
 
     findings: list[Finding] = []
-    if not described.get("reconciled") or not entries:
-        findings.append(Finding(Why.NOT_RECONCILED, source_id=payout.source_id))
+    # Failed or cancelled before it was recorded: nothing to record, nothing to wait for.
     failed_unrecorded = described.get("status") in FAILED_PAYOUT and payout.status in NEVER
-    if payout.status != DONE and not failed_unrecorded:  # failed first: nothing to record
+    if not failed_unrecorded and (not described.get("reconciled") or not entries):
+        findings.append(Finding(Why.NOT_RECONCILED, source_id=payout.source_id))
+    if payout.status != DONE and not failed_unrecorded:
         findings.append(Finding(Why.PAYOUT_NOT_RECORDED, source_id=payout.source_id,
                                 posting_kind=PAYOUT, posting_state=payout.status,
                                 error=payout.error))

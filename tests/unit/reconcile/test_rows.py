@@ -207,6 +207,8 @@ def test_a_payout_that_failed_before_it_was_recorded_has_nothing_to_record():
                     error="The payout canceled before it was recorded: nothing to record.")
     row = payout_row(failed, by_key(*answered(C1)), EXPONENT)
     assert row.status is Status.BALANCED and row.ledger_object_id is None
+    unlisted = payout("po_2", [C1], payout_status="failed", status="ignored", reconciled=False)
+    assert payout_row(unlisted, {}, EXPONENT).findings == ()
 
 
 def test_a_legacy_charge_is_its_own_payment():
