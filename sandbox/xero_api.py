@@ -34,6 +34,7 @@ _lock = threading.Lock()
 BOOKS = threading.RLock()
 _organisations: dict[str, dict] = xero_seed.organisations()
 _forced: deque[str] = deque()
+clock = time.time  # tests move time forward by replacing it (a simulated month)
 PASS = "pass"  # a queued call answered normally (force_next's `after`)
 _calls: dict[str, list[float]] = {}  # tenant -> times of today's calls
 
@@ -163,7 +164,7 @@ def _filtered(entity: str, items: list[dict]) -> Response:
 
 def _count_call(tenant: str) -> dict[str, str] | None:
     """Record a call; the rate-limit headers to send, or None when over the minute limit."""
-    now = time.time()
+    now = clock()
     with _lock:
         calls = _calls.setdefault(tenant, [])
         minute = sum(1 for moment in calls if now - moment < 60)
