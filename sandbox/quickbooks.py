@@ -20,6 +20,8 @@ answer that failure; a request header `X-Sandbox-Force: 429` does the same for o
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, Response, g, request
 
 from sandbox import (
@@ -30,6 +32,7 @@ from sandbox import (
     quickbooks_payments,
     quickbooks_query,
     quickbooks_transactions,
+    quickbooks_writes,
 )
 from sandbox import quickbooks_wire as wire
 from sandbox.oauth import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
@@ -118,64 +121,24 @@ def read(realm: str, entity: str, entity_id: str) -> Response:
 
 @bp.post(f"{API}/company/<realm>/payment")
 def create_payment(realm: str) -> Response:
-    """Create a Payment. A `requestid` seen before (within the window) gets the first answer
-    again, a fault included, and runs nothing (reference §2.9)."""
-    if request.args.get("operation"):
-        return wire.fault(400, "500", "Unsupported Operation",
-                          f"Operation {request.args['operation']} is not supported by Remit's "
-                          "sandbox")
-    request_id = request.args.get("requestid")
-    try:
-        quickbooks_payments.check_request_id(request_id or "")
-    except quickbooks_payments.Fault as refused:
-        return wire.fault(400, refused.code, refused.message, refused.detail)
-    return quickbooks_payments.REQUEST_IDS.once(
-        realm, request_id, lambda: _create_payment(realm), replay=_replayed)
+    """Create a Payment, under `requestid` replays (quickbooks_writes.once)."""
+    return quickbooks_writes.once(realm, lambda: _create(
+        "Payment", lambda body: quickbooks_payments.create(realm, body)))
 
 
 @bp.post(f"{API}/company/<realm>/<any({', '.join(WRITABLE)}):entity>")
 def create_transaction(realm: str, entity: str) -> Response:
     """Create a JournalEntry, Deposit, Transfer or RefundReceipt, with `requestid` replays
-    exactly as a Payment's (one store per realm: Intuit's requestid is unique per company)."""
-    if request.args.get("operation"):
-        return wire.fault(400, "500", "Unsupported Operation",
-                          f"Operation {request.args['operation']} is not supported by Remit's "
-                          "sandbox")
-    request_id = request.args.get("requestid")
-    try:
-        quickbooks_payments.check_request_id(request_id or "")
-    except quickbooks_payments.Fault as refused:
-        return wire.fault(400, refused.code, refused.message, refused.detail)
-    return quickbooks_payments.REQUEST_IDS.once(
-        realm, request_id, lambda: _create(realm, WRITABLE[entity]), replay=_replayed)
+    exactly as a Payment's."""
+    name = WRITABLE[entity]
+    return quickbooks_writes.once(realm, lambda: _create(
+        name, lambda body: quickbooks_transactions.create(realm, name, body)))
 
 
-def _create(realm: str, entity: str) -> Response:
-    if g.get("forced"):
-        return FAILURES[g.forced]()
-    try:
-        saved = quickbooks_transactions.create(realm, entity, request.get_data(as_text=True))
-    except quickbooks_transactions.Fault as refused:
-        return wire.fault(400, refused.code, refused.message, refused.detail,
-                          element=refused.element)
-    return wire.json_response({entity: saved, "time": wire.now()})
-
-
-def _create_payment(realm: str) -> Response:
+def _create(entity: str, create: Callable[[str], dict]) -> Response:
     if g.get("forced"):  # a fault of the service itself (a stale object), kept like any other
         return FAILURES[g.forced]()
-    try:
-        payment = quickbooks_payments.create(realm, request.get_data(as_text=True))
-    except quickbooks_payments.Fault as refused:
-        return wire.fault(400, refused.code, refused.message, refused.detail,
-                          element=refused.element)
-    return wire.json_response({"Payment": payment, "time": wire.now()})
-
-
-def _replayed(kept) -> Response:
-    answer = kept.response()
-    answer.headers["intuit_tid"] = wire.intuit_tid()
-    return answer
+    return quickbooks_writes.created(entity, lambda: create(request.get_data(as_text=True)))
 
 
 @bp.route(f"{API}/company/<realm>/query", methods=["GET", "POST"])

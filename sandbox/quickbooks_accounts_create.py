@@ -16,8 +16,7 @@ import json
 from flask import Blueprint, Response, request
 
 from sandbox import quickbooks_data as data
-from sandbox import quickbooks_payments
-from sandbox import quickbooks_wire as wire
+from sandbox import quickbooks_writes
 from sandbox.quickbooks_entities import account, intuit_timestamp
 from sandbox.quickbooks_payment_checks import (
     Fault,
@@ -59,32 +58,8 @@ DUPLICATE = Fault("6240", "Duplicate Name Exists Error",
 def create_account(realm: str) -> Response:
     """Create an Account; a `requestid` answered before gets that answer again, running
     nothing. Updates (an Id in the body) are not part of the stand-in."""
-    if request.args.get("operation"):
-        return wire.fault(400, "500", "Unsupported Operation",
-                          f"Operation {request.args['operation']} is not supported by Remit's "
-                          "sandbox")
-    request_id = request.args.get("requestid")
-    try:
-        quickbooks_payments.check_request_id(request_id or "")
-    except Fault as refused:
-        return wire.fault(400, refused.code, refused.message, refused.detail)
-    return quickbooks_payments.REQUEST_IDS.once(
-        realm, request_id, lambda: _create(realm), replay=_replayed)
-
-
-def _create(realm: str) -> Response:
-    try:
-        created = create(realm, request.get_data(as_text=True))
-    except Fault as refused:
-        return wire.fault(400, refused.code, refused.message, refused.detail,
-                          element=refused.element)
-    return wire.json_response({"Account": created, "time": wire.now()})
-
-
-def _replayed(kept) -> Response:
-    answer = kept.response()
-    answer.headers["intuit_tid"] = wire.intuit_tid()
-    return answer
+    return quickbooks_writes.once(realm, lambda: quickbooks_writes.created(
+        "Account", lambda: create(realm, request.get_data(as_text=True))))
 
 
 def create(realm: str, body: str) -> dict:

@@ -13,14 +13,13 @@ Giving the fee back on a won dispute, and the amounts below, are the stand-in's 
 from __future__ import annotations
 
 import copy
-import threading
-from dataclasses import dataclass
 
 from sandbox import stripe_balance as balance
 from sandbox import stripe_events as events
 from sandbox import stripe_fx as fx
 from sandbox import stripe_objects as objects
 from sandbox import stripe_payments as payments
+from sandbox.stripe_held import HeldObjects
 
 # The stand-in's OWN dispute fee per settlement currency, in minor units (not Stripe's quote).
 DISPUTE_FEES = {"usd": 1500, "eur": 1500, "gbp": 2000, "jpy": 2000, "kwd": 5000, "cad": 1500}
@@ -35,46 +34,31 @@ EVIDENCE_FIELDS = (
     "refund_refusal_explanation", "service_date", "service_documentation", "shipping_address",
     "shipping_carrier", "shipping_date", "shipping_documentation", "shipping_tracking_number",
     "uncategorized_file", "uncategorized_text")
-_lock = threading.Lock()
-
-
-@dataclass
-class _Held:
-    account_id: str
-    obj: dict
-
-
-_disputes: dict[str, _Held] = {}
+_DISPUTES = HeldObjects()
 
 
 def reset() -> None:
-    with _lock:
-        _disputes.clear()
+    _DISPUTES.reset()
 
 
 def dispute(account_id: str, dispute_id: str) -> dict | None:
-    with _lock:
-        held = _disputes.get(dispute_id)
-        return copy.deepcopy(held.obj) if held and held.account_id == account_id else None
+    return _DISPUTES.seen_by(account_id, dispute_id)
 
 
 def disputes() -> list[dict]:
     """Every dispute, newest first (the console)."""
-    with _lock:
-        return [copy.deepcopy(held.obj) for held in reversed(_disputes.values())]
+    return _DISPUTES.newest_first()
 
 
 def account_of(dispute_id: str) -> str | None:
-    with _lock:
-        held = _disputes.get(dispute_id)
-        return held.account_id if held else None
+    return _DISPUTES.account_of(dispute_id)
 
 
 def blocks_refund(charge_id: str) -> bool:
     """A charge under a dispute not won cannot be refunded (Stripe: `charge_disputed`)."""
-    with _lock:
+    with _DISPUTES.lock:
         return any(held.obj["charge"] == charge_id and held.obj["status"] != "won"
-                   for held in _disputes.values())
+                   for held in _DISPUTES.by_id.values())
 
 
 def dispute_fee(currency: str) -> int:
@@ -105,8 +89,7 @@ def open_dispute(payment_intent_id: str) -> tuple[str, dict, list[dict]]:
             description=f"Chargeback withdrawal for {charge['id']}",
             exchange_rate=exchange_rate, available_on=now)
         made["balance_transactions"] = [withdrawn]
-        with _lock:
-            _disputes[made["id"]] = _Held(account_id, made)
+        _DISPUTES.keep(account_id, made)
         payments.update_charge(charge["id"], disputed=True)
     return account_id, copy.deepcopy(made), [
         events.event("charge.dispute.created", account_id, opened),
@@ -116,8 +99,8 @@ def open_dispute(payment_intent_id: str) -> tuple[str, dict, list[dict]]:
 def close_dispute(dispute_id: str, won: bool) -> tuple[str, dict, list[dict]]:
     """The bank's decision: (account, dispute, events not sent yet). Won: the funds (at the
     rate of now) and the dispute fee come back. LookupError, or ValueError when it is closed."""
-    with _lock:
-        held = _disputes.get(dispute_id)
+    with _DISPUTES.lock:
+        held = _DISPUTES.by_id.get(dispute_id)
         if held is None:
             raise LookupError(f"No such dispute: {dispute_id}")
         made = held.obj

@@ -12,8 +12,6 @@ remains (`amount_too_large`), a charge disputed and not won (`charge_disputed`).
 from __future__ import annotations
 
 import copy
-import threading
-from dataclasses import dataclass
 
 from sandbox import stripe_balance as balance
 from sandbox import stripe_disputes as disputes
@@ -21,9 +19,9 @@ from sandbox import stripe_events as events
 from sandbox import stripe_fx as fx
 from sandbox import stripe_objects as objects
 from sandbox import stripe_payments as payments
+from sandbox.stripe_held import HeldObjects
 
 REASONS = ("duplicate", "fraudulent", "requested_by_customer")
-_lock = threading.Lock()
 
 
 class RefundRefused(Exception):
@@ -35,31 +33,20 @@ class RefundRefused(Exception):
         self.status, self.message, self.code, self.param = status, message, code, param
 
 
-@dataclass
-class _Held:
-    account_id: str
-    obj: dict
-
-
-_refunds: dict[str, _Held] = {}
+_REFUNDS = HeldObjects()
 
 
 def reset() -> None:
-    with _lock:
-        _refunds.clear()
+    _REFUNDS.reset()
 
 
 def refund(account_id: str, refund_id: str) -> dict | None:
     """The refund, as its account sees it (another account's: None)."""
-    with _lock:
-        held = _refunds.get(refund_id)
-        return copy.deepcopy(held.obj) if held and held.account_id == account_id else None
+    return _REFUNDS.seen_by(account_id, refund_id)
 
 
 def account_of(refund_id: str) -> str | None:
-    with _lock:
-        held = _refunds.get(refund_id)
-        return held.account_id if held else None
+    return _REFUNDS.account_of(refund_id)
 
 
 def create(account_id: str, *, payment_intent: str | None = None, charge: str | None = None,
@@ -143,6 +130,5 @@ def _refund(account_id: str, charge: dict, amount: int, reason: str | None,
             "metadata": dict(metadata), "payment_intent": charge["payment_intent"],
             "reason": reason, "receipt_number": None, "source_transfer_reversal": None,
             "status": "succeeded", "transfer_reversal": None}
-    with _lock:
-        _refunds[refund_id] = _Held(account_id, made)
+    _REFUNDS.keep(account_id, made)
     return copy.deepcopy(made)

@@ -19,21 +19,10 @@ from decimal import Decimal
 from flask import Blueprint, Response
 
 from sandbox import xero_api, xero_transactions
-from sandbox.xero_lines import (
-    SYSTEM_ACCOUNT,
-    TAXED,
-    abridged,
-    contact,
-    date_problems,
-    line_account,
-    line_amount,
-    rate_for,
-    rate_problems,
-    saved_line,
-)
+from sandbox.xero_lines import abridged, contact, line_items_problems, rate_for, saved_lines
 from sandbox.xero_payment_rules import _base, _date
 from sandbox.xero_seed import ms_date
-from sandbox.xero_wire import envelope, error, not_found, submitted_items
+from sandbox.xero_wire import envelope, not_found
 
 bp = Blueprint("credit_notes", __name__)
 bp.before_request(xero_api.gate)
@@ -46,7 +35,6 @@ NO_CONTACT = "A Contact must be specified"
 CURRENCY = "The currency {} is not enabled for this organisation"
 STATUSES = ("DRAFT", "SUBMITTED", "AUTHORISED")
 STATUS = "A credit note can be created as DRAFT, SUBMITTED or AUTHORISED only"
-NO_LINES = "At least one line item is required"
 NOT_POSITIVE = "The credit note total must be greater than zero"
 BANK_LINE = "A bank account cannot be used on a line of a credit note"
 
@@ -62,12 +50,7 @@ def credit_note(org: dict, credit_note_id: str) -> Response:
 @bp.put(f"{ACCOUNTING}/CreditNotes")
 @xero_api.accounting(SCOPES)
 def create_credit_notes(org: dict) -> Response:
-    submitted = submitted_items("CreditNotes", allow_empty=False)
-    if submitted is None:
-        return error(400, 14, "PostDataInvalidException",
-                     "The request body must be a CreditNotes object with a CreditNotes array")
-    return xero_transactions.once(org, lambda: xero_transactions._record_all(
-        org, submitted, "CreditNotes", _problems, _save))
+    return xero_transactions.record_submitted(org, "CreditNotes", _problems, _save)
 
 
 def _problems(org: dict, item: dict) -> list[str]:
@@ -79,32 +62,13 @@ def _problems(org: dict, item: dict) -> list[str]:
         problems.append(CURRENCY.format(currency))
     if item.get("Status", "DRAFT") not in STATUSES:
         problems.append(STATUS)
-    if item.get("LineAmountTypes") not in (None, "NoTax"):
-        problems.append(TAXED)
-    problems += rate_problems(item.get("CurrencyRate"))
-    lines = item.get("LineItems")
-    if not isinstance(lines, list) or not lines:
-        return [*problems, NO_LINES, *date_problems(org, item.get("Date"))]
-    total = Decimal(0)
-    for line in lines:
-        account, problem = line_account(org, line)
-        if problem:
-            problems.append(problem)
-        elif account["Type"] == "BANK":
-            problems.append(BANK_LINE)
-        elif account.get("SystemAccount") in xero_transactions.CONTROL_ACCOUNTS:
-            problems.append(SYSTEM_ACCOUNT.format(account.get("Code") or account["Name"]))
-        total += line_amount(line) or 0
-    if total <= 0:
-        problems.append(NOT_POSITIVE)
-    return problems + date_problems(org, item.get("Date"))
+    return problems + line_items_problems(org, item, bank_line=BANK_LINE,
+                                          not_positive=NOT_POSITIVE, control_refused=True)
 
 
 def _save(org: dict, item: dict) -> dict:
     currency = item.get("CurrencyCode") or _base(org)
-    lines = [saved_line(line_account(org, line)[0], line, line_amount(line))
-             for line in item["LineItems"]]
-    total = sum((line["LineAmount"] for line in lines), Decimal("0.00"))
+    lines, total = saved_lines(org, item)
     status = item.get("Status", "DRAFT")
     credit_notes = org.setdefault("CreditNotes", [])
     now = datetime.now(UTC)

@@ -23,6 +23,8 @@ NO_DATE = "A valid date is required"
 NO_RATE = "The currency rate must be greater than zero"
 TAXED = "Only LineAmountTypes NoTax is simulated"  # the stand-in's limit, not Xero's
 SYSTEM_ACCOUNT = "Account '{}' is a system account and cannot be used here"
+NO_LINES = "At least one line item is required"
+CONTROL_ACCOUNTS = {"DEBTORS", "CREDITORS"}
 # Rates the stand-in uses when a foreign transaction gives none (Xero takes XE.com's hourly).
 DAILY_RATES = {"EUR": Decimal("1.183221"), "USD": Decimal("1.271450"),
                "JPY": Decimal("191.254300")}
@@ -109,3 +111,39 @@ def rate_problems(given) -> list[str]:
 def echo(item: dict, problems: list[str]) -> dict:
     """The submitted element echoed with its messages (reference §3.2)."""
     return {**item, "ValidationErrors": [{"Message": message} for message in problems]}
+
+
+def line_items_problems(org: dict, item: dict, *, bank_line: str, not_positive: str,
+                        no_amount: str | None = None, control_refused: bool = False) -> list[str]:
+    """What a bank transaction and a credit note check alike: untaxed, a valid CurrencyRate,
+    LineItems on active non-bank accounts (and not AR/AP control accounts where
+    `control_refused`), a positive total, a date after the lock. `no_amount`: the message for
+    a line without an amount, when the write refuses one."""
+    problems = [TAXED] if item.get("LineAmountTypes") not in (None, "NoTax") else []
+    problems += rate_problems(item.get("CurrencyRate"))
+    lines = item.get("LineItems")
+    if not isinstance(lines, list) or not lines:
+        return [*problems, NO_LINES, *date_problems(org, item.get("Date"))]
+    total = Decimal(0)
+    for line in lines:
+        account, problem = line_account(org, line)
+        if problem:
+            problems.append(problem)
+        elif account["Type"] == "BANK":
+            problems.append(bank_line)
+        elif control_refused and account.get("SystemAccount") in CONTROL_ACCOUNTS:
+            problems.append(SYSTEM_ACCOUNT.format(account.get("Code") or account["Name"]))
+        amount = line_amount(line)
+        total += amount or 0
+        if amount is None and no_amount:
+            problems.append(no_amount)
+    if total <= 0:
+        problems.append(not_positive)
+    return problems + date_problems(org, item.get("Date"))
+
+
+def saved_lines(org: dict, item: dict) -> tuple[list[dict], Decimal]:
+    """The LineItems as Xero answers them, and their total."""
+    lines = [saved_line(line_account(org, line)[0], line, line_amount(line))
+             for line in item["LineItems"]]
+    return lines, sum((line["LineAmount"] for line in lines), Decimal("0.00"))

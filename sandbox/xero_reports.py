@@ -3,9 +3,10 @@ balances xero_books.py derives from everything the organisation holds, in Xero's
 shape (spec example of getReportTrialBalance): a Header row, then one Section per account class
 whose Rows carry the account ("Name (Code)") and Debit, Credit, YTD Debit, YTD Credit cells,
 each cell's Attributes naming the AccountID [verify: that the YTD columns hold balance-sheet
-balances]. Amounts are in the base currency, as Xero's trial balance is. Balance-sheet and profit-and-loss accounts alike carry their whole balance in both
-column pairs: the stand-in's books hold one financial year. `date` and `paymentsOnly` are
-accepted and not applied (the stand-in's limit): tests ask for today's balances.
+balances]. Amounts are in the base currency, as Xero's trial balance is. Balance-sheet and
+profit-and-loss accounts alike carry their whole balance in both column pairs: the stand-in's
+books hold one financial year. `date` and `paymentsOnly` are accepted and not applied (the
+stand-in's limit): tests ask for today's balances.
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ from flask import Blueprint, Response, request
 from sandbox import xero_api
 from sandbox.replays import Replays
 from sandbox.xero_lines import (
+    CONTROL_ACCOUNTS,
     SYSTEM_ACCOUNT,
     TAXED,
     abridged,
@@ -34,9 +35,9 @@ from sandbox.xero_lines import (
     echo,
     line_account,
     line_amount,
+    line_items_problems,
     rate_for,
-    rate_problems,
-    saved_line,
+    saved_lines,
 )
 from sandbox.xero_payment_rules import _bank_currency, _base, _date, _number
 from sandbox.xero_seed import ms_date
@@ -53,7 +54,6 @@ bp.before_request(xero_api.gate)
 ACCOUNTING = xero_api.ACCOUNTING
 JOURNAL_SCOPES = frozenset({"accounting.manualjournals", "accounting.transactions"})
 BANK_SCOPES = frozenset({"accounting.banktransactions", "accounting.transactions"})
-CONTROL_ACCOUNTS = {"DEBTORS", "CREDITORS"}
 
 NO_NARRATION = "Narration must not be empty"
 TWO_LINES = "A manual journal must have at least two journal lines"
@@ -64,7 +64,6 @@ NO_BANK_ACCOUNT = "A valid BankAccount is required"
 NOT_BANK = "The BankAccount must be an account of type BANK"
 WRONG_CURRENCY = "The currency of a bank transaction must be the currency of its bank account"
 NO_CONTACT = "A Contact must be specified for this type of transaction"
-NO_LINES = "At least one line item is required"
 BANK_LINE = "A bank account cannot be used on a line of a bank transaction"
 NOT_POSITIVE_TOTAL = "The total of a bank transaction must be greater than zero"
 TRANSFER_ACCOUNTS = "A transfer needs two different active BANK accounts"
@@ -95,13 +94,7 @@ def once(org: dict, run) -> Response:
 @bp.put(f"{ACCOUNTING}/ManualJournals")
 @xero_api.accounting(JOURNAL_SCOPES)
 def create_manual_journals(org: dict) -> Response:
-    submitted = submitted_items("ManualJournals", allow_empty=False)
-    if submitted is None:
-        return error(400, 14, "PostDataInvalidException",
-                     "The request body must be a ManualJournals object with a ManualJournals "
-                     "array")
-    return once(org, lambda: _record_all(org, submitted, "ManualJournals", _journal_problems,
-                                         _save_journal))
+    return record_submitted(org, "ManualJournals", _journal_problems, _save_journal)
 
 
 def _journal_problems(org: dict, item: dict) -> list[str]:
@@ -170,34 +163,15 @@ def _bank_problems(org: dict, item: dict) -> list[str]:
         problems.append(WRONG_CURRENCY)
     if contact(org, item) is None:
         problems.append(NO_CONTACT)
-    if item.get("LineAmountTypes") not in (None, "NoTax"):
-        problems.append(TAXED)
-    problems += rate_problems(item.get("CurrencyRate"))
-    lines = item.get("LineItems")
-    if not isinstance(lines, list) or not lines:
-        return [*problems, NO_LINES, *date_problems(org, item.get("Date"))]
-    total = Decimal(0)
-    for line in lines:
-        line_found, problem = line_account(org, line)
-        if problem:
-            problems.append(problem)
-        elif line_found["Type"] == "BANK":
-            problems.append(BANK_LINE)
-        amount = line_amount(line)
-        total += amount or 0
-        if amount is None:
-            problems.append(NO_LINE_AMOUNT)
-    if total <= 0:
-        problems.append(NOT_POSITIVE_TOTAL)
-    return problems + date_problems(org, item.get("Date"))
+    return problems + line_items_problems(org, item, bank_line=BANK_LINE,
+                                          not_positive=NOT_POSITIVE_TOTAL,
+                                          no_amount=NO_LINE_AMOUNT)
 
 
 def _save_bank_transaction(org: dict, item: dict) -> dict:
     account, _ = line_account(org, item["BankAccount"])
     currency = _bank_currency(org, account)
-    lines = [saved_line(line_account(org, line)[0], line, line_amount(line))
-             for line in item["LineItems"]]
-    total = sum((line["LineAmount"] for line in lines), Decimal("0.00"))
+    lines, total = saved_lines(org, item)
     now = datetime.now(UTC)
     transaction = {
         "Type": item["Type"], "Contact": abridged(contact(org, item)), "LineItems": lines,
@@ -219,13 +193,7 @@ def _save_bank_transaction(org: dict, item: dict) -> dict:
 @bp.put(f"{ACCOUNTING}/BankTransfers")
 @xero_api.accounting(BANK_SCOPES)
 def create_bank_transfers(org: dict) -> Response:
-    submitted = submitted_items("BankTransfers", allow_empty=False)
-    if submitted is None:
-        return error(400, 14, "PostDataInvalidException",
-                     "The request body must be a BankTransfers object with a BankTransfers "
-                     "array")
-    return once(org, lambda: _record_all(org, submitted, "BankTransfers", _transfer_problems,
-                                         _save_transfer))
+    return record_submitted(org, "BankTransfers", _transfer_problems, _save_transfer)
 
 
 def _transfer_problems(org: dict, item: dict) -> list[str]:
@@ -262,6 +230,16 @@ def _save_transfer(org: dict, item: dict) -> dict:
         "CreatedDateUTC": ms_date(datetime.now(UTC))}
     org.setdefault("BankTransfers", []).append(transfer)
     return transfer
+
+
+def record_submitted(org: dict, entity: str, problems_of, save) -> Response:
+    """A PUT of the body's `entity` array (one element at least), recorded all or nothing under
+    the organisation's lock and Idempotency-Key (ManualJournals, BankTransfers, CreditNotes)."""
+    submitted = submitted_items(entity, allow_empty=False)
+    if submitted is None:
+        return error(400, 14, "PostDataInvalidException",
+                     f"The request body must be a {entity} object with a {entity} array")
+    return once(org, lambda: _record_all(org, submitted, entity, problems_of, save))
 
 
 def _record_all(org: dict, submitted: list[dict], entity: str, problems_of, save) -> Response:

@@ -69,15 +69,23 @@ def _home_only(posting: Posting, gateway: Gateway, currency: str) -> None:
                       currency=posting.currency, settlement=currency, home=home)
 
 
-def _exponents(gateway: Gateway, *currencies: str) -> dict[str, int]:
+def _written(posting: Posting, gateway: Gateway, *currencies: str) -> dict:
+    """What every ledger write is built with: its idempotency key for this attempt generation,
+    the ledger's reference limit and the exponents of the currencies it moves."""
     gk = gateway_kind(gateway.kind)
-    return {c: gk.exponent(c) for c in currencies}
+    return {"key": builders.Key(posting.company_id, posting.kind, posting.source_id,
+                                posting.generation or 1),
+            "reference_limit": gateway.company.ledger.reference_limit,
+            "exponents": {c: gk.exponent(c) for c in currencies}}
+
+
+def _posting(company_id: int, kind: str, source_id: str | None) -> Posting | None:
+    return db.session.scalar(select(Posting).where(
+        Posting.company_id == company_id, Posting.kind == kind, Posting.source_id == source_id))
 
 
 def _payment(posting: Posting) -> Posting | None:
-    return db.session.scalar(select(Posting).where(
-        Posting.company_id == posting.company_id, Posting.kind == "payment",
-        Posting.source_id == posting.payload.get("payment_id")))
+    return _posting(posting.company_id, "payment", posting.payload.get("payment_id"))
 
 
 # -- fee ---------------------------------------------------------------------------------
@@ -103,12 +111,11 @@ def prepare_fee(posting: Posting, gateway: Gateway, provider) -> None:
 def build_fee(posting: Posting, gateway: Gateway, connector: Connector) -> tuple[str, object]:
     entry = _entry(posting)
     return "record_journal", (builders.fee_posting(
-        key=_key(posting), entry=entry,
+        entry=entry,
         fees_account_id=roles.account(gateway, entry.currency, "fees"),
         clearing_account_id=roles.account(gateway, entry.currency, "deposit"),
         payment_id=posting.payload.get("payment_id"),
-        reference_limit=gateway.company.ledger.reference_limit,
-        exponents=_exponents(gateway, entry.currency)))
+        **_written(posting, gateway, entry.currency)))
 
 
 # -- dispute step --------------------------------------------------------------------------
@@ -122,13 +129,12 @@ def prepare_dispute(posting: Posting, gateway: Gateway, provider) -> None:
 def build_dispute(posting: Posting, gateway: Gateway, connector: Connector) -> tuple[str, object]:
     entry = _entry(posting)
     return "record_journal", (builders.dispute_posting(
-        key=_key(posting), entry=entry, dispute_id=posting.payload["dispute_id"],
+        entry=entry, dispute_id=posting.payload["dispute_id"],
         payment_id=posting.payload.get("payment_id"),
         losses_account_id=roles.account(gateway, entry.currency, "dispute_losses"),
         fees_account_id=roles.account(gateway, entry.currency, "fees"),
         clearing_account_id=roles.account(gateway, entry.currency, "deposit"),
-        reference_limit=gateway.company.ledger.reference_limit,
-        exponents=_exponents(gateway, entry.currency)))
+        **_written(posting, gateway, entry.currency)))
 
 
 # -- refund --------------------------------------------------------------------------------
@@ -163,13 +169,12 @@ def build_refund(posting: Posting, gateway: Gateway, connector: Connector) -> tu
         or invoice.customer_id
     refunded_on = (entry.created_at if entry is not None else posting.created_at).date()
     return "record_refund", (builders.refund_posting(
-        key=_key(posting), refund_id=posting.source_id, payment_id=payment.source_id,
+        refund_id=posting.source_id, payment_id=payment.source_id,
         currency=posting.currency, amount_minor=posting.amount_minor, refunded_on=refunded_on,
         entry=entry, clearing_account_id=roles.account(gateway, settled_in, "deposit"),
         customer_id=customer, invoice_id=invoice_id, income_ref=invoice.income_ref,
         home_currency=gateway.company.home_currency, invoice_rate=invoice.exchange_rate,
-        reference_limit=gateway.company.ledger.reference_limit,
-        exponents=_exponents(gateway, posting.currency, settled_in)))
+        **_written(posting, gateway, posting.currency, settled_in)))
 
 
 def _first_invoice(payment: Posting) -> str:
@@ -196,13 +201,20 @@ def prepare_payout(posting: Posting, gateway: Gateway, provider) -> None:
         posting.payload = {**posting.payload, "entries": [e.as_payload() for e in entries]}
         db.session.commit()
     awaited = _check_contents(posting, gateway)
-    roles.account(gateway, posting.currency, "deposit")
-    roles.account(gateway, posting.currency, "settlement")
+    _payout_accounts(gateway, posting.currency)
     if awaited:
         raise Waiting("contents", f"Waiting for {len(awaited)} item(s) of payout "
                       f"{posting.source_id} to be recorded first.",
                       waiting_for=tuple(p.id for p in awaited),
                       payout_id=posting.source_id, count=len(awaited))
+
+
+def _payout_accounts(gateway: Gateway, currency: str) -> dict[str, str]:
+    """The clearing account and the settlement bank a payout (or its reversal) moves money
+    between; Waiting when either is not set, the clearing account named first."""
+    clearing = roles.account(gateway, currency, "deposit")
+    return {"clearing_account_id": clearing,
+            "bank_account_id": roles.account(gateway, currency, "settlement")}
 
 
 def _check_contents(posting: Posting, gateway: Gateway) -> list[Posting]:
@@ -236,11 +248,6 @@ def _payment_known(posting: Posting, entry: BalanceEntry) -> bool:
         Posting.status != WorkStatus.UNMATCHED)) is not None
 
 
-def _posting(company_id: int, kind: str, source: str) -> Posting | None:
-    return db.session.scalar(select(Posting).where(
-        Posting.company_id == company_id, Posting.kind == kind, Posting.source_id == source))
-
-
 def _answering(entry: BalanceEntry, payout: Posting) -> list[tuple[str, str]]:
     """The postings that record an entry (design.md: which posting answers for which entry);
     another payout's failure entry by failures.failure_answer."""
@@ -264,40 +271,28 @@ def _answering(entry: BalanceEntry, payout: Posting) -> list[tuple[str, str]]:
 def build_payout(posting: Posting, gateway: Gateway, connector: Connector) -> tuple[str, object]:
     state = posting.payload["payout"]
     return "record_payout", (builders.payout_posting(
-        key=_key(posting), payout_id=posting.source_id, currency=posting.currency,
+        payout_id=posting.source_id, currency=posting.currency,
         amount_minor=posting.amount_minor, arrival_date=date.fromisoformat(
             state["arrival_date"]),
         entries=[BalanceEntry.from_payload(e) for e in posting.payload["entries"]],
-        bank_account_id=roles.account(gateway, posting.currency, "settlement"),
-        clearing_account_id=roles.account(gateway, posting.currency, "deposit"),
-        reference_limit=gateway.company.ledger.reference_limit,
-        exponents=_exponents(gateway, posting.currency)))
+        **_payout_accounts(gateway, posting.currency),
+        **_written(posting, gateway, posting.currency)))
 
 
 # -- payout reversal -----------------------------------------------------------------------
 def prepare_reversal(posting: Posting, gateway: Gateway, provider) -> None:
-    payout = db.session.scalar(select(Posting).where(
-        Posting.company_id == posting.company_id, Posting.kind == "payout",
-        Posting.source_id == posting.source_id))
+    payout = _posting(posting.company_id, "payout", posting.source_id)
     if payout is None or payout.status is not WorkStatus.DONE:
         raise NothingToWrite(NOTHING_TO_REVERSE, WorkStatus.IGNORED)
-    roles.account(gateway, posting.currency, "deposit")
-    roles.account(gateway, posting.currency, "settlement")
+    _payout_accounts(gateway, posting.currency)
 
 
 def build_reversal(posting: Posting, gateway: Gateway, connector: Connector) -> tuple[str, object]:
     return "record_payout", (builders.payout_reversal_posting(
-        key=_key(posting), payout_id=posting.source_id, currency=posting.currency,
+        payout_id=posting.source_id, currency=posting.currency,
         amount_minor=posting.amount_minor, returned_on=posting.created_at.date(),
-        bank_account_id=roles.account(gateway, posting.currency, "settlement"),
-        clearing_account_id=roles.account(gateway, posting.currency, "deposit"),
-        reference_limit=gateway.company.ledger.reference_limit,
-        exponents=_exponents(gateway, posting.currency)))
-
-
-def _key(posting: Posting) -> builders.Key:
-    return builders.Key(posting.company_id, posting.kind, posting.source_id,
-                        posting.generation or 1)
+        **_payout_accounts(gateway, posting.currency),
+        **_written(posting, gateway, posting.currency)))
 
 
 def followups(posting: Posting) -> list[int]:

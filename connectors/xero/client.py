@@ -247,22 +247,19 @@ class XeroClient:
     def create_manual_journal(self, access_token: str, tenant_id: str, journal: NewJournal,
                               idempotency_key: str):
         """PUT /api.xro/2.0/ManualJournals?summarizeErrors=true: the ManualJournal model."""
-        body = ManualJournals(manual_journals=[_journal_model(journal)])
-        answer = self._call(access_token, lambda: self._accounting.create_manual_journals(
-            tenant_id, body, summarize_errors=True, idempotency_key=idempotency_key,
-            _request_timeout=self._timeout))
-        return _created(getattr(answer, "manual_journals", None), "manual_journal_id",
-                        "manual journal")
+        return self._create_one(
+            access_token, self._accounting.create_manual_journals, tenant_id,
+            ManualJournals(manual_journals=[_journal_model(journal)]), idempotency_key,
+            "manual_journals", "manual_journal_id", "manual journal", summarize_errors=True)
 
     def create_bank_transaction(self, access_token: str, tenant_id: str,
                                 transaction: NewBankTransaction, idempotency_key: str):
         """PUT /api.xro/2.0/BankTransactions?summarizeErrors=true: the BankTransaction."""
-        body = BankTransactions(bank_transactions=[_bank_transaction_model(transaction)])
-        answer = self._call(access_token, lambda: self._accounting.create_bank_transactions(
-            tenant_id, body, summarize_errors=True, idempotency_key=idempotency_key,
-            _request_timeout=self._timeout))
-        return _created(getattr(answer, "bank_transactions", None), "bank_transaction_id",
-                        "bank transaction")
+        return self._create_one(
+            access_token, self._accounting.create_bank_transactions, tenant_id,
+            BankTransactions(bank_transactions=[_bank_transaction_model(transaction)]),
+            idempotency_key, "bank_transactions", "bank_transaction_id", "bank transaction",
+            summarize_errors=True)
 
     def create_bank_transfer(self, access_token: str, tenant_id: str, transfer: NewTransfer,
                              idempotency_key: str):
@@ -272,19 +269,17 @@ class XeroClient:
             to_bank_account=Account(account_id=transfer.to_account_id),
             amount=exact_on_the_wire(transfer.amount), date=transfer.on,
             reference=transfer.reference)])
-        answer = self._call(access_token, lambda: self._accounting.create_bank_transfer(
-            tenant_id, body, idempotency_key=idempotency_key, _request_timeout=self._timeout))
-        return _created(getattr(answer, "bank_transfers", None), "bank_transfer_id",
-                        "bank transfer")
+        return self._create_one(access_token, self._accounting.create_bank_transfer, tenant_id,
+                                body, idempotency_key, "bank_transfers", "bank_transfer_id",
+                                "bank transfer")
 
     def create_credit_note(self, access_token: str, tenant_id: str, credit_note: NewCreditNote,
                            idempotency_key: str):
         """PUT /api.xro/2.0/CreditNotes?summarizeErrors=true: the CreditNote model."""
-        body = CreditNotes(credit_notes=[_credit_note_model(credit_note)])
-        answer = self._call(access_token, lambda: self._accounting.create_credit_notes(
-            tenant_id, body, summarize_errors=True, idempotency_key=idempotency_key,
-            _request_timeout=self._timeout))
-        return _created(getattr(answer, "credit_notes", None), "credit_note_id", "credit note")
+        return self._create_one(
+            access_token, self._accounting.create_credit_notes, tenant_id,
+            CreditNotes(credit_notes=[_credit_note_model(credit_note)]), idempotency_key,
+            "credit_notes", "credit_note_id", "credit note", summarize_errors=True)
 
     def trial_balance(self, access_token: str, tenant_id: str):
         """GET /api.xro/2.0/Reports/TrialBalance (today): the ReportWithRow model."""
@@ -301,6 +296,16 @@ class XeroClient:
         """DELETE /Connections/{id}: disconnect one organisation."""
         self._call(access_token, lambda: self._identity.delete_connection(
             connection_id, _request_timeout=self._timeout))
+
+    def _create_one(self, access_token: str, write: Callable, tenant_id: str, body,
+                    idempotency_key: str, answered_in: str, id_field: str, what: str,
+                    **options):
+        """PUT one object through the SDK's `write` with its Idempotency-Key: the one object
+        Xero answered in `answered_in` (_created)."""
+        answer = self._call(access_token, lambda: write(
+            tenant_id, body, idempotency_key=idempotency_key, _request_timeout=self._timeout,
+            **options))
+        return _created(getattr(answer, answered_in, None), id_field, what)
 
     def _call(self, access_token: str, operation: Callable[[], T]) -> T:
         self._access_token = access_token
@@ -332,23 +337,21 @@ def _api_client(client_id: str, token_getter: Callable[[], dict]) -> ApiClient:
 
 
 def _payment_model(payment: NewPayment) -> Payment:
-    rate = payment.currency_rate
     target = ({"credit_note": CreditNote(credit_note_id=payment.credit_note_id)}
               if payment.credit_note_id else
               {"invoice": Invoice(invoice_id=payment.invoice_id)})
     return Payment(**target, account=Account(account_id=payment.account_id),
                    amount=exact_on_the_wire(payment.amount), date=payment.paid_on,
-                   currency_rate=None if rate is None else exact_on_the_wire(rate),
+                   currency_rate=_rate_on_the_wire(payment.currency_rate),
                    reference=payment.reference)
 
 
 def _overpayment_model(overpayment: NewOverpayment) -> BankTransaction:
-    rate = overpayment.currency_rate
     return BankTransaction(
         type="RECEIVE-OVERPAYMENT", contact=Contact(contact_id=overpayment.contact_id),
         bank_account=Account(account_id=overpayment.account_id), date=overpayment.paid_on,
         reference=overpayment.reference, currency_code=_currency_code(overpayment.currency),
-        currency_rate=None if rate is None else exact_on_the_wire(rate),
+        currency_rate=_rate_on_the_wire(overpayment.currency_rate),
         line_amount_types=LineAmountTypes.NOTAX,
         line_items=[LineItem(description=overpayment.description,
                              line_amount=exact_on_the_wire(overpayment.amount))])
@@ -372,23 +375,21 @@ def _line_items(lines: Sequence[NewLine]) -> list[LineItem]:
 
 
 def _bank_transaction_model(transaction: NewBankTransaction) -> BankTransaction:
-    rate = transaction.currency_rate
     return BankTransaction(
         type=transaction.kind, contact=Contact(name=transaction.contact_name),
         bank_account=Account(account_id=transaction.bank_account_id), date=transaction.on,
         reference=transaction.reference, currency_code=_currency_code(transaction.currency),
-        currency_rate=None if rate is None else exact_on_the_wire(rate),
+        currency_rate=_rate_on_the_wire(transaction.currency_rate),
         line_amount_types=LineAmountTypes.NOTAX, line_items=_line_items(transaction.lines))
 
 
 def _credit_note_model(credit_note: NewCreditNote) -> CreditNote:
-    rate = credit_note.currency_rate
     return CreditNote(
         type="ACCRECCREDIT", status="AUTHORISED",
         contact=Contact(contact_id=credit_note.contact_id),
         date=credit_note.on, reference=credit_note.reference,
         currency_code=_currency_code(credit_note.currency),
-        currency_rate=None if rate is None else exact_on_the_wire(rate),
+        currency_rate=_rate_on_the_wire(credit_note.currency_rate),
         line_amount_types=LineAmountTypes.NOTAX, line_items=_line_items(credit_note.lines))
 
 
@@ -414,6 +415,11 @@ def _currency_code(code: str) -> CurrencyCode:
     except ValueError:
         raise Rejected(f"xero-python knows no currency {code}.",
                        f"Xero cannot be sent the currency {code}.") from None
+
+
+def _rate_on_the_wire(rate: Decimal | None) -> Decimal | None:
+    """Xero's CurrencyRate when one is given (None: Xero takes its own)."""
+    return None if rate is None else exact_on_the_wire(rate)
 
 
 def exact_on_the_wire(value: Decimal) -> Decimal:

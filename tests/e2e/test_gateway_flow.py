@@ -48,9 +48,9 @@ def pick(page, label, currency, option):
         label=option)
 
 
-def quickbooks_collecting_usd(page, live_server):
-    """Sign in with the sandbox QuickBooks company and set up a Stripe gateway for USD
-    (Undeposited Funds, A/R), as README's walk-through does. The Add new gateway dialog is
+def new_quickbooks_gateway_form(page, live_server):
+    """Sign in with the sandbox QuickBooks company, Add new gateway → Stripe, connect the
+    sandbox's Stripe account: the new gateway's set-up form. The Add new gateway dialog is
     opened by remit.js, so this also proves scripts from 'self' run."""
     page.goto(live_server + "/")
     page.get_by_role("link", name="Connect to QuickBooks").click()
@@ -62,6 +62,12 @@ def quickbooks_collecting_usd(page, live_server):
     page.get_by_role("dialog").get_by_role("button", name="Connect to Stripe").click()
     page.get_by_role("button", name="Connect my Stripe account").click()
     page.wait_for_url(re.compile(r"/settings/gateways/\d+$"))
+
+
+def quickbooks_collecting_usd(page, live_server):
+    """Sign in with the sandbox QuickBooks company and set up a Stripe gateway for USD
+    (Undeposited Funds, A/R), as README's walk-through does."""
+    new_quickbooks_gateway_form(page, live_server)
     page.get_by_label("USD", exact=True).check()
     pick(page, "Deposit account", "USD", "Undeposited Funds · Other Current Asset")
     pick(page, "Accounts-receivable account", "USD", "Accounts Receivable (A/R)")

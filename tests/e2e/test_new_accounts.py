@@ -7,22 +7,13 @@ import re
 
 from playwright.sync_api import expect
 
-
-def new_gateway_form(page, live_server):
-    page.goto(live_server + "/")
-    page.get_by_role("link", name="Connect to QuickBooks").click()
-    page.get_by_role("button", name="Approve").click()
-    page.wait_for_url(re.compile(r"/settings/gateways$"))
-    page.get_by_role("link", name="Add new gateway").click()
-    page.get_by_role("dialog").get_by_role("button", name="Connect to Stripe").click()
-    page.get_by_role("button", name="Connect my Stripe account").click()
-    page.wait_for_url(re.compile(r"/settings/gateways/\d+$"))
+from tests.e2e.test_gateway_flow import new_quickbooks_gateway_form
 
 
 def test_a_clearing_account_is_created_and_chosen_in_one_click(chromium, live_server,
                                                                 screenshots):
     page = chromium.new_context(locale="en-US").new_page()
-    new_gateway_form(page, live_server)
+    new_quickbooks_gateway_form(page, live_server)
     page.get_by_label("Description").fill("Stripe, typed before creating")
     page.get_by_label("USD", exact=True).check()
     usd = page.locator("#accounts-USD")

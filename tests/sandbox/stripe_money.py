@@ -35,21 +35,30 @@ def headers(account: str = US, **more: str) -> dict:
     return {"Authorization": f"Bearer {KEY}", "Stripe-Account": account, **more}
 
 
-def pay(client, amount: int, currency: str, account: str = US, invoice: str = "INV-1") -> dict:
-    """Open a session through the API and pay it: the succeeded PaymentIntent, read back
-    through the API (its events may be held back by the delivery scenario)."""
+def open_and_pay(client, amount: int, currency: str, account: str = US,
+                 invoice: str | None = None) -> str:
+    """Open a Checkout Session through the API (naming `invoice` in the payment's metadata,
+    when given) and pay it with the succeeding card: the session's id."""
     form = {"mode": "payment", "line_items[0][quantity]": "1",
             "line_items[0][price_data][currency]": currency,
             "line_items[0][price_data][unit_amount]": str(amount),
             "line_items[0][price_data][product_data][name]": "Invoice",
-            "payment_intent_data[metadata][invoice]": invoice,
             "success_url": "https://remit.example/thanks"}
+    if invoice is not None:
+        form["payment_intent_data[metadata][invoice]"] = invoice
     opened = client.post(f"{API}/checkout/sessions", data=form, headers=headers(account))
     assert opened.status_code == 200, opened.json
     stripe_sandbox.pay(opened.json["id"], stripe_sandbox.SUCCEEDING_CARD)
+    return opened.json["id"]
+
+
+def pay(client, amount: int, currency: str, account: str = US, invoice: str = "INV-1") -> dict:
+    """Open a session through the API and pay it: the succeeded PaymentIntent, read back
+    through the API (its events may be held back by the delivery scenario)."""
+    session_id = open_and_pay(client, amount, currency, account, invoice)
     for each in stripe_sandbox.last_events():
         verified(each)
-    session = get(client, f"checkout/sessions/{opened.json['id']}", account).json
+    session = get(client, f"checkout/sessions/{session_id}", account).json
     return get(client, f"payment_intents/{session['payment_intent']}", account).json
 
 

@@ -5,20 +5,15 @@ and deterministic reordered, duplicated and delayed delivery."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
-import stripe
 
 import sandbox.stripe as stripe_sandbox
 from sandbox import stripe_balance, stripe_payments
 from tests.gateways.stripe import shapes
+from tests.sandbox import stripe_money
+from tests.sandbox.stripe_money import DAY, FR, US, get, open_and_pay, verified
 
-API = "/stripe/api/v1"
-KEY = stripe_sandbox.SANDBOX_STRIPE_SECRET_KEY
-SECRET = stripe_sandbox.SANDBOX_STRIPE_WEBHOOK_SECRET
-US, FR = stripe_sandbox.US_ACCOUNT, stripe_sandbox.FR_ACCOUNT
-DAY = 24 * 3600
+later = stripe_money.later  # the fixture
 
 
 @pytest.fixture(autouse=True)
@@ -27,52 +22,10 @@ def connected(fresh_sandbox):
     stripe_sandbox.connect(FR)
 
 
-@pytest.fixture
-def later(monkeypatch):
-    """Move the stand-in's clocks (payments and balance) forward by some seconds."""
-    now = [stripe_balance.clock()]
-
-    def move(seconds: float) -> None:
-        now[0] += seconds
-    for module in (stripe_balance, stripe_payments):
-        monkeypatch.setattr(module, "clock", lambda: now[0])
-    return move
-
-
-def headers(account: str = US) -> dict:
-    return {"Authorization": f"Bearer {KEY}", "Stripe-Account": account}
-
-
 def paid(client, amount: int, currency: str, account: str = US) -> list[dict]:
     """Open a session through the API, pay it; the events of the payment."""
-    form = {"mode": "payment", "line_items[0][quantity]": "1",
-            "line_items[0][price_data][currency]": currency,
-            "line_items[0][price_data][unit_amount]": str(amount),
-            "line_items[0][price_data][product_data][name]": "Invoice",
-            "success_url": "https://remit.example/thanks"}
-    opened = client.post(f"{API}/checkout/sessions", data=form, headers=headers(account))
-    assert opened.status_code == 200, opened.json
-    stripe_sandbox.pay(opened.json["id"], stripe_sandbox.SUCCEEDING_CARD)
+    open_and_pay(client, amount, currency, account)
     return [verified(sent) for sent in stripe_sandbox.last_events()]
-
-
-def verified(sent) -> dict:
-    """The event as the add-on would accept it: signature checked by stripe-python, and
-    shaped as Stripe's."""
-    event = stripe.Webhook.construct_event(sent.payload, sent.headers["Stripe-Signature"],
-                                           SECRET)
-    body = json.loads(sent.payload)
-    assert event.id == body["id"]
-    assert shapes.problems(body) == [], body
-    assert shapes.problems(body["data"]["object"]) == [], body["data"]["object"]
-    return body
-
-
-def get(client, path: str, account: str = US, **query):
-    answer = client.get(f"{API}/{path}", query_string=query, headers=headers(account))
-    if answer.status_code == 200 and answer.json.get("object") != "list":
-        assert shapes.problems(answer.json) == [], answer.json
-    return answer
 
 
 def charge_of(events: list[dict]) -> dict:

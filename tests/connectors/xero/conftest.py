@@ -10,6 +10,7 @@ and Xero's additions to the shared vcr config. Modes are explained in ../conftes
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from dataclasses import dataclass, field
@@ -129,3 +130,13 @@ def vcr_config(vcr_config) -> dict:
 def requests_made(cassette) -> int:
     """HTTP requests this test made: replayed ones on replay, recorded ones when recording."""
     return cassette.play_count if cassette.record_mode == "none" else len(cassette.data)
+
+
+def body(cassette, index: int) -> dict:
+    """The JSON body of the cassette's request `index`."""
+    return json.loads(cassette.requests[index].body)
+
+
+def answer(cassette, index: int) -> dict:
+    """The JSON body Xero (the stand-in) answered to request `index`."""
+    return json.loads(cassette.responses[index]["body"]["string"])

@@ -5,14 +5,13 @@ cassettes recorded against the sandbox (../README.md)."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from connectors.base import JournalLine, JournalPosting, LedgerWrite, Rejected
-from tests.connectors.xero.conftest import UK_ORG, requests_made
+from tests.connectors.xero.conftest import UK_ORG, answer, body, requests_made
 
 BANK = "7e73c1fc-a9dc-5239-a838-79293917101e"  # Business Bank Account, GBP
 EURO_BANK = "9f01acb9-46e4-5b8e-bcfc-a2264f60de60"
@@ -31,14 +30,6 @@ def fee(amount: str = "7.55", clearing: str = CLEARING, currency: str = "GBP",
                JournalLine(clearing, -Decimal(amount), "Stripe fee on ch_3PxAbc")),
         reference="txn_3PxAbc", memo="Stripe fee: balance transaction txn_3PxAbc",
         exchange_rate=rate)
-
-
-def body(cassette, index: int) -> dict:
-    return json.loads(cassette.requests[index].body)
-
-
-def answer(cassette, index: int) -> dict:
-    return json.loads(cassette.responses[index]["body"]["string"])
 
 
 @pytest.mark.vcr

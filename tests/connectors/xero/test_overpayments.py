@@ -5,7 +5,6 @@ cassettes recorded against the sandbox (../README.md)."""
 from __future__ import annotations
 
 import dataclasses
-import json
 from decimal import Decimal
 
 import pytest
@@ -13,7 +12,7 @@ import pytest
 from connectors.base import LedgerWrite, Rejected
 from connectors.xero.connector import OVERPAYMENT_KEY_SUFFIX
 from sandbox.xero_seed import INVOICE_IDS
-from tests.connectors.xero.conftest import UK_ORG, requests_made
+from tests.connectors.xero.conftest import UK_ORG, answer, body, requests_made
 from tests.connectors.xero.test_payments import BANK, CITY_LIMOUSINES, posting
 
 EURO_BANK = "9f01acb9-46e4-5b8e-bcfc-a2264f60de60"  # Euro account
@@ -26,14 +25,6 @@ def overpaid(*applications: tuple[str, str], credit: str, **changes):
     paid = posting(*applications, key=KEY)
     return dataclasses.replace(paid, amount=paid.amount + Decimal(credit),
                                credit=Decimal(credit), **changes)
-
-
-def body(cassette, index: int) -> dict:
-    return json.loads(cassette.requests[index].body)
-
-
-def answer(cassette, index: int) -> dict:
-    return json.loads(cassette.responses[index]["body"]["string"])
 
 
 @pytest.mark.vcr

@@ -6,7 +6,6 @@ cassettes recorded against the sandbox (../README.md)."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from decimal import Decimal
 
@@ -14,7 +13,7 @@ import pytest
 
 from connectors.base import LedgerWrite, PayoutItem, PayoutPosting
 from sandbox.xero_seed import INVOICE_IDS
-from tests.connectors.xero.conftest import UK_ORG, requests_made
+from tests.connectors.xero.conftest import UK_ORG, answer, body, requests_made
 from tests.connectors.xero.test_journals import BANK, CLEARING, FEES, fee
 from tests.connectors.xero.test_payments import posting
 
@@ -32,14 +31,6 @@ def payout(*items: tuple[str, str], bank: str = BANK, clearing: str = CLEARING,
         amount=Decimal(amount) if amount else sum((i.amount for i in listed), Decimal(0)),
         bank_account_id=bank, clearing_account_id=clearing, items=listed,
         reference="po_1PxA", memo="Stripe payout po_1PxA", exchange_rate=rate, reverse=reverse)
-
-
-def body(cassette, index: int) -> dict:
-    return json.loads(cassette.requests[index].body)
-
-
-def answer(cassette, index: int) -> dict:
-    return json.loads(cassette.responses[index]["body"]["string"])
 
 
 @pytest.mark.vcr

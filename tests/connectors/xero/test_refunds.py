@@ -6,7 +6,6 @@ cassettes recorded against the sandbox (../README.md)."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import date
 from decimal import Decimal
@@ -16,7 +15,7 @@ import pytest
 from connectors.base import RefundPosting, Rejected, VendorUnavailable
 from sandbox.xero_books import GAINS_SYSTEM_ACCOUNT
 from sandbox.xero_seed import INVOICE_IDS
-from tests.connectors.xero.conftest import UK_ORG, requests_made
+from tests.connectors.xero.conftest import UK_ORG, answer, body, requests_made
 from tests.connectors.xero.test_journals import CLEARING
 from tests.connectors.xero.test_payments import posting
 
@@ -39,14 +38,6 @@ def refund(amount: str = "100.00", rate: Decimal | None = Decimal("0.86"),
         amount=Decimal(amount), refunded_on=date(2026, 3, 12), from_account_id=CLEARING,
         invoice_id=INVOICE_IDS["INV-0003"], income_ref=income_ref, reference="re_3PxA",
         memo="Stripe refund re_3PxA of pi_3PxA", exchange_rate=rate)
-
-
-def body(cassette, index: int) -> dict:
-    return json.loads(cassette.requests[index].body)
-
-
-def answer(cassette, index: int) -> dict:
-    return json.loads(cassette.responses[index]["body"]["string"])
 
 
 @pytest.mark.vcr
