@@ -58,14 +58,16 @@ def needed_by(ledger, method: str) -> tuple[str, ...]:
 
 def require(company: Company, kind: str) -> None:
     """Waiting (code "scope") when the grant lacks a scope this posting kind's write needs."""
-    missing = lacking(company, KIND_METHOD.get(kind))
+    if kind not in KIND_METHOD:  # no ledger write of its own
+        return
+    missing = lacking(company, KIND_METHOD[kind])
     if missing:
         raise waiting(company, missing)
 
 
 def waiting(company: Company, scopes: tuple[str, ...], kind: str | None = None) -> Waiting:
     """The Waiting for `scopes` (those a ledger's refusal named; when it named none, those
-    the kind's write may need, else every scope the grant lacks of the ones Remit explains)."""
+    the kind's write may need, else every scope the ledger explains)."""
     ledger = company.ledger
     scopes = (tuple(s for s in scopes if s in ledger.scope_uses)
               or (needed_by(ledger, KIND_METHOD[kind]) if kind in KIND_METHOD else ())
@@ -75,7 +77,7 @@ def waiting(company: Company, scopes: tuple[str, ...], kind: str | None = None) 
         return Waiting(WAITING_CODE, f"Reconnect {ledger.display_name}: it refused Remit a "
                        "permission this needs.", scopes=[])
     english = (f"Reconnect {ledger.display_name} to let Remit "
-               f"{_join([ENGLISH_PURPOSES[u.purpose] for u in uses], 'en')} "
+               f"{_join(list(dict.fromkeys(ENGLISH_PURPOSES[u.purpose] for u in uses)), 'en')} "
                f"({ledger.display_name} asks you to grant "
                f"{_join([u.label for u in uses], 'en')}).")
     return Waiting(WAITING_CODE, english, scopes=list(scopes))

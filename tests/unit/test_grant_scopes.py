@@ -7,6 +7,7 @@ import pytest
 
 from addon.auth import grants
 from addon.models import Company, ConnectionStatus, PlatformConnection
+from addon.posting.waiting import Waiting
 from addon.posting.writers import BUILD
 from connectors.quickbooks.platform import PLATFORM as QUICKBOOKS
 from connectors.xero.const import SCOPES
@@ -48,3 +49,13 @@ def test_nothing_is_said_to_lack_when_it_cannot_be_told(app, grant):
 def test_every_posting_kind_written_names_its_connector_method():
     assert set(BUILD) | {"payment"} == set(grants.KIND_METHOD)
     assert not QUICKBOOKS.scope_uses
+
+
+def test_only_a_write_that_needs_the_missing_scope_waits(app):
+    old = company("xero", OLD_SCOPES)
+    with pytest.raises(Waiting) as waited:
+        grants.require(old, "dispute")
+    assert waited.value.code == "scope"
+    assert waited.value.values == {"scopes": ["accounting.manualjournals"]}
+    for kind in ("payment", "refund", "payout", "payout_reversal", "dispute_closed"):
+        grants.require(old, kind)  # nothing to wait for
