@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 from addon.extensions import db
 from addon.ledger import RULES, connector_for
 from addon.models import AccountSnapshot, Company, ConnectionStatus, utcnow
-from connectors.base import AuthError, LedgerAccount, Rejected
+from connectors.base import AuthError, LedgerAccount, Rejected, ScopeMissing
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,9 @@ def refresh_ledger(company_id: int) -> bool:
         connector = connector_for(company)
         info, currencies, accounts = (connector.company_info(), connector.currencies(),
                                       connector.accounts())
+    except ScopeMissing:  # the grant lives; the banner asks for the scope (auth/grants.py)
+        db.session.rollback()
+        return False
     except AuthError:
         db.session.rollback()
         if company.connection is not None:

@@ -216,6 +216,17 @@ class AuthError(ConnectorError):
     reconnect; retrying the same call as-is will not help."""
 
 
+class ScopeMissing(AuthError):
+    """The grant is alive but lacks a permission this call needs (Xero's 403 with
+    `insufficient_scope`, or known beforehand from the granted scopes): what needs it waits for
+    the user to reconnect with the full scopes; everything else keeps working. `scopes`: the
+    missing ones, when known."""
+
+    def __init__(self, message: str, scopes: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.scopes = tuple(scopes)
+
+
 class RateLimited(ConnectorError):
     """The platform throttled us; retry after `retry_after` seconds (None: not stated)."""
 

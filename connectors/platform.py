@@ -31,6 +31,22 @@ class Setting:
 
 
 @dataclass(frozen=True)
+class ScopeUse:
+    """What one OAuth scope the platform asks for lets Remit do, for a grant that lacks it (a
+    company connected before Remit asked for it). `label`: the permission as the vendor's
+    consent screen names it; `purpose`: one of PURPOSES (the add-on words it); `methods`: the
+    Connector methods that may need it; `also`: older scopes that grant the same."""
+
+    label: str
+    purpose: str
+    methods: tuple[str, ...]
+    also: tuple[str, ...] = ()
+
+
+PURPOSES = ("journals", "create_accounts", "balances")
+
+
+@dataclass(frozen=True)
 class Endpoints:
     """The vendor's real URLs (the development stack relocates them to its stand-ins)."""
 
@@ -78,6 +94,8 @@ class LedgerPlatform:
     disconnect_page: bool = False  # the platform sends users to Remit's "disconnected" page
     page_origins: tuple[str, ...] = ()  # its consent pages a form of Remit leads to (CSP)
     frame_origins: tuple[str, ...] = ()  # its web app, which shows Remit in a frame (CSP)
+    # Scopes a grant may lack (asked for since some companies connected), and what needs them.
+    scope_uses: Mapping[str, ScopeUse] = field(default_factory=dict)
     # Fills the plugin's derived settings in place; raises ValueError naming a wrong one.
     resolve_settings: Callable[[dict[str, Any], bool], None] | None = None
 

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from addon import platforms
 from addon.accounts import refresh_ledger
+from addon.auth import grants
 from addon.auth.clients import oauth_client
 from addon.auth.disconnect import disconnect
 from addon.auth.signin import (
@@ -22,13 +23,15 @@ from addon.auth.signin import (
     profile_from_claims,
 )
 from addon.current import companies_of_user, company_for_user, login_required, sign_in
-from addon.jobs import refresh_ledger_task
+from addon.jobs import post_task, refresh_ledger_task
 from addon.urls import public_url
 from addon.vendors import PlatformNotConfigured, vendor
 from connectors.base import ConnectorError, RateLimited, VendorUnavailable
 from connectors.platform import LedgerPlatform
 
 bp = Blueprint("auth", __name__)
+bp.add_app_template_global(grants.banner, "grant_banner")
+bp.add_app_template_global(grants.sentence, "grant_sentence")
 log = logging.getLogger(__name__)
 
 
@@ -138,13 +141,16 @@ def choose_organisations(platform: str):
 
 def _signed_in(user_id: int, companies):
     """Read each new company's chart of accounts now, so the settings page is complete on
-    arrival; if the platform is busy, the queue retries it in the background."""
+    arrival; if the platform is busy, the queue retries it in the background. A reconnected
+    company's postings that waited for it (a scope, a dead grant) are enqueued again."""
     sign_in(user_id, companies[0].id)
     for company in companies:
         try:
             refresh_ledger(company.id)
         except (RateLimited, VendorUnavailable):
             refresh_ledger_task(company.id)
+        for posting_id in grants.resume(company):
+            post_task(posting_id)
     return redirect(url_for("gateways.settings"))
 
 

@@ -14,6 +14,7 @@ from flask import flash
 from flask_babel import gettext as _
 
 from addon.accounts import cached_accounts, refresh_ledger
+from addon.auth import grants
 from addon.extensions import db
 from addon.gateways.mapping import offered_currencies
 from addon.gateways.registry import kind
@@ -25,6 +26,7 @@ from connectors.base import (
     NewAccount,
     RateLimited,
     Rejected,
+    ScopeMissing,
     VendorUnavailable,
 )
 
@@ -112,6 +114,9 @@ def create(gateway: Gateway, setup, role: str, code: str, form_key: str,
     key = f"{form_key[:24]}-{role}-{code}"  # within Intuit's 50 characters of requestid
     currency = code if role == "deposit" else company.home_currency
     known = {account.id for account in cached_accounts(company)}
+    missing = grants.lacking(company, "create_account")
+    if missing:  # decided from the stored grant: no call Xero would refuse
+        return {field: _reconnect_first(company, missing)}
     try:
         created = connector_for(company).create_account(
             NewAccount(LEDGER_ROLES[role], offer.name, currency, idempotency_key=key))
@@ -119,9 +124,11 @@ def create(gateway: Gateway, setup, role: str, code: str, form_key: str,
         return {field: _("%(platform)s did not create “%(name)s”: %(reason)s",
                          platform=company.ledger.display_name, name=offer.name,
                          reason=refused.detail or str(refused))}
+    except ScopeMissing as refused:
+        return {field: _reconnect_first(company, refused.scopes or grants.needed_by(
+            company.ledger, "create_account"))}
     except AuthError:
-        return {field: _("%(platform)s refused Remit the right to create accounts. Reconnect "
-                         "%(platform)s, then try again.", platform=company.ledger.display_name)}
+        return {field: _reconnect_first(company, ())}
     except (RateLimited, VendorUnavailable):
         return {field: _("%(platform)s could not be reached. Please try again in a minute.",
                          platform=company.ledger.display_name)}
@@ -156,3 +163,13 @@ def _cache(company: Company, created: LedgerAccount) -> None:
         payments_enabled=created.payments_enabled, system_account=created.system_account,
         fetched_at=utcnow()))
     db.session.commit()
+
+
+def _reconnect_first(company: Company, scopes) -> str:
+    """The banner's sentence (addon/auth/grants.py) for the scopes creating accounts needs,
+    then "try again"; without a scope to name, the plain refusal."""
+    reason = grants.sentence(company, scopes)
+    if reason:
+        return _("%(reason)s Then try again.", reason=reason)
+    return _("%(platform)s refused Remit the right to create accounts. Reconnect %(platform)s, "
+             "then try again.", platform=company.ledger.display_name)

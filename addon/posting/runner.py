@@ -17,6 +17,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from addon import money
+from addon.auth import grants
 from addon.extensions import db
 from addon.gateways.registry import kind as gateway_kind
 from addon.ledger import RULES, connector_for
@@ -32,7 +33,14 @@ from addon.models import (
 )
 from addon.posting import engine, roles, settlement, waiting, writers
 from addon.posting.waiting import NothingToWrite, Waiting
-from connectors.base import AuthError, Connector, RateLimited, Rejected, VendorUnavailable
+from connectors.base import (
+    AuthError,
+    Connector,
+    RateLimited,
+    Rejected,
+    ScopeMissing,
+    VendorUnavailable,
+)
 from gateways.base import (
     METADATA_COMPANY,
     METADATA_CUSTOMER,
@@ -138,13 +146,10 @@ def post(posting_id: int) -> WorkStatus:
         return _outcome(posting, WorkStatus.PENDING, WAITING_FOR_RECONNECT, "waiting")
     try:
         terms = _prepare(posting, gateway)
+        grants.require(company, posting.kind)  # a scope the grant lacks: wait, call nothing
     except Waiting as reason:
         db.session.rollback()
-        posting = db.session.get(Posting, posting_id)
-        waiting.mark(posting, reason)
-        _log_outcome(posting, "waiting", reason.code)
-        db.session.commit()
-        return WorkStatus.PENDING
+        return _wait(posting_id, reason)
     except NothingToWrite as settled:
         return _outcome(posting, settled.status, str(settled), "nothing-to-write")
     except GatewayAuthError:
@@ -176,6 +181,9 @@ def post(posting_id: int) -> WorkStatus:
         planned = dataclasses.replace(planned, idempotency_key=posting.idempotency_key)
         writing = True
         written = getattr(connector, method)(planned)
+    except ScopeMissing as refused:  # the grant lives: only what needs the scope waits
+        db.session.rollback()
+        return _wait(posting_id, grants.refused(company, refused.scopes, posting.kind))
     except AuthError:
         db.session.rollback()
         return _outcome(posting, WorkStatus.PENDING, WAITING_FOR_RECONNECT, "waiting")
@@ -196,6 +204,14 @@ def post(posting_id: int) -> WorkStatus:
     posting.ledger_object_id = ",".join(written.object_ids)
     posting.posted_at = utcnow()
     return _outcome(posting, WorkStatus.DONE, None, "posted")
+
+
+def _wait(posting_id: int, reason: Waiting) -> WorkStatus:
+    posting = db.session.get(Posting, posting_id)
+    waiting.mark(posting, reason)
+    _log_outcome(posting, "waiting", reason.code)
+    db.session.commit()
+    return WorkStatus.PENDING
 
 
 def _prepare(posting: Posting, gateway: Gateway) -> settlement.Terms | None:

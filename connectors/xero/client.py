@@ -56,6 +56,7 @@ from connectors.base import (
     ConnectorError,
     RateLimited,
     Rejected,
+    ScopeMissing,
     UnexpectedAnswer,
     VendorUnavailable,
 )
@@ -463,7 +464,10 @@ def translate(exc: Exception) -> ConnectorError:
 
 def _status_error(exc: HTTPStatusException) -> ConnectorError:
     status, response = exc.http_resp.status, exc.http_resp
-    if status in (401, 403):  # 403: tenant not connected (or header missing), or scope
+    if status == 403 and "insufficient_scope" in (response.getheader("WWW-Authenticate") or ""):
+        # The grant is alive but lacks this call's scope (reference §1.3): not a dead grant.
+        return ScopeMissing(f"Xero refused a scope this call needs (HTTP 403{_detail(response)}).")
+    if status in (401, 403):  # 403: tenant not connected (or header missing)
         error = AccessTokenRejected if status == 401 else AuthError
         what = "the access token" if status == 401 else "access to this organisation"
         return error(f"Xero refused {what} (HTTP {status}{_detail(response)}).")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from connectors.platform import Endpoints, LedgerPlatform, Setting
+from connectors.platform import Endpoints, LedgerPlatform, ScopeUse, Setting
 from connectors.xero import const, oauth
 from connectors.xero.connector import XeroConnector
 from connectors.xero.identity import XeroConnections
@@ -21,6 +21,17 @@ SETTINGS = (
 # Remit has always cut the gateway reference to QuickBooks' 21 characters on every ledger, so
 # a payment reads the same wherever it is recorded; Xero's Reference would take more.
 REFERENCE_LIMIT = 21
+
+
+# Asked for since payouts were recorded (const.SCOPES): organisations connected before hold
+# accounting.settings.read and none of these. Payments, refunds and payouts need none of them.
+SCOPE_USES = {
+    "accounting.manualjournals": ScopeUse("manual journals", "journals", ("record_journal",),
+                                          also=("accounting.transactions",)),
+    "accounting.settings": ScopeUse("settings", "create_accounts", ("create_account",)),
+    "accounting.reports.trialbalance.read": ScopeUse(
+        "the trial balance", "balances", ("account_balance",), also=("accounting.reports.read",)),
+}
 
 
 def _endpoints(config: Mapping[str, Any]) -> Endpoints:
@@ -38,6 +49,7 @@ PLATFORM = LedgerPlatform(
     display_name="Xero",
     settings=SETTINGS,
     scope=const.SCOPES,
+    scope_uses=SCOPE_USES,
     endpoints=_endpoints,
     token_set=oauth.token_set,
     revoke=oauth.revoke,

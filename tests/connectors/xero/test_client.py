@@ -20,7 +20,14 @@ from werkzeug.wrappers import Request, Response
 from xero_python.exceptions import HTTPStatusException
 from xero_python.rest import RESTResponse
 
-from connectors.base import AuthError, RateLimited, Rejected, UnexpectedAnswer, VendorUnavailable
+from connectors.base import (
+    AuthError,
+    RateLimited,
+    Rejected,
+    ScopeMissing,
+    UnexpectedAnswer,
+    VendorUnavailable,
+)
 from connectors.xero.client import (
     AccessTokenRejected,
     NewPayment,
@@ -145,6 +152,10 @@ def status_error(status: int, body: str | dict = "", **headers: str) -> HTTPStat
     (status_error(401, {"Detail": "TokenExpired: token expired at 11/26/2026 14:25:39"}),
      AccessTokenRejected, "HTTP 401, TokenExpired"),
     (status_error(403, {"Detail": "AuthenticationUnsuccessful"}), AuthError, "HTTP 403"),
+    # The grant lives but lacks the call's scope (reference §1.3): not a dead grant.
+    (status_error(403, {"Detail": "AuthorizationUnsuccessful"},
+                  **{"WWW-Authenticate": 'Bearer error="insufficient_scope"'}), ScopeMissing,
+     "HTTP 403, AuthorizationUnsuccessful"),
     (status_error(429, "", **{"Retry-After": "66975", "X-Rate-Limit-Problem": "day"}),
      RateLimited, "day limit"),
     (status_error(502, "<html>bad gateway</html>"), VendorUnavailable, "HTTP 502"),
