@@ -121,6 +121,10 @@ class JournalPosting:
     reference: str  # e.g. the balance transaction id, cut to the ledger's reference limit
     memo: str
     exchange_rate: Decimal | None = None  # home units per unit of `currency`, when foreign
+    # The lines' accounts that are bank accounts, as the add-on's cached chart knows them, so
+    # a ledger that books bank movements differently (Xero) need not read its chart first.
+    # None: unknown, the connector reads them.
+    bank_account_ids: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
         if len(self.lines) < 2 or sum(line.amount for line in self.lines) != 0:
@@ -156,6 +160,9 @@ class PayoutPosting:
     memo: str
     exchange_rate: Decimal | None = None
     reverse: bool = False
+    # Which of the two accounts are bank accounts, as the add-on's cached chart knows them (see
+    # JournalPosting.bank_account_ids). None: the connector reads them.
+    bank_account_ids: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
         if self.amount <= 0:

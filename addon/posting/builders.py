@@ -53,8 +53,8 @@ def settlement_rate(presentment_minor: int, presentment_currency: str, settled_m
 
 def fee_posting(*, key: Key, entry: BalanceEntry, fees_account_id: str,
                 clearing_account_id: str, payment_id: str, reference_limit: int,
-                exponents: dict[str, int], exchange_rate: Decimal | None = None
-                ) -> JournalPosting:
+                exponents: dict[str, int], exchange_rate: Decimal | None = None,
+                bank_account_ids: frozenset[str] | None = None) -> JournalPosting:
     """The gateway's fee on a charge out of clearing into the fees account (Dr fees, Cr
     clearing), in S, dated the entry's creation."""
     if entry.fee_minor <= 0:
@@ -67,7 +67,7 @@ def fee_posting(*, key: Key, entry: BalanceEntry, fees_account_id: str,
         lines=(JournalLine(fees_account_id, fee, text),
                JournalLine(clearing_account_id, -fee, text)),
         reference=entry.id[-reference_limit:], memo=f"{text}, {entry.id} (recorded by Remit)",
-        exchange_rate=exchange_rate)
+        exchange_rate=exchange_rate, bank_account_ids=bank_account_ids)
 
 
 def dispute_step(entry: BalanceEntry) -> str:
@@ -78,7 +78,8 @@ def dispute_step(entry: BalanceEntry) -> str:
 def dispute_posting(*, key: Key, entry: BalanceEntry, dispute_id: str, payment_id: str | None,
                     losses_account_id: str, fees_account_id: str, clearing_account_id: str,
                     reference_limit: int, exponents: dict[str, int],
-                    exchange_rate: Decimal | None = None) -> JournalPosting:
+                    exchange_rate: Decimal | None = None,
+                    bank_account_ids: frozenset[str] | None = None) -> JournalPosting:
     """One dispute step by the entry's signed amounts: withdrawn (amount -D, fee f) debits
     losses D and fees f and credits clearing D+f; reinstated (amount +D, fee -f' or 0) is the
     reverse. The clearing line is the entry's net, so clearing follows the balance."""
@@ -101,7 +102,7 @@ def dispute_posting(*, key: Key, entry: BalanceEntry, dispute_id: str, payment_i
         idempotency_key=key.idempotency_key, currency=currency,
         posted_on=entry.created_at.date(), lines=tuple(lines),
         reference=entry.id[-reference_limit:], memo=f"{text}, {entry.id} (recorded by Remit)",
-        exchange_rate=exchange_rate)
+        exchange_rate=exchange_rate, bank_account_ids=bank_account_ids)
 
 
 def refund_posting(*, key: Key, refund_id: str, payment_id: str, currency: str,
@@ -154,7 +155,8 @@ def payout_items(payout_id: str, entries: list[BalanceEntry],
 def payout_posting(*, key: Key, payout_id: str, currency: str, amount_minor: int,
                    arrival_date: date, entries: list[BalanceEntry], bank_account_id: str,
                    clearing_account_id: str, reference_limit: int, exponents: dict[str, int],
-                   exchange_rate: Decimal | None = None) -> PayoutPosting:
+                   exchange_rate: Decimal | None = None,
+                   bank_account_ids: frozenset[str] | None = None) -> PayoutPosting:
     """A payout's net from clearing to the settlement bank, one item per entry it contains;
     refused unless the items add up to the payout to the minor unit (and the payout's own
     entry, when listed, says the same amount)."""
@@ -176,13 +178,15 @@ def payout_posting(*, key: Key, payout_id: str, currency: str, amount_minor: int
         amount=amount, bank_account_id=bank_account_id,
         clearing_account_id=clearing_account_id, items=items,
         reference=payout_id[-reference_limit:],
-        memo=f"Stripe payout {payout_id} (recorded by Remit)", exchange_rate=exchange_rate)
+        memo=f"Stripe payout {payout_id} (recorded by Remit)", exchange_rate=exchange_rate,
+        bank_account_ids=bank_account_ids)
 
 
 def payout_reversal_posting(*, key: Key, payout_id: str, currency: str, amount_minor: int,
                             returned_on: date, bank_account_id: str, clearing_account_id: str,
                             reference_limit: int, exponents: dict[str, int],
-                            exchange_rate: Decimal | None = None) -> PayoutPosting:
+                            exchange_rate: Decimal | None = None,
+                            bank_account_ids: frozenset[str] | None = None) -> PayoutPosting:
     """A recorded payout that failed or was cancelled: its money back from the bank to
     clearing."""
     return PayoutPosting(
@@ -191,4 +195,5 @@ def payout_reversal_posting(*, key: Key, payout_id: str, currency: str, amount_m
         clearing_account_id=clearing_account_id, items=(),
         reference=payout_id[-reference_limit:],
         memo=f"Stripe payout {payout_id} failed: returned to the Stripe balance "
-             "(recorded by Remit)", exchange_rate=exchange_rate, reverse=True)
+             "(recorded by Remit)", exchange_rate=exchange_rate, reverse=True,
+        bank_account_ids=bank_account_ids)

@@ -22,6 +22,7 @@ from addon.posting import (
     claims,  # claims -> runner -> writers: read at call time
     roles,
 )
+from addon.posting.bank_accounts import cached_bank_accounts
 from addon.posting.failures import failure_answer
 from addon.posting.waiting import NothingToWrite, Waiting, payment_not_posted
 from connectors.base import Connector
@@ -115,6 +116,7 @@ def build_fee(posting: Posting, gateway: Gateway, connector: Connector) -> tuple
         fees_account_id=roles.account(gateway, entry.currency, "fees"),
         clearing_account_id=roles.account(gateway, entry.currency, "deposit"),
         payment_id=posting.payload.get("payment_id"),
+        bank_account_ids=cached_bank_accounts(gateway, entry.currency, "fees", "deposit"),
         **_written(posting, gateway, entry.currency)))
 
 
@@ -134,6 +136,8 @@ def build_dispute(posting: Posting, gateway: Gateway, connector: Connector) -> t
         losses_account_id=roles.account(gateway, entry.currency, "dispute_losses"),
         fees_account_id=roles.account(gateway, entry.currency, "fees"),
         clearing_account_id=roles.account(gateway, entry.currency, "deposit"),
+        bank_account_ids=cached_bank_accounts(gateway, entry.currency, "dispute_losses", "fees",
+                                              "deposit"),
         **_written(posting, gateway, entry.currency)))
 
 
@@ -275,6 +279,8 @@ def build_payout(posting: Posting, gateway: Gateway, connector: Connector) -> tu
         amount_minor=posting.amount_minor, arrival_date=date.fromisoformat(
             state["arrival_date"]),
         entries=[BalanceEntry.from_payload(e) for e in posting.payload["entries"]],
+        bank_account_ids=cached_bank_accounts(gateway, posting.currency, "deposit",
+                                              "settlement"),
         **_payout_accounts(gateway, posting.currency),
         **_written(posting, gateway, posting.currency)))
 
@@ -291,6 +297,8 @@ def build_reversal(posting: Posting, gateway: Gateway, connector: Connector) -> 
     return "record_payout", (builders.payout_reversal_posting(
         payout_id=posting.source_id, currency=posting.currency,
         amount_minor=posting.amount_minor, returned_on=posting.created_at.date(),
+        bank_account_ids=cached_bank_accounts(gateway, posting.currency, "deposit",
+                                              "settlement"),
         **_payout_accounts(gateway, posting.currency),
         **_written(posting, gateway, posting.currency)))
 

@@ -55,7 +55,20 @@ class XeroPostings:
         transaction when exactly one line is on a BANK account, the other lines as its line
         items in the posting's currency; otherwise a POSTED manual journal, in the base
         currency (foreign amounts converted at `exchange_rate`, rounded so the lines still
-        balance), narrated with the memo."""
+        balance), narrated with the memo.
+
+        Given `bank_account_ids`, no read: the add-on's cached chart says which lines are on
+        BANK accounts (and that their currency is the posting's). That cache is trusted because
+        the set-up form validated the roles' accounts against it, and the payments' accounts
+        are re-validated live by the runner; a stale one makes Xero refuse the write (a bank
+        transaction on a non-BANK account, in another currency, or with a line on a BANK
+        account), a Rejected like any other."""
+        if posting.bank_account_ids is not None:
+            banks = [line for line in posting.lines
+                     if line.account_id in posting.bank_account_ids]
+            if len(banks) == 1:
+                return self._bank_journal(posting, banks[0], posting.currency)
+            return self._manual_journal(posting)
         chart = {account.id: account for account in self._chart()}
         missing = [line.account_id for line in posting.lines if line.account_id not in chart]
         if missing:
@@ -64,6 +77,9 @@ class XeroPostings:
         banks = [line for line in posting.lines if chart[line.account_id].account_type == "BANK"]
         if len(banks) == 1:
             return self._bank_journal(posting, banks[0], chart[banks[0].account_id].currency)
+        return self._manual_journal(posting)
+
+    def _manual_journal(self, posting: JournalPosting) -> LedgerWrite:
         lines = _in_base(posting, self._base())
         journal = NewJournal(narration=posting.memo or posting.reference,
                              posted_on=posting.posted_on, lines=lines)
@@ -94,10 +110,17 @@ class XeroPostings:
         arrival date, the payout id as Reference; reversed: a SPEND on the bank with one line
         to clearing. When the clearing account is itself a BANK account, Xero takes no line
         coded to a bank account: a BankTransfer clearing -> bank (bank -> clearing reversed),
-        which lists no items (its Reference is the payout id)."""
-        clearing = self._session.run(lambda token: self._xero.account(
-            token, self.tenant_id, posting.clearing_account_id))
-        if transformers.own_currency(clearing) is not None:  # a BANK account
+        which lists no items (its Reference is the payout id).
+
+        Given `bank_account_ids`, no read: the clearing account is a bank account when it is
+        in it (trusted as record_journal says; a stale answer is refused by Xero)."""
+        if posting.bank_account_ids is not None:
+            clearing_is_bank = posting.clearing_account_id in posting.bank_account_ids
+        else:
+            clearing = self._session.run(lambda token: self._xero.account(
+                token, self.tenant_id, posting.clearing_account_id))
+            clearing_is_bank = transformers.own_currency(clearing) is not None
+        if clearing_is_bank:
             return self._transfer(posting)
         rate = transformers.currency_rate(posting.exchange_rate)
         if posting.reverse:

@@ -5,6 +5,7 @@ cassettes recorded against the sandbox (../README.md)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -141,3 +142,49 @@ def test_a_foreign_journal_without_its_rate_is_refused_before_any_write(xero, vc
         xero.connector(UK_ORG, base_currency="GBP").record_journal(fee(currency="USD"))
 
     assert requests_made(vcr) == 1 and vcr.requests[0].method == "GET"
+
+
+@pytest.mark.vcr
+def test_a_fee_told_it_has_no_bank_line_is_a_manual_journal_without_reading_the_chart(
+        xero, vcr):
+    """The add-on's cached chart says no line is on a bank account: the write alone."""
+    connector = xero.connector(UK_ORG, base_currency="GBP")
+
+    written = connector.record_journal(replace(fee(), bank_account_ids=frozenset()))
+
+    assert requests_made(vcr) == 1
+    assert vcr.requests[0].uri.endswith("/ManualJournals?summarizeErrors=True")
+    assert vcr.requests[0].headers["Idempotency-Key"] == KEY
+    created = answer(vcr, 0)["ManualJournals"][0]
+    assert written == LedgerWrite("ManualJournal", (created["ManualJournalID"],))
+
+
+@pytest.mark.vcr
+def test_a_fee_told_its_clearing_is_a_bank_is_a_spend_without_reading_the_chart(xero, vcr):
+    connector = xero.connector(UK_ORG, base_currency="GBP")
+    posting = replace(fee("2.40", clearing=EURO_BANK, currency="EUR", rate=Decimal("0.845")),
+                      bank_account_ids=frozenset({EURO_BANK}))
+
+    written = connector.record_journal(posting)
+
+    assert requests_made(vcr) == 1
+    sent = body(vcr, 0)["BankTransactions"][0]
+    assert (sent["Type"], sent["BankAccount"]["AccountID"], sent["CurrencyCode"]) == (
+        "SPEND", EURO_BANK, "EUR")
+    assert [(line["AccountID"], line["LineAmount"]) for line in sent["LineItems"]] == [
+        (FEES, 2.4)]
+    created = answer(vcr, 0)["BankTransactions"][0]
+    assert written == LedgerWrite("BankTransaction", (created["BankTransactionID"],))
+
+
+@pytest.mark.vcr
+def test_a_stale_hint_calling_clearing_a_bank_is_refused_by_xero(xero, vcr):
+    """The cache is trusted, not believed blindly: a bank transaction on what is no longer a
+    BANK account is Xero's ValidationException, nothing recorded."""
+    connector = xero.connector(UK_ORG, base_currency="GBP")
+
+    with pytest.raises(Rejected) as caught:
+        connector.record_journal(replace(fee(), bank_account_ids=frozenset({CLEARING})))
+
+    assert caught.value.code == "ValidationException"
+    assert requests_made(vcr) == 1 and vcr.requests[0].method == "PUT"

@@ -6,12 +6,13 @@ cassettes recorded against the sandbox (../README.md)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from connectors.base import LedgerWrite, PayoutItem, PayoutPosting
+from connectors.base import LedgerWrite, PayoutItem, PayoutPosting, Rejected
 from sandbox.xero_seed import INVOICE_IDS
 from tests.connectors.xero.conftest import UK_ORG, answer, body, requests_made
 from tests.connectors.xero.test_journals import BANK, CLEARING, FEES, fee
@@ -126,3 +127,54 @@ def test_a_bank_account_used_as_clearing_pays_out_by_bank_transfer(xero, vcr):
     assert written == LedgerWrite(
         "BankTransfer", (answer(vcr, 1)["BankTransfers"][0]["BankTransferID"],))
     assert connector.account_balance(stripe_bank) == Decimal("-242.45")
+
+
+@pytest.mark.vcr
+def test_a_payout_told_clearing_is_no_bank_is_one_receive_without_reading(xero, vcr):
+    """The add-on's cached chart says only the settlement bank is a bank: the write alone."""
+    connector = xero.connector(UK_ORG, base_currency="GBP")
+
+    written = connector.record_payout(replace(payout(("ch_1 gross 250.00, fee 7.55", "242.45")),
+                                              bank_account_ids=frozenset({BANK})))
+
+    assert requests_made(vcr) == 1
+    assert vcr.requests[0].headers["Idempotency-Key"] == KEY
+    sent = body(vcr, 0)["BankTransactions"][0]
+    assert (sent["Type"], sent["BankAccount"]["AccountID"]) == ("RECEIVE", BANK)
+    assert [(line["AccountID"], line["LineAmount"]) for line in sent["LineItems"]] == [
+        (CLEARING, 242.45)]
+    created = answer(vcr, 0)["BankTransactions"][0]
+    assert written == LedgerWrite("BankTransaction", (created["BankTransactionID"],))
+
+
+@pytest.mark.vcr
+def test_a_payout_told_clearing_is_a_bank_is_a_transfer_without_reading(xero, vcr):
+    stripe_bank = xero.add_bank_account("Stripe GBP", "GBP", "095")
+    connector = xero.connector(UK_ORG, base_currency="GBP")
+
+    written = connector.record_payout(replace(
+        payout(("ch_1 net", "242.45"), clearing=stripe_bank),
+        bank_account_ids=frozenset({BANK, stripe_bank})))
+
+    assert requests_made(vcr) == 1
+    assert vcr.requests[0].uri.endswith("/BankTransfers")
+    sent = body(vcr, 0)["BankTransfers"][0]
+    assert (sent["FromBankAccount"]["AccountID"], sent["ToBankAccount"]["AccountID"]) == (
+        stripe_bank, BANK)
+    assert written == LedgerWrite(
+        "BankTransfer", (answer(vcr, 0)["BankTransfers"][0]["BankTransferID"],))
+
+
+@pytest.mark.vcr
+def test_a_stale_hint_calling_a_bank_clearing_no_bank_is_refused_by_xero(xero, vcr):
+    """Xero codes no bank transaction line to a BANK account: a cache that missed the clearing
+    account becoming a bank gets a ValidationException, nothing recorded."""
+    stripe_bank = xero.add_bank_account("Stripe GBP", "GBP", "095")
+    connector = xero.connector(UK_ORG, base_currency="GBP")
+
+    with pytest.raises(Rejected) as caught:
+        connector.record_payout(replace(payout(("ch_1 net", "242.45"), clearing=stripe_bank),
+                                        bank_account_ids=frozenset({BANK})))
+
+    assert caught.value.code == "ValidationException"
+    assert requests_made(vcr) == 1
