@@ -120,10 +120,13 @@ def build_fee(posting: Posting, gateway: Gateway, connector: Connector) -> tuple
 
 # -- dispute step --------------------------------------------------------------------------
 def prepare_dispute(posting: Posting, gateway: Gateway, provider) -> None:
+    """Every account build_dispute names (the dispute fee's line needs the fees account even
+    when the losses account is set), so none is found missing after the attempt counts."""
     entry = _entry(posting)
     _home_only(posting, gateway, entry.currency)
     roles.account(gateway, entry.currency, "deposit")
     roles.account(gateway, entry.currency, "dispute_losses")
+    roles.account(gateway, entry.currency, "fees")
 
 
 def build_dispute(posting: Posting, gateway: Gateway, connector: Connector) -> tuple[str, object]:
