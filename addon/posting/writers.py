@@ -196,6 +196,7 @@ def prepare_payout(posting: Posting, gateway: Gateway, provider) -> None:
     if state["status"] in claims.FINAL_PAYOUT:
         raise NothingToWrite(PAYOUT_FAILED if state["status"] == "failed" else PAYOUT_CANCELED,
                              WorkStatus.IGNORED)
+    _home_only(posting, gateway, posting.currency)  # no rate for it, as for its fees
     if not state.get("reconciled"):
         raise Waiting("reconciling", f"Waiting for Stripe to finish listing what payout "
                       f"{posting.source_id} contains.", payout_id=posting.source_id)
