@@ -196,7 +196,6 @@ def prepare_payout(posting: Posting, gateway: Gateway, provider) -> None:
     if state["status"] in claims.FINAL_PAYOUT:
         raise NothingToWrite(PAYOUT_FAILED if state["status"] == "failed" else PAYOUT_CANCELED,
                              WorkStatus.IGNORED)
-    _home_only(posting, gateway, posting.currency)  # no rate for it, as for its fees
     if not state.get("reconciled"):
         raise Waiting("reconciling", f"Waiting for Stripe to finish listing what payout "
                       f"{posting.source_id} contains.", payout_id=posting.source_id)
@@ -204,7 +203,8 @@ def prepare_payout(posting: Posting, gateway: Gateway, provider) -> None:
         entries = provider.payout_entries(gateway.account_id, posting.source_id)
         posting.payload = {**posting.payload, "entries": [e.as_payload() for e in entries]}
         db.session.commit()
-    awaited = _check_contents(posting, gateway)
+    awaited = _check_contents(posting, gateway)  # another company's payout says so first
+    _home_only(posting, gateway, posting.currency)  # no rate for it, as for its fees
     _payout_accounts(gateway, posting.currency)
     if awaited:
         raise Waiting("contents", f"Waiting for {len(awaited)} item(s) of payout "
