@@ -285,16 +285,26 @@ def build_payout(posting: Posting, gateway: Gateway, connector: Connector) -> tu
 
 # -- payout reversal -----------------------------------------------------------------------
 def prepare_reversal(posting: Posting, gateway: Gateway, provider) -> None:
+    """Also reads, once, the balance entry that brought the money back (its creation dates
+    the reversal), when the failure named it."""
     payout = _posting(posting.company_id, "payout", posting.source_id)
     if payout is None or payout.status is not WorkStatus.DONE:
         raise NothingToWrite(NOTHING_TO_REVERSE, WorkStatus.IGNORED)
     _payout_accounts(gateway, posting.currency)
+    failure_entry_id = (payout.payload["payout"].get("failure_entry_id")
+                        or posting.payload["payout"].get("failure_entry_id"))
+    if _entry(posting) is None and failure_entry_id:
+        _fetch_entry(posting, gateway, provider, failure_entry_id)
 
 
 def build_reversal(posting: Posting, gateway: Gateway, connector: Connector) -> tuple[str, object]:
+    """Dated the day Stripe recorded the failure, however late Remit learned of it (the day
+    Remit claimed it when the failure named no entry)."""
+    entry = _entry(posting)
+    returned_on = (entry.created_at if entry is not None else posting.created_at).date()
     return "record_payout", (builders.payout_reversal_posting(
         payout_id=posting.source_id, currency=posting.currency,
-        amount_minor=posting.amount_minor, returned_on=posting.created_at.date(),
+        amount_minor=posting.amount_minor, returned_on=returned_on,
         **_payout_accounts(gateway, posting.currency),
         **_written(posting, gateway, posting.currency)))
 
