@@ -290,6 +290,9 @@ class PayoutMovement:
     arrival_date: date
     automatic: bool
     occurred_at: datetime
+    # The entry that brought a failed or cancelled payout's money back (Stripe:
+    # failure_balance_transaction): its creation dates the reversal.
+    failure_entry_id: str | None = None
 
 
 @dataclass(frozen=True)

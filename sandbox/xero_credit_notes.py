@@ -5,9 +5,9 @@ than its RemainingCredit) [verify: the refusal's wording and rules].
 
 Checked as Xero does: Type ACCRECCREDIT (ACCPAYCREDIT, a supplier's, is not simulated), a
 known contact, a currency the organisation has enabled, lines on active accounts that are not
-bank or AR/AP control accounts, a positive total, a date after the period lock. A foreign
-credit note without a CurrencyRate takes the day's rate. A repeated Idempotency-Key replays
-the first answer, refusals included.
+bank or AR/AP control accounts, an amount on every line (as bank transactions), a positive
+total, a date after the period lock. A foreign credit note without a CurrencyRate takes the
+day's rate. A repeated Idempotency-Key replays the first answer, refusals included.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ STATUSES = ("DRAFT", "SUBMITTED", "AUTHORISED")
 STATUS = "A credit note can be created as DRAFT, SUBMITTED or AUTHORISED only"
 NOT_POSITIVE = "The credit note total must be greater than zero"
 BANK_LINE = "A bank account cannot be used on a line of a credit note"
+NO_LINE_AMOUNT = "Each line item needs a LineAmount or a UnitAmount"
 
 
 @bp.get(f"{ACCOUNTING}/CreditNotes/<credit_note_id>")
@@ -63,7 +64,8 @@ def _problems(org: dict, item: dict) -> list[str]:
     if item.get("Status", "DRAFT") not in STATUSES:
         problems.append(STATUS)
     return problems + line_items_problems(org, item, bank_line=BANK_LINE,
-                                          not_positive=NOT_POSITIVE, control_refused=True)
+                                          not_positive=NOT_POSITIVE, no_amount=NO_LINE_AMOUNT,
+                                          control_refused=True)
 
 
 def _save(org: dict, item: dict) -> dict:

@@ -248,18 +248,23 @@ def claim_reversal(payout: Posting, row: GatewayEvent | None) -> Posting:
 
 
 def _payout_state(payout) -> dict:
-    return {"status": payout.status, "reconciled": payout.reconciled,
-            "arrival_date": payout.arrival_date.isoformat(), "automatic": payout.automatic}
+    state = {"status": payout.status, "reconciled": payout.reconciled,
+             "arrival_date": payout.arrival_date.isoformat(), "automatic": payout.automatic}
+    if payout.failure_entry_id:
+        state["failure_entry_id"] = payout.failure_entry_id
+    return state
 
 
 def _update_payout(made: Posting, payout) -> None:
     """Events of a payout arrive in any order: reconciled stays true once seen, a failure or
-    cancellation is final."""
+    cancellation (and the entry that brought its money back) is final."""
     before = dict(made.payload["payout"])
     state = _payout_state(payout)
     state["reconciled"] = state["reconciled"] or bool(before.get("reconciled"))
     if before.get("status") in FINAL_PAYOUT:
         state["status"] = before["status"]
+    if before.get("failure_entry_id"):
+        state["failure_entry_id"] = before["failure_entry_id"]
     if state != before:
         made.payload = {**made.payload, "payout": state}
         db.session.commit()

@@ -122,10 +122,13 @@ def build_fee(posting: Posting, gateway: Gateway, connector: Connector) -> tuple
 
 # -- dispute step --------------------------------------------------------------------------
 def prepare_dispute(posting: Posting, gateway: Gateway, provider) -> None:
+    """Every account build_dispute names (the dispute fee's line needs the fees account even
+    when the losses account is set), so none is found missing after the attempt counts."""
     entry = _entry(posting)
     _home_only(posting, gateway, entry.currency)
     roles.account(gateway, entry.currency, "deposit")
     roles.account(gateway, entry.currency, "dispute_losses")
+    roles.account(gateway, entry.currency, "fees")
 
 
 def build_dispute(posting: Posting, gateway: Gateway, connector: Connector) -> tuple[str, object]:
@@ -204,7 +207,8 @@ def prepare_payout(posting: Posting, gateway: Gateway, provider) -> None:
         entries = provider.payout_entries(gateway.account_id, posting.source_id)
         posting.payload = {**posting.payload, "entries": [e.as_payload() for e in entries]}
         db.session.commit()
-    awaited = _check_contents(posting, gateway)
+    awaited = _check_contents(posting, gateway)  # another company's payout says so first
+    _home_only(posting, gateway, posting.currency)  # no rate for it, as for its fees
     _payout_accounts(gateway, posting.currency)
     if awaited:
         raise Waiting("contents", f"Waiting for {len(awaited)} item(s) of payout "
@@ -287,16 +291,26 @@ def build_payout(posting: Posting, gateway: Gateway, connector: Connector) -> tu
 
 # -- payout reversal -----------------------------------------------------------------------
 def prepare_reversal(posting: Posting, gateway: Gateway, provider) -> None:
+    """Also reads, once, the balance entry that brought the money back (its creation dates
+    the reversal), when the failure named it."""
     payout = _posting(posting.company_id, "payout", posting.source_id)
     if payout is None or payout.status is not WorkStatus.DONE:
         raise NothingToWrite(NOTHING_TO_REVERSE, WorkStatus.IGNORED)
     _payout_accounts(gateway, posting.currency)
+    failure_entry_id = (payout.payload["payout"].get("failure_entry_id")
+                        or posting.payload["payout"].get("failure_entry_id"))
+    if _entry(posting) is None and failure_entry_id:
+        _fetch_entry(posting, gateway, provider, failure_entry_id)
 
 
 def build_reversal(posting: Posting, gateway: Gateway, connector: Connector) -> tuple[str, object]:
+    """Dated the day Stripe recorded the failure, however late Remit learned of it (the day
+    Remit claimed it when the failure named no entry)."""
+    entry = _entry(posting)
+    returned_on = (entry.created_at if entry is not None else posting.created_at).date()
     return "record_payout", (builders.payout_reversal_posting(
         payout_id=posting.source_id, currency=posting.currency,
-        amount_minor=posting.amount_minor, returned_on=posting.created_at.date(),
+        amount_minor=posting.amount_minor, returned_on=returned_on,
         bank_account_ids=cached_bank_accounts(gateway, posting.currency, "deposit",
                                               "settlement"),
         **_payout_accounts(gateway, posting.currency),

@@ -151,7 +151,8 @@ def payout_movement(payout: Mapping, *, account_id: str, livemode: bool,
         reconciled=reconciled or payout.get("reconciliation_status") == RECONCILED,
         arrival_date=date(arrival.year, arrival.month, arrival.day),
         automatic=payout.get("automatic") is True,
-        occurred_at=moment(payout.get("created"), f"{payout_id} created"))
+        occurred_at=moment(payout.get("created"), f"{payout_id} created"),
+        failure_entry_id=object_id(payout.get("failure_balance_transaction")))
 
 
 def balances(balance: Mapping) -> list[GatewayBalance]:

@@ -220,6 +220,23 @@ def test_credit_notes_xero_refuses(client, uk, changes, expected):
     assert expected in messages(put(client, uk, "CreditNotes", credit_note(**changes)))
 
 
+UNPRICED = {"AccountCode": "200", "Description": "no amount"}  # neither LineAmount nor UnitAmount
+
+
+@pytest.mark.parametrize(("entity", "sent"), [
+    ("BankTransactions", bank_transaction("SPEND", (FEES, "5.00"))),
+    ("CreditNotes", credit_note()),
+], ids=["bank-transaction", "credit-note"])
+def test_a_line_without_an_amount_is_refused_even_when_the_total_is_positive(client, uk,
+                                                                              entity, sent):
+    """Both writes refuse it alike (a ValidationException, nothing saved), never a 500."""
+    before = balances()
+    sent = {**sent, "LineItems": [*sent["LineItems"], UNPRICED]}
+
+    assert messages(put(client, uk, entity, sent))  # 400, ValidationException, a message
+    assert balances() == before
+
+
 def test_a_foreign_payment_at_another_rate_books_the_realised_gain(client, uk):
     """INV-0003: 480.00 EUR at 1.183221 (405.67 GBP receivable) paid at 1.162791: 412.80
     received, 7.13 realised gain on the system account the stand-in adds."""

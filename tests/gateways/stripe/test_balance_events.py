@@ -329,8 +329,12 @@ def test_the_reconciliation_event_is_enough_to_say_reconciled():
 
 @pytest.mark.parametrize("outcome", ["failed", "canceled"])
 def test_a_failed_or_cancelled_payout_says_so(outcome):
-    (moved,) = movements(paid_out(outcome)[f"payout.{outcome}"])
+    event = paid_out(outcome)[f"payout.{outcome}"]
+    (moved,) = movements(event)
     assert (moved.status, moved.reconciled) == (outcome, False)
+    # the entry that brought the money back, which dates the reversal
+    assert moved.failure_entry_id == event["data"]["object"]["failure_balance_transaction"]
+    assert moved.failure_entry_id.startswith("txn_")
 
 
 def test_stripes_sample_payout_events():
