@@ -52,6 +52,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     _register_blueprints(app)
     _register_request_hooks(app)
+    from addon.errors import register_error_pages
+
+    register_error_pages(app)
 
     from addon.cli import remit_cli
 
