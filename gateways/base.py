@@ -6,7 +6,7 @@ one it is. No Flask, no ORM and no vendor SDK here (ARCHITECTURE.md § Layers).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -23,6 +23,16 @@ METADATA_GATEWAY = "remit_gateway"  # the add-on's gateway id
 METADATA_INVOICES = "remit_invoices"  # comma-separated ledger invoice ids
 METADATA_CUSTOMER = "remit_customer"  # the ledger customer the invoices belong to
 METADATA_AMOUNTS = "remit_amounts"  # comma-separated Decimal strings, same order as invoices
+
+
+def payment_metadata(*, company_id: int, gateway_id: int, customer_id: str,
+                     invoices: Sequence[tuple[str, Decimal]]) -> dict[str, str]:
+    """The metadata Remit puts on a payment it asks for, naming its company, gateway, customer
+    and each invoice with the amount paid for it (read back by addon.posting.engine)."""
+    return {METADATA_COMPANY: str(company_id), METADATA_GATEWAY: str(gateway_id),
+            METADATA_INVOICES: ",".join(invoice_id for invoice_id, _ in invoices),
+            METADATA_AMOUNTS: ",".join(str(amount) for _, amount in invoices),
+            METADATA_CUSTOMER: customer_id}
 
 
 @dataclass(frozen=True)

@@ -35,15 +35,11 @@ from addon.pay.links import LinkExpired, LinkInvalid, pay_link, read_token
 from addon.urls import public_url
 from connectors.base import ConnectorError, Invoice
 from gateways.base import (
-    METADATA_AMOUNTS,
-    METADATA_COMPANY,
-    METADATA_CUSTOMER,
-    METADATA_GATEWAY,
-    METADATA_INVOICES,
     CheckoutRequest,
     GatewayError,
     GatewayProvider,
     GatewayRejected,
+    payment_metadata,
 )
 
 bp = Blueprint("pay", __name__)
@@ -128,9 +124,9 @@ def _open_checkout(token: str, company: Company, gateway: Gateway, provider: Gat
             account_id=gateway.account_id, currency=invoice.currency, amount_minor=amount_minor,
             description=_("Invoice %(number)s", number=invoice.number or invoice.id),
             customer_email=None,
-            metadata={METADATA_COMPANY: str(company.id), METADATA_GATEWAY: str(gateway.id),
-                      METADATA_INVOICES: invoice.id, METADATA_AMOUNTS: str(amount),
-                      METADATA_CUSTOMER: invoice.customer_id},
+            metadata=payment_metadata(company_id=company.id, gateway_id=gateway.id,
+                                      customer_id=invoice.customer_id,
+                                      invoices=[(invoice.id, amount)]),
             success_url=public_url("pay.thanks", token=token),
             cancel_url=public_url("pay.invoice_page", token=token),
             idempotency_key=f"remit-checkout-{uuid.uuid4()}",

@@ -382,14 +382,7 @@ def _checkout_for_several(company: Company, gateway: Gateway,
 
     from addon.gateways.registry import exponent, kind
     from addon.ledger import connector_for
-    from gateways.base import (
-        METADATA_AMOUNTS,
-        METADATA_COMPANY,
-        METADATA_CUSTOMER,
-        METADATA_GATEWAY,
-        METADATA_INVOICES,
-        CheckoutRequest,
-    )
+    from gateways.base import CheckoutRequest, payment_metadata
 
     currency = wanted[0][0].currency
     places = exponent(gateway.kind, currency)
@@ -400,10 +393,9 @@ def _checkout_for_several(company: Company, gateway: Gateway,
         amount_minor=money.to_minor(total, currency, places),
         description="Invoices " + ", ".join(bill.id for bill, _ in wanted),
         customer_email=None,
-        metadata={METADATA_COMPANY: str(company.id), METADATA_GATEWAY: str(gateway.id),
-                  METADATA_INVOICES: ",".join(bill.id for bill, _ in wanted),
-                  METADATA_AMOUNTS: ",".join(str(amount) for _, amount in wanted),
-                  METADATA_CUSTOMER: customer},
+        metadata=payment_metadata(company_id=company.id, gateway_id=gateway.id,
+                                  customer_id=customer,
+                                  invoices=[(bill.id, amount) for bill, amount in wanted]),
         success_url="http://127.0.0.1:5000/thanks", cancel_url="http://127.0.0.1:5000/",
         idempotency_key=f"month-{uuid.uuid4()}"))
     return session.id
