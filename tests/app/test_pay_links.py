@@ -163,3 +163,30 @@ def test_a_disconnected_ledger_asks_for_reconnection(client):
     db.session.commit()
     _, text = page(client, q="1001")
     assert "QuickBooks is disconnected: reconnect it to find invoices." in text
+
+
+def test_a_payment_for_an_invoice_sent_back_to_draft_is_refused_before_any_write(client,
+                                                                              monkeypatch):
+    """Approved when the customer opened the link, back to draft when the payment arrived:
+    Xero takes no payment on a draft, so the posting fails with the remedy and nothing is
+    written (no PUT /Payments)."""
+    import sandbox.xero
+    from sandbox import xero_api
+    from tests.app.payment_flow import checkout, pay_and_deliver
+
+    company = xero_company_with_stripe(client)
+    invoice_id = INVOICE_IDS["INV-0001"]
+    session_id = checkout(client, link_path(company, invoice_id), "100.00")
+    invoice = next(i for i in xero_api.organisations()[sandbox.xero.UK_ORG]["Invoices"]
+                   if i["InvoiceID"] == invoice_id)
+    invoice["Status"] = "DRAFT"
+    calls = count_xero_calls(monkeypatch)
+    pay_and_deliver(client, session_id)
+
+    from addon.extensions import db
+    from addon.models import Posting, WorkStatus
+
+    (posting,) = db.session.query(Posting).filter_by(kind="payment").all()
+    assert posting.status is WorkStatus.FAILED
+    assert "INV-0001 is not approved yet" in posting.error
+    assert ("PUT", "Payments") not in calls
