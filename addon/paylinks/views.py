@@ -56,9 +56,7 @@ def _make(company: Company, connector, invoice_id: str) -> dict:
     """The link for `invoice_id` read fresh from the ledger, or why there is none."""
     try:
         invoice = connector.invoice(invoice_id)
-    except AuthError:
-        raise
-    except Rejected:
+    except Rejected:  # the ledger has no such invoice (a grant problem is an AuthError)
         return {"refused": ("unknown", None)}
     reason = refusal(invoice)
     if reason is not None:
