@@ -70,12 +70,13 @@ def _register_blueprints(app: Flask) -> None:
     from addon.gateways.blueprint import bp as gateways_bp
     from addon.home.views import bp as home_bp
     from addon.pay.views import bp as pay_bp
+    from addon.paylinks.views import bp as paylinks_bp
     from addon.reconcile.views import bp as reconcile_bp
     from addon.webhooks.views import bp as webhooks_bp
 
     init_oauth(app)
     for blueprint in (home_bp, auth_bp, gateways_bp, webhooks_bp, pay_bp, activity_bp,
-                      reconcile_bp):
+                      reconcile_bp, paylinks_bp):
         app.register_blueprint(blueprint)
 
 

@@ -57,10 +57,13 @@ class Invoice:
     currency: str
     total: Decimal
     balance: Decimal  # still due
-    status: str  # "open", "paid" or "void"
+    # "open", "paid", "void" or "draft" (Xero DRAFT or SUBMITTED: not approved, takes no
+    # payment). Only an open invoice gets a pay link.
+    status: str
     exchange_rate: Decimal | None = None  # home units per invoice unit, for foreign invoices
     # The first line's item (QuickBooks ItemRef) or account code (Xero): a refund credits it.
     income_ref: str | None = None
+    due_date: date | None = None  # as the ledger shows it, for the pay-link picker
 
 
 @dataclass(frozen=True)
@@ -351,6 +354,14 @@ class Connector(Protocol):
 
     def invoice(self, invoice_id: str) -> Invoice:
         """One invoice with its balance due; Rejected when it does not exist."""
+        ...
+
+    def find_invoices(self, text: str, limit: int) -> list[Invoice]:
+        """Sales invoices a bookkeeper means by `text`, for the pay-link picker, in a few
+        calls (never the whole ledger): every invoice numbered exactly `text` whatever its
+        status (so the page can say why a paid, voided or draft one gets no link), then open
+        invoices whose number or customer's name matches `text`, newest first. Empty `text`:
+        the newest open invoices (one call). At most `limit` invoices, no duplicates."""
         ...
 
     def record_payment(self, posting: PaymentPosting) -> LedgerWrite:

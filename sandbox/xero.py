@@ -33,6 +33,7 @@ from sandbox import (
     xero_overpayments,
     xero_payments,
     xero_reports,
+    xero_searches,
     xero_seed,
     xero_tenancy,
     xero_transactions,
@@ -46,6 +47,7 @@ bp = Blueprint("xero", __name__)
 bp.register_blueprint(xero_identity.bp)
 bp.register_blueprint(xero_api.bp)
 bp.register_blueprint(xero_payments.bp)
+bp.register_blueprint(xero_searches.bp)
 bp.register_blueprint(xero_overpayments.bp)
 bp.register_blueprint(xero_transactions.bp)
 bp.register_blueprint(xero_credit_notes.bp)

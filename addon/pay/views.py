@@ -67,6 +67,8 @@ def invoice_page(token: str):
             company.id, link.invoice_id, lambda: connector_for(company).invoice(link.invoice_id))
     except ConnectorError:
         return _problem("unavailable", 502)
+    if invoice.status in ("void", "draft"):  # said as such: "already paid" would mislead
+        return _problem(invoice.status, 200, invoice=invoice)
     if invoice.status != "open" or invoice.balance <= 0:
         return _problem("paid", 200, invoice=invoice)
     gateway = _gateway_for(company, invoice.currency)

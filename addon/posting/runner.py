@@ -250,6 +250,9 @@ def _plan(posting: Posting, gateway: Gateway, connector: Connector,
                         terms.deposit_currency)
     invoices = [connector.invoice(a.invoice_id) for a in applied]
     for invoice in invoices:
+        if invoice.status == "draft":  # the ledger takes no payment before approval
+            raise engine.PostingRefused(f"Invoice {invoice.number} is not approved yet: "
+                                        f"approve it, then Retry.")
         if invoice.currency != posting.currency:
             raise engine.PostingRefused(f"Invoice {invoice.number} is in "
                                         f"{invoice.currency}, the payment in "

@@ -19,3 +19,28 @@
     sync();
   });
 })();
+// Pay links: Copy puts the made link on the clipboard in one click (without JavaScript the
+// read-only field stays selectable, and the button stays hidden).
+(function () {
+  "use strict";
+  document.querySelectorAll("button[data-copies]").forEach(function (button) {
+    var field = document.getElementById(button.getAttribute("data-copies"));
+    var status = document.querySelector("[data-copied-message]");
+    if (!field) { return; }
+    button.hidden = false;
+    var copied = function () {
+      if (status) { status.textContent = status.getAttribute("data-copied-message"); }
+    };
+    button.addEventListener("click", function () {
+      field.focus();
+      field.select();
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(field.value).then(copied, function () {
+          if (document.execCommand("copy")) { copied(); }
+        });
+      } else if (document.execCommand("copy")) {
+        copied();
+      }
+    });
+  });
+})();

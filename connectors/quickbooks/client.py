@@ -18,6 +18,7 @@ from quickbooks.exceptions import ObjectNotFoundException, QuickbooksException
 from quickbooks.objects.account import Account
 from quickbooks.objects.company_info import CompanyInfo
 from quickbooks.objects.companycurrency import CompanyCurrency
+from quickbooks.objects.customer import Customer
 from quickbooks.objects.deposit import Deposit
 from quickbooks.objects.invoice import Invoice
 from quickbooks.objects.journalentry import JournalEntry
@@ -115,6 +116,17 @@ class QuickBooksClient:
     def invoice(self, invoice_id: str) -> Invoice:
         """GET /company/{realm}/invoice/{id}; an unknown id is a Rejected (610)."""
         return self.call(lambda: Invoice.get(invoice_id, qb=self.qb))
+
+    def invoices(self, where: str, max_results: int, order_by: str = "") -> list[Invoice]:
+        """One page of `SELECT * FROM Invoice [WHERE where] [ORDERBY order_by] MAXRESULTS n`;
+        `where` must already be escaped (connector.quoted)."""
+        return self.call(lambda: Invoice.where(
+            where, order_by=order_by, max_results=max_results, qb=self.qb))
+
+    def customers(self, where: str, max_results: int) -> list[Customer]:
+        """One page of `SELECT * FROM Customer WHERE where MAXRESULTS n` (active ones only, as
+        Intuit answers name lists)."""
+        return self.call(lambda: Customer.where(where, max_results=max_results, qb=self.qb))
 
     def create_payment(self, fields: dict, request_id: str) -> Payment:
         """POST /company/{realm}/payment?requestid=...: `fields` sent exactly as given. Intuit

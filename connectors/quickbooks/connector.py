@@ -24,7 +24,14 @@ from connectors.base import (
     TokenKeeper,
     TokenSet,
 )
-from connectors.quickbooks import account_create, const, oauth, postings, transformers
+from connectors.quickbooks import (
+    account_create,
+    const,
+    invoice_search,
+    oauth,
+    postings,
+    transformers,
+)
 from connectors.quickbooks.client import QuickBooksClient
 from connectors.quickbooks.rules import DEPOSIT_TYPES, RECEIVABLE_TYPE, RULES
 
@@ -126,6 +133,12 @@ class QuickBooksConnector:
                            "Object Not Found")
         found = self._call(partial(QuickBooksClient.invoice, invoice_id=invoice_id))
         return transformers.invoice(found, self._home_currency())
+
+    def find_invoices(self, text: str, limit: int) -> list[Invoice]:
+        """invoice_search.py: the invoice numbered `text` (any status), then open invoices of
+        customers whose DisplayName contains it; empty: the newest open ones. Up to three
+        queries (plus the Preferences read when the home currency was not given)."""
+        return invoice_search.find(self._call, self._home_currency(), text, limit)
 
     def record_payment(self, posting: PaymentPosting) -> LedgerWrite:
         """Create one Payment applied to the posting's invoices, with the idempotency key as

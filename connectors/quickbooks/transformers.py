@@ -8,6 +8,7 @@ payment_request() builds the exact Payment body Remit sends.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -100,8 +101,17 @@ def invoice(found: Any, home_currency: str) -> Invoice:
         currency=currency, total=total, balance=balance,
         status=invoice_status(found, total, balance),
         exchange_rate=Decimal(str(rate)) if foreign else None,
-        income_ref=income_ref(found),
+        income_ref=income_ref(found), due_date=due_date(found),
     )
+
+
+def due_date(found: Any) -> date | None:
+    """Intuit's DueDate ("2026-02-08"); None when absent or not a date."""
+    text = getattr(found, "DueDate", None) or ""
+    try:
+        return date.fromisoformat(str(text)[:10]) if text else None
+    except ValueError:
+        return None
 
 
 def income_ref(found: Any) -> str | None:

@@ -222,6 +222,21 @@ class XeroClient:
             tenant_id, invoice_id, _request_timeout=self._timeout))
         return _only(answer.invoices, "invoice")
 
+    def invoices(self, access_token: str, tenant_id: str, **filters) -> list:
+        """GET /api.xro/2.0/Invoices with Xero's documented filters (`where`, `order`,
+        `invoice_numbers`, `contact_i_ds`, `statuses`, `search_term`, `page`, `page_size`,
+        `summary_only`, as xero-python names them) -> Invoice models."""
+        answer = self._call(access_token, lambda: self._accounting.get_invoices(
+            tenant_id, _request_timeout=self._timeout, **filters))
+        return list(answer.invoices or [])
+
+    def contacts(self, access_token: str, tenant_id: str, **filters) -> list:
+        """GET /api.xro/2.0/Contacts with Xero's filters (`search_term`, `page`, `page_size`,
+        `summary_only`) -> Contact models."""
+        answer = self._call(access_token, lambda: self._accounting.get_contacts(
+            tenant_id, _request_timeout=self._timeout, **filters))
+        return list(answer.contacts or [])
+
     def create_payments(self, access_token: str, tenant_id: str,
                         payments: Sequence[NewPayment], idempotency_key: str) -> list:
         """PUT /api.xro/2.0/Payments?summarizeErrors=true with an Idempotency-Key: every payment

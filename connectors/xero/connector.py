@@ -16,7 +16,7 @@ from connectors.base import (
     Rejected,
     TokenKeeper,
 )
-from connectors.xero import account_create, transformers
+from connectors.xero import account_create, invoice_search, transformers
 from connectors.xero.client import NewOverpayment, NewPayment, NotFound, XeroClient
 from connectors.xero.const import API_BASE, DEFAULT_TIMEOUT
 from connectors.xero.postings import XeroPostings
@@ -106,8 +106,8 @@ class XeroConnector(XeroPostings):
     def invoice(self, invoice_id: str) -> Invoice:
         """One read (plus the Organisation's when the base currency was not given: it tells a
         foreign invoice, whose exchange_rate is then set). Rejected when Xero has no such
-        invoice, when it is not a sales invoice, or when it is not approved yet (DRAFT,
-        SUBMITTED: Xero takes no payment on those)."""
+        invoice or when it is not a sales invoice; one not approved yet (DRAFT, SUBMITTED:
+        Xero takes no payment on those) comes back with status "draft"."""
         try:
             model = self._session.run(
                 lambda token: self._xero.invoice(token, self.tenant_id, invoice_id))
@@ -115,6 +115,19 @@ class XeroConnector(XeroPostings):
             raise Rejected(f"Xero has no invoice {invoice_id} (HTTP 404).",
                            f"Invoice {invoice_id} no longer exists in Xero.") from None
         return transformers.invoice(model, self._base())
+
+    def find_invoices(self, text: str, limit: int) -> list[Invoice]:
+        """invoice_search.py: the sales invoice numbered `text` (any status), open ones whose
+        number or reference contains it, and open ones of contacts whose name matches; empty:
+        the newest open ones. Up to four reads (plus the Organisation's without a base
+        currency)."""
+        base = self._base()
+        return invoice_search.find(
+            lambda **filters: self._session.run(
+                lambda token: self._xero.invoices(token, self.tenant_id, **filters)),
+            lambda **filters: self._session.run(
+                lambda token: self._xero.contacts(token, self.tenant_id, **filters)),
+            base, text, limit)
 
     def record_payment(self, posting: PaymentPosting) -> LedgerWrite:
         """PUT /Payments with one Xero Payment per invoice application (Xero pays one document

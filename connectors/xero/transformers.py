@@ -6,6 +6,7 @@ plain strings for others (Status, SystemAccount, BankAccountType); `_text` reads
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
@@ -22,9 +23,11 @@ from connectors.xero.const import CURRENCY_RATE_PLACES
 
 RATE_DIGITS = 15  # significant digits of a home-per-foreign rate: inverting it back is exact
 
-# Xero invoice Status -> Remit's. DRAFT and SUBMITTED (not yet approved) are absent: Xero takes
-# no payment against them, so invoice() refuses them rather than offer a payment.
-INVOICE_STATUSES = {"AUTHORISED": "open", "PAID": "paid", "VOIDED": "void", "DELETED": "void"}
+# Xero invoice Status -> Remit's. DRAFT and SUBMITTED (not yet approved) are "draft": Xero takes
+# no payment against them, so the picker and the pay page refuse them, and the posting runner
+# refuses them before any write.
+INVOICE_STATUSES = {"AUTHORISED": "open", "PAID": "paid", "VOIDED": "void", "DELETED": "void",
+                    "DRAFT": "draft", "SUBMITTED": "draft"}
 
 
 def company_info(organisation: Any, currencies: list[Any]) -> CompanyInfo:
@@ -81,15 +84,17 @@ def is_deleted(account: Any) -> bool:
 def invoice(model: Any, base: str) -> Invoice:
     """A sales invoice (ACCREC) with what is still due. Amounts stay the Decimals xero-python
     read (`parse_float=Decimal`): the places Xero wrote, never through float. A foreign invoice
-    (not in `base`) carries its rate the contract's way round (home_per_foreign)."""
+    (not in `base`) carries its rate the contract's way round (home_per_foreign). DRAFT and
+    SUBMITTED (not approved: Xero takes no payment on them) are "draft"; a status Xero may add
+    later is refused rather than guessed."""
     number = model.invoice_number or str(model.invoice_id)
     kind, status = _text(model.type), _text(model.status)
     if kind != "ACCREC":
         raise Rejected(f"Xero document {number} is not a sales invoice ({kind}).",
                        f"{number} is not a sales invoice.")
     if status not in INVOICE_STATUSES:
-        raise Rejected(f"Xero invoice {number} is {status}: not approved, it takes no payment.",
-                       f"Invoice {number} is not approved yet in Xero.")
+        raise Rejected(f"Xero invoice {number} is {status}: Remit does not know that status.",
+                       f"Invoice {number} is {status} in Xero.")
     contact, currency = model.contact, _text(model.currency_code) or ""
     return Invoice(
         id=str(model.invoice_id), number=model.invoice_number or None,
@@ -97,8 +102,15 @@ def invoice(model: Any, base: str) -> Invoice:
         currency=currency, total=_money(model.total, "Total"),
         balance=_money(model.amount_due, "AmountDue"), status=INVOICE_STATUSES[status],
         exchange_rate=None if currency == base else home_per_foreign(model.currency_rate),
-        income_ref=_first_account_code(model),
+        income_ref=_first_account_code(model), due_date=_date(getattr(model, "due_date", None)),
     )
+
+
+def _date(value: Any) -> date | None:
+    """xero-python reads `/Date(ms)/` into a date (or a datetime); anything else is None."""
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else None
 
 
 def _first_account_code(model: Any) -> str | None:

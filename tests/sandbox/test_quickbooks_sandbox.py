@@ -114,9 +114,33 @@ def test_what_python_quickbooks_sends_is_understood(web, sdk_call, text, expecte
     assert ids == expected_ids if expected_ids is not None else len(ids) == 17
 
 
-@pytest.mark.parametrize("text", ["SELECT * FROM Account WHERE Name LIKE 'C%'",
+def test_the_invoice_picker_queries_are_answered_like_intuit(web):
+    """What connectors/quickbooks/invoice_search.py sends: LIKE with %, references compared by
+    id, Balance as a number, ORDERBY, and a quoted AND or quote kept inside its literal."""
+    token = qbo.issue_tokens(qbo.US_REALM)["access_token"]
+
+    def found(text, entity="Invoice"):
+        answer = query(web, text, token)
+        assert answer.status_code == 200, answer.get_json()
+        return [row.get("DocNumber") or row["DisplayName"] for row in rows(answer, entity)]
+
+    assert found("SELECT * FROM Customer WHERE DisplayName LIKE '%BIRD%'", "Customer") == [
+        "Amy's Bird Sanctuary"]
+    assert found("SELECT * FROM Customer WHERE DisplayName LIKE 'Bill\\'s%'", "Customer") == [
+        "Bill's Windsurf Shop"]
+    assert found("SELECT * FROM Customer WHERE DisplayName LIKE '%s AND b%'", "Customer") == []
+    assert found("SELECT * FROM Invoice WHERE CustomerRef IN ('1', '2') AND Balance > '0' "
+                 "ORDERBY TxnDate DESC MAXRESULTS 10") == ["1002", "1001"]
+    assert found("SELECT * FROM Invoice WHERE Balance > '100' ORDERBY TxnDate") == [
+        "1001", "1002", "K-1001"]
+    assert found("SELECT * FROM Invoice WHERE DocNumber = '1003'") == ["1003"]
+
+
+@pytest.mark.parametrize("text", ["SELECT * FROM Account WHERE Name LIKE C%",
                                   "SELECT * FROM Account WHERE Active = true OR Id = '4'",
-                                  "SELECT * FROM Account ORDERBY Name",
+                                  "SELECT count(*) FROM Account",
+                                  "SELECT * FROM Account ORDERBY Colour",
+                                  "SELECT * FROM Account WHERE Name > 'C' AND Balance < 'x'",
                                   "SELECT * FROM Account STARTPOSITION 0",
                                   "SELECT * FROM Account WHERE Colour = 'red'"])
 def test_what_the_sandbox_cannot_answer_is_a_4001_fault(web, text):

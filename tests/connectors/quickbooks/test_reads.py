@@ -4,6 +4,7 @@ before a write."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from urllib.parse import urlsplit
 
@@ -28,7 +29,8 @@ def test_open_invoice(qbo, vcr):
     assert invoice == Invoice(id="130", number="1001", customer_id="1",
                               customer_name="Amy's Bird Sanctuary", currency="USD",
                               total=Decimal("250.00"), balance=Decimal("250.00"), status="open",
-                              income_ref="1")  # its first line's item: a refund credits it
+                              income_ref="1",  # its first line's item: a refund credits it
+                              due_date=date(2026, 2, 11))
     assert str(invoice.balance) == "250.00"  # Intuit sends 250.0: the cents are given back
     assert entities(vcr) == ["invoice", "preferences"]  # home or foreign: the home currency
 

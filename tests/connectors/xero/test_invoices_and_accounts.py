@@ -3,6 +3,7 @@ write (re-validation), replayed from cassettes recorded against the sandbox (../
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -25,7 +26,8 @@ def test_open_invoice_with_what_is_due(xero, vcr):
         id=INVOICE_IDS["INV-0001"], number="INV-0001", customer_id=CITY_LIMOUSINES,
         customer_name="City Limousines", currency="GBP", total=Decimal("250.00"),
         balance=Decimal("250.00"), status="open", exchange_rate=None,
-        income_ref="200")  # the first line's AccountCode: a refund's credit note credits it
+        income_ref="200",  # the first line's AccountCode: a refund's credit note credits it
+        due_date=date(2026, 3, 16))
     assert str(invoice.balance) == "250.00"  # Xero's two places, never through float
     assert requests_made(vcr) == 1  # the base currency was given: no Organisation read
 

@@ -1,0 +1,1 @@
+"""The pay-link picker: find an invoice by its number or customer, make its pay-now link."""
