@@ -5,6 +5,9 @@ worker, ledger stand-ins), in QuickBooks and in Xero."""
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from decimal import Decimal
 
 import pytest
@@ -121,6 +124,43 @@ def test_quickbooks_credit_is_recorded_once_when_the_worker_runs_it_again(
 
     posting = the_posting()
     assert posting.attempts == 2
+    (payment,) = qbo_payments(quickbooks)
+    assert payment["UnappliedAmt"] == Decimal("250.00")
+
+
+@pytest.mark.skipif(
+    not os.environ.get("REMIT_DATABASE_URL", "").startswith("postgres"),
+    reason="concurrent writers need PostgreSQL; SQLite serialises them",
+)
+def test_ten_concurrent_presses_record_the_credit_once(app, client, quickbooks,
+                                                      deleted_invoice_payment, monkeypatch):
+    """Ten tabs press Record as customer credit at once (a slow step between the read and the
+    commit makes them overlap): one generation step, one key, one ledger payment. The row is
+    read FOR UPDATE, and a press that read the row before another committed derives the same
+    next generation, hence the same key, which the ledger answers once."""
+    generation, cookie = deleted_invoice_payment.generation, client.get_cookie("session")
+    answers, next_generation = [], runner.next_generation
+
+    def slowly(posting):
+        time.sleep(0.3)
+        next_generation(posting)
+
+    monkeypatch.setattr(runner, "next_generation", slowly)
+
+    def press_in_another_tab():
+        with app.app_context():
+            tab = app.test_client()
+            tab.set_cookie(cookie.key, cookie.value)
+            answers.append(press(tab, deleted_invoice_payment, "credit").status_code)
+
+    threads = [threading.Thread(target=press_in_another_tab) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == [302] * 10
+    posting = the_posting()
+    assert posting.status is WorkStatus.DONE and posting.generation == generation + 1
     (payment,) = qbo_payments(quickbooks)
     assert payment["UnappliedAmt"] == Decimal("250.00")
 
