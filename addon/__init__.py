@@ -63,6 +63,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from addon.activity import remedies  # noqa: F401  (attach routes)
     from addon.activity.views import bp as activity_bp
     from addon.auth.clients import init_app as init_oauth
     from addon.auth.views import bp as auth_bp

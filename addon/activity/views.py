@@ -8,15 +8,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from addon.accounts import cached_accounts
 from addon.current import company_for_user, current_company, login_required
 from addon.extensions import db
 from addon.gateways.registry import GatewayNotConfigured, kind
-from addon.jobs import post_task
 from addon.models import Company, Gateway, Posting, WorkStatus
 from addon.pay.views import pay_link
 from addon.posting.writers import SETTLED_WITHOUT_WRITE
@@ -47,26 +45,12 @@ def activity():
 @bp.post("/activity/postings/<int:posting_id>/<action>")
 @login_required
 def act(posting_id: int, action: str):
-    posting = db.session.get(Posting, posting_id) or abort(404)
+    """Retry, Ignore (asked first: remedies.confirm_ignore), Undo, or record as credit."""
+    from addon.activity import remedies  # it attaches its own routes to this blueprint
+
+    posting = db.session.get(Posting, posting_id, with_for_update=True) or abort(404)
     company_for_user(posting.company_id)
-    if action not in ("retry", "ignore") or posting.status in (WorkStatus.DONE,
-                                                                WorkStatus.UNMATCHED):
-        abort(400)  # an unmatched payment names no invoice: there is nothing to post
-    posting.status = WorkStatus.PENDING if action == "retry" else WorkStatus.IGNORED
-    posting.error = None
-    if action == "retry":
-        # A fresh set of attempts. The key is the one the runner left: a new generation's when
-        # the ledger refused the last one, the same when it never answered.
-        posting.attempts = 0
-    db.session.commit()
-    payment = posting.kind == "payment"
-    if action == "retry":
-        post_task(posting.id)
-        flash(_("Remit is recording this payment again.") if payment
-              else _("Remit is recording this again."), "success")
-    else:
-        flash(_("This payment will not be recorded by Remit.") if payment
-              else _("Remit will not record this."), "success")
+    remedies.act(posting, action)
     return redirect(url_for("activity.activity"))
 
 

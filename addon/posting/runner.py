@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from datetime import date
+from decimal import Decimal
 
 from huey.exceptions import RetryTask
 from sqlalchemy import delete, select
@@ -31,7 +32,7 @@ from addon.models import (
     WorkStatus,
     utcnow,
 )
-from addon.posting import engine, roles, settlement, waiting, writers
+from addon.posting import engine, refusals, roles, settlement, waiting, writers
 from addon.posting.waiting import NothingToWrite, Waiting
 from connectors.base import (
     AuthError,
@@ -57,6 +58,12 @@ WAITING_FOR_GATEWAY = "Waiting for the Stripe account to be reconnected."
 # Postings no attempt touches again, and the outcome logged when one is asked for.
 SETTLED = {WorkStatus.DONE: "already-posted", WorkStatus.IGNORED: "ignored",
            WorkStatus.UNMATCHED: "unmatched"}
+# A payment's payload flag: the bookkeeper chose to keep all of it as the customer's credit
+# (its invoices cannot take it), so no invoice is read or applied.
+AS_CREDIT = "as_credit"
+# Payload keys the posting's state adds beside the gateway payment's own fields.
+_STATE_KEYS = ("paid_on", "split", "settlement", "waiting", "waiting_for", "refusal",
+               AS_CREDIT, "ignored_from")
 
 
 def claim_postings(row: GatewayEvent, movements) -> list[Posting]:
@@ -165,6 +172,7 @@ def post(posting_id: int) -> WorkStatus:
         raise
     except (GatewayRejected, engine.PostingRefused) as refused:
         detail = getattr(refused, "detail", "") or str(refused)
+        _keep_refusal(posting, refused, refusals.STEP_PREPARE)
         return _outcome(posting, WorkStatus.FAILED, detail, "refused",
                         getattr(refused, "code", None) or None)
     waiting.clear(posting)
@@ -200,6 +208,9 @@ def post(posting_id: int) -> WorkStatus:
         if getattr(refused, "transient", False):  # e.g. QuickBooks' stale object: try again
             _outcome(posting, WorkStatus.PENDING, detail, "stale", code, spent)
             raise RetryTask(delay=5) from None
+        step = getattr(refused, "step", None) or (refusals.STEP_WRITE if writing
+                                                  else refusals.STEP_PREPARE)
+        _keep_refusal(posting, refused, step)
         return _outcome(posting, WorkStatus.FAILED, detail, "refused", code, spent)
     posting.ledger_object_id = ",".join(written.object_ids)
     posting.posted_at = utcnow()
@@ -236,8 +247,7 @@ def _plan(posting: Posting, gateway: Gateway, connector: Connector,
     to the clearing account of the currency Stripe settled in, at Stripe's rate."""
     terms = terms or settlement.Terms(posting.currency)
     payment = engine.Payment(**{k: v for k, v in posting.payload.items()
-                                if k not in ("paid_on", "split", "settlement", "waiting",
-                                             "waiting_for")},
+                                if k not in _STATE_KEYS},
                              exponent=gateway_kind(gateway.kind).exponent(posting.currency))
     applied = engine.applications(payment)
     row = roles.row(gateway, posting.currency)
@@ -248,7 +258,7 @@ def _plan(posting: Posting, gateway: Gateway, connector: Connector,
         mapping = engine.Mapping(deposit, row.receivable_account_id)
         _check_accounts(connector, gateway.company, mapping, posting.currency,
                         terms.deposit_currency)
-    invoices = [connector.invoice(a.invoice_id) for a in applied]
+    invoices = [] if posting.payload.get(AS_CREDIT) else _invoices(connector, applied)
     for invoice in invoices:
         if invoice.status == "draft":  # the ledger takes no payment before approval
             raise engine.PostingRefused(f"Invoice {invoice.number} is not approved yet: "
@@ -257,9 +267,14 @@ def _plan(posting: Posting, gateway: Gateway, connector: Connector,
             raise engine.PostingRefused(f"Invoice {invoice.number} is in "
                                         f"{invoice.currency}, the payment in "
                                         f"{posting.currency}.")
-    customer = payment.metadata.get(METADATA_CUSTOMER) or invoices[0].customer_id
-    balances = {a.invoice_id: invoice.balance for a, invoice in zip(applied, invoices,
-                                                                    strict=True)}
+    customer = payment.metadata.get(METADATA_CUSTOMER) or (
+        invoices[0].customer_id if invoices else None)
+    if not customer:
+        raise engine.PostingRefused("The payment names no customer to keep the credit for.")
+    # Kept as credit: as if no invoice had anything left to pay, so the split credits it all.
+    balances = ({a.invoice_id: invoice.balance for a, invoice in zip(applied, invoices,
+                                                                     strict=True)}
+                if invoices else {a.invoice_id: Decimal(0) for a in applied})
     landing = _landing(posting, payment, balances)
     label = gateway_kind(gateway.kind).build().payment_label(
         source_id=payment.source_id, charge_id=payment.charge_id, account_id=payment.account_id)
@@ -267,10 +282,20 @@ def _plan(posting: Posting, gateway: Gateway, connector: Connector,
         company_id=gateway.company_id, home_currency=gateway.company.home_currency,
         payment=payment, mapping=mapping, customer_id=customer, label=label,
         paid_on=date.fromisoformat(posting.payload["paid_on"]),
-        exchange_rate=terms.exchange_rate or invoices[0].exchange_rate, landing=landing,
+        exchange_rate=terms.exchange_rate or (invoices[0].exchange_rate if invoices else None),
+        landing=landing,
         reference_limit=gateway.company.ledger.reference_limit,
         settled_amount=terms.settled_amount,
     )
+
+
+def _invoices(connector: Connector, applied) -> list:
+    """Each invoice the payment names, read now; a refusal says it was about an invoice."""
+    try:
+        return [connector.invoice(a.invoice_id) for a in applied]
+    except Rejected as refused:
+        refused.step = refusals.STEP_INVOICE
+        raise
 
 
 def _landing(posting: Posting, payment: engine.Payment, balances: dict) -> engine.Split:
@@ -315,17 +340,30 @@ def _check_accounts(connector: Connector, company: Company, mapping: engine.Mapp
                                         f"{in_currency}?). Edit the gateway's accounts.")
 
 
+def _keep_refusal(posting: Posting, refused: Exception, step: str) -> None:
+    """What Activity needs to word a refusal and offer its remedies (refusals.py): where it
+    happened, the ledger's code and its words (connectors keep secrets out of them), and
+    whether the ledger may have written all the same."""
+    posting.payload = {**(posting.payload or {}), "refusal": {
+        "step": step, "code": getattr(refused, "code", None) or None,
+        "message": str(refused), "detail": getattr(refused, "detail", "") or "",
+        "may_have_written": bool(getattr(refused, "may_have_written", False))}}
+
+
 def _outcome(posting: Posting, status: WorkStatus, error: str | None, outcome: str,
              code: str | None = None, key_spent: bool = False) -> WorkStatus:
     """Log one attempt's outcome, move to the next generation when the ledger refused the
-    key, and store the result."""
+    key, and store the result. A refusal kept by an earlier attempt goes with any other
+    outcome, so Activity never words an old one."""
     _log_outcome(posting, outcome, code)
+    if outcome != "refused" and posting.payload and "refusal" in posting.payload:
+        posting.payload = {k: v for k, v in posting.payload.items() if k != "refusal"}
     if key_spent:
-        _next_generation(posting)
+        next_generation(posting)
     return _finish(posting, status, error)
 
 
-def _next_generation(posting: Posting) -> None:
+def next_generation(posting: Posting) -> None:
     """A new attempt generation and its key (generation 1's key is the engine's original)."""
     posting.generation = (posting.generation or 1) + 1
     posting.idempotency_key = engine.idempotency_key(posting.company_id, posting.kind,
