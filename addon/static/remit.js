@@ -19,3 +19,43 @@
     sync();
   });
 })();
+
+// Session expiry: a form refused because the session or its CSRF token expired comes back with
+// what was typed (addon/auth/expiry.py); fill it in again. Hidden fields (the fresh CSRF token)
+// and buttons are left as the page has them.
+(function () {
+  "use strict";
+  var note = document.getElementById("kept-form");
+  if (!note) { return; }
+  var pairs;
+  try { pairs = JSON.parse(note.getAttribute("data-values") || "[]"); } catch (e) { return; }
+  var action = note.getAttribute("data-action");
+  var form = Array.prototype.find.call(document.forms, function (candidate) {
+    return new URL(candidate.action, document.baseURI).pathname === action;
+  });
+  if (!form) { return; }
+  var byName = {};
+  pairs.forEach(function (pair) { (byName[pair[0]] = byName[pair[0]] || []).push(pair[1]); });
+  var skipped = ["hidden", "submit", "button", "reset", "file", "password", "image"];
+  var touched = [];
+  Array.prototype.forEach.call(form.elements, function (field) {
+    if (!field.name || skipped.indexOf(field.type) !== -1) { return; }
+    var values = byName[field.name] || [];
+    if (field.type === "checkbox" || field.type === "radio") {
+      field.checked = values.indexOf(field.value) !== -1;
+    } else if (field.tagName === "SELECT") {
+      Array.prototype.forEach.call(field.options, function (option) {
+        option.selected = values.indexOf(option.value) !== -1;
+      });
+    } else if (values.length) {
+      field.value = values.shift();  // several fields of one name: in page order
+    } else {
+      return;
+    }
+    touched.push(field);
+  });
+  touched.forEach(function (field) {
+    field.dispatchEvent(new Event("input", { bubbles: true }));
+    field.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+})();
