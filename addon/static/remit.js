@@ -31,7 +31,9 @@
   try { pairs = JSON.parse(note.getAttribute("data-values") || "[]"); } catch (e) { return; }
   var action = note.getAttribute("data-action");
   var form = Array.prototype.find.call(document.forms, function (candidate) {
-    return new URL(candidate.action, document.baseURI).pathname === action;
+    // getAttribute: a field named "action" (the set-up form's buttons) shadows form.action.
+    var target = candidate.getAttribute("action") || document.location.href;
+    return new URL(target, document.baseURI).pathname === action;
   });
   if (!form) { return; }
   var byName = {};
