@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from addon import platforms
 from addon.accounts import refresh_ledger
-from addon.auth import grants
+from addon.auth import grants, outside
 from addon.auth.clients import oauth_client
 from addon.auth.disconnect import disconnect
 from addon.auth.expiry import forget_sign_in, landing_after_sign_in
@@ -52,6 +52,7 @@ def reconnect(platform: str):
 @bp.get("/connect/<platform>")
 def connect(platform: str):
     chosen = _platform(platform)
+    outside.remember_window()
     try:
         client = oauth_client(chosen.key)
     except PlatformNotConfigured:
@@ -152,7 +153,7 @@ def _signed_in(user_id: int, companies):
             refresh_ledger_task(company.id)
         for posting_id in grants.resume(company):
             post_task(posting_id)
-    return redirect(landing_after_sign_in(url_for("gateways.settings")))
+    return outside.finish(landing_after_sign_in(url_for("gateways.settings")))
 
 
 @bp.post("/companies/<int:company_id>/disconnect")

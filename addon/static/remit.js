@@ -61,3 +61,47 @@
     field.dispatchEvent(new Event("change", { bubbles: true }));
   });
 })();
+
+// Inside QuickBooks or Xero (a frame), steps that leave Remit open in a window of their own:
+// Intuit's, Xero's and Stripe's sign-in and consent pages refuse to be framed. Without this
+// script the links' target="_top" takes the whole window there instead. At the step's end the
+// window hands the landing page back to the framed Remit and closes (addon/auth/outside.py).
+(function () {
+  "use strict";
+  var framed = false;
+  try { framed = window.self !== window.top; } catch (e) { framed = true; }
+  var popupUrl = function (address, fields) {
+    var url = new URL(address, document.baseURI);
+    (fields || []).forEach(function (pair) { url.searchParams.append(pair[0], pair[1]); });
+    url.searchParams.set("window", "popup");
+    return url.href;
+  };
+  var openOutside = function (event, url) {
+    var opened = window.open(url, "remit-outside", "popup=yes,width=760,height=860");
+    if (opened) { event.preventDefault(); }  // else: blocked, target="_top" goes ahead
+  };
+  if (framed) {
+    document.querySelectorAll("a[data-leaves-remit]").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        openOutside(event, popupUrl(link.href));
+      });
+    });
+    document.querySelectorAll("form[data-leaves-remit]").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        var fields = [];
+        new FormData(form).forEach(function (value, name) { fields.push([name, value]); });
+        openOutside(event, popupUrl(form.getAttribute("action") || document.location.href,
+                                    fields));
+        var dialog = form.closest("dialog");
+        if (event.defaultPrevented && dialog && dialog.open) { dialog.close(); }
+      });
+    });
+  }
+  var finished = document.querySelector("[data-finished-outside]");
+  if (finished && window.opener && !window.opener.closed) {
+    try {
+      window.opener.location.assign(finished.getAttribute("data-finished-outside"));
+      window.close();
+    } catch (e) { /* another site's window: the page's own link stays */ }
+  }
+})();
