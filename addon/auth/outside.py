@@ -15,6 +15,18 @@ from flask import redirect, render_template, request, session
 POPUP = "finish_in_popup"  # carried over a new sign-in (addon/current.py CARRIED_OVER)
 
 
+def framed_request() -> bool:
+    """The browser is loading this step inside a frame (a marketplace's launch link, a page
+    without JavaScript): the vendor's page would be refused there."""
+    return request.headers.get("Sec-Fetch-Dest") in ("iframe", "frame")
+
+
+def leave_frame_page(destination: str):
+    """Instead of a vendor's page the frame would refuse: a button that opens it outside."""
+    return render_template("auth/leave_frame.html", destination=destination,
+                           url=request.full_path if request.query_string else request.path)
+
+
 def remember_window() -> None:
     """At the start of a step that leaves Remit: does it run in a window of its own?"""
     if request.args.get("window") == "popup":

@@ -52,6 +52,8 @@ def reconnect(platform: str):
 @bp.get("/connect/<platform>")
 def connect(platform: str):
     chosen = _platform(platform)
+    if outside.framed_request():
+        return outside.leave_frame_page(chosen.display_name)
     outside.remember_window()
     try:
         client = oauth_client(chosen.key)

@@ -37,6 +37,8 @@ class ConnectFailed(Exception):
 def start_connect(kind_key: str):
     gateway_kind = kind(kind_key) or abort(404)
     company = current_company() or abort(404)
+    if outside.framed_request():
+        return outside.leave_frame_page(gateway_kind.display_name)
     outside.remember_window()
     reconnecting = request.args.get("gateway", type=int)
     if reconnecting is not None:

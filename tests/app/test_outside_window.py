@@ -59,3 +59,17 @@ def test_frame_ancestors_are_the_configured_origins(make_app):
     framed = make_app(FRAME_ANCESTORS="https://app.example https://books.example")
     policy = framed.test_client().get("/").headers["Content-Security-Policy"]
     assert "frame-ancestors 'self' https://app.example https://books.example" in policy
+
+
+def test_a_step_loaded_inside_a_frame_offers_to_open_outside_it(client):
+    """A marketplace's launch link (or a page without JavaScript) loads Connect in the frame,
+    where the vendor's page would be refused: a button to open it outside instead."""
+    framed = client.get("/launch/quickbooks", headers={"Sec-Fetch-Dest": "iframe"},
+                        follow_redirects=True)
+    page = framed.get_data(as_text=True)
+    assert framed.status_code == 200 and "opens in a window of its own" in page
+    assert 'href="/connect/quickbooks" target="_top" data-leaves-remit' in page
+    connect(client, "quickbooks")
+    stripe = client.get("/settings/gateways/connect/stripe?landing=register",
+                        headers={"Sec-Fetch-Dest": "iframe"}).get_data(as_text=True)
+    assert 'href="/settings/gateways/connect/stripe?landing=register" target="_top"' in stripe
