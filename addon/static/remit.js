@@ -97,6 +97,18 @@
       });
     });
   }
+  // Already in that window (a step failed and offers Try again): stay in it, and still hand
+  // the result back at the end.
+  var inOwnWindow = false;
+  try {
+    inOwnWindow = !framed && !!window.opener && window.opener.location.origin === location.origin;
+  } catch (e) { inOwnWindow = false; }
+  if (inOwnWindow) {
+    document.querySelectorAll("a[data-leaves-remit]").forEach(function (link) {
+      link.href = popupUrl(link.href);
+      link.removeAttribute("target");
+    });
+  }
   var finished = document.querySelector("[data-finished-outside]");
   if (finished && window.opener && !window.opener.closed) {
     try {

@@ -114,3 +114,19 @@ def test_a_site_not_allowed_cannot_frame_remit(chromium, framed):
     remit = page.frame_locator("#remit")
     assert remit.get_by_role("link", name="Connect to QuickBooks").count() == 0
     assert any("frame-ancestors" in text for text in refusals), refusals
+
+
+def test_trying_again_in_the_own_window_still_hands_back_to_the_frame(chromium, framed):
+    host_url, _, _ = framed
+    page = chromium.new_context(locale="fr-CA").new_page()
+    page.goto(host_url + "/")
+    remit = page.frame_locator("#remit")
+    with page.expect_popup() as opened:
+        remit.get_by_role("link", name="Se connecter à QuickBooks").click()
+    consent = opened.value
+    consent.get_by_role("button", name="Deny").click()
+    consent.get_by_role("link", name="Réessayer").click()  # in the same window
+    consent.get_by_role("button", name="Approve").click()
+    consent.wait_for_event("close")
+    remit.get_by_role("button", name="Déconnecter Remit de QuickBooks").wait_for()
+    assert page.url == host_url + "/"
