@@ -52,9 +52,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     _register_blueprints(app)
     _register_request_hooks(app)
+    from addon.auth import expiry
     from addon.errors import register_error_pages
 
     register_error_pages(app)
+    expiry.init_app(app)
 
     from addon.cli import remit_cli
 

@@ -11,13 +11,17 @@ from sqlalchemy import select
 from addon.extensions import db
 from addon.models import Company, Membership
 
+# What a new sign-in keeps from the session before it: the language, the page to go back to
+# and the form kept when the last session ended (addon/auth/expiry.py), and whether the
+# sign-in runs in a window opened from a framed Remit (addon/auth/outside.py).
+CARRIED_OVER = ("language", "after_sign_in", "kept_form", "finish_in_popup")
+
 
 def sign_in(user_id: int, company_id: int | None = None) -> None:
-    language = session.get("language")
+    carried = {key: session[key] for key in CARRIED_OVER if key in session}
     session.clear()  # a new identity starts a new session (no fixation)
     session["user_id"] = user_id
-    if language:
-        session["language"] = language
+    session.update(carried)
     if company_id is not None:
         session["company_id"] = company_id
 
@@ -57,6 +61,10 @@ def login_required(view: Callable) -> Callable:
     @functools.wraps(view)
     def guarded(*args, **kwargs):
         if g.user is None:
+            from addon.auth.expiry import expired_response, session_expired
+
+            if session_expired():
+                return expired_response()
             return redirect(url_for("home.index"))
         return view(*args, **kwargs)
 

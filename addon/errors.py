@@ -68,14 +68,19 @@ def _unhandled_error_page(error: Exception):
     return _render(500), 500
 
 
-def _render(code: int) -> str:
+def _render(code: int, explanation: str | None = None) -> str:
     return render_template(
         "error.html",
         code=code,
         heading=HEADINGS[code],
-        explanation=EXPLANATIONS[code],
+        explanation=explanation or EXPLANATIONS[code],
         back_url=_same_origin_referrer(),
     )
+
+
+def render_error_page(code: int, explanation: str | None = None):
+    """The styled page for `code`, with a more precise explanation when the caller has one."""
+    return _render(code, explanation), code
 
 
 def _same_origin_referrer() -> str | None:

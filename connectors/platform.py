@@ -59,7 +59,9 @@ class Endpoints:
 class Connections(Protocol):
     """The companies one consent covers, for platforms whose consent lists several (Xero)."""
 
-    def list(self) -> list[Any]: ...  # with connection_id, tenant_id, tenant_name, tenant_type
+    # with connection_id, tenant_id, tenant_name, tenant_type; `this_consent_only`: only the
+    # companies the consent that issued the current token named (Xero's authEventId)
+    def list(self, this_consent_only: bool = False) -> list[Any]: ...
 
     def delete(self, connection_id: str) -> None: ...
 

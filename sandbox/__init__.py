@@ -30,6 +30,16 @@ def create_app(config: dict | None = None) -> Flask:
     for module_name, prefix, _ in VENDORS:
         app.register_blueprint(import_module(module_name).bp, url_prefix=prefix)
 
+    @app.after_request
+    def refuse_framing(response):
+        """Intuit's, Xero's and Stripe's sign-in, consent and checkout pages refuse to be shown
+        in a frame (clickjacking); so do their stand-ins, so a Remit running inside QuickBooks
+        or Xero must open them in a window of their own, as it must with the real vendors."""
+        if response.mimetype == "text/html":
+            response.headers.setdefault("X-Frame-Options", "DENY")
+            response.headers.setdefault("Content-Security-Policy", "frame-ancestors 'none'")
+        return response
+
     @app.get("/")
     def index():
         vendors = [(prefix, name) for _, prefix, name in VENDORS]

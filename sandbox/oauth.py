@@ -24,7 +24,9 @@ SANDBOX_CLIENT_SECRET = "remit-sandbox-secret"  # published on purpose: guards n
 
 # What every code and token the stand-ins issue looks like (`<prefix>-code-…`, `-at-`, `-rt-`), so
 # a test can prove none was recorded into a cassette.
-ISSUED_TOKEN = re.compile(r"[\w-]+-(?:code|at|rt)-[\w-]{20,}")
+# Xero's access tokens are JWTs (three base64url parts): the second alternative.
+ISSUED_TOKEN = re.compile(r"[\w-]+-(?:code|at|rt)-[\w-]{20,}"
+                          r"|eyJ[\w-]{10,}\.eyJ[\w-]{10,}\.[\w-]{20,}")
 
 
 class OAuthError(Exception):
@@ -70,8 +72,12 @@ class AuthorizationServer:
     grace); `clock` (seconds since the epoch) may be replaced to move time forward in tests."""
 
     def __init__(self, prefix: str, access_ttl: int, refresh_ttl: int, rotation_grace: int,
-                 clock: Callable[[], float] = time.time):
+                 clock: Callable[[], float] = time.time,
+                 access_format: Callable[[Grant, str, float], str] | None = None):
         self.prefix = prefix
+        # What the access token looks like on the wire, from the grant, an opaque random id and
+        # its expiry (Xero sends a signed JWT); None: the opaque id itself.
+        self.access_format = access_format
         self.access_ttl = access_ttl
         self.refresh_ttl = refresh_ttl
         self.rotation_grace = rotation_grace
@@ -153,6 +159,8 @@ class AuthorizationServer:
         access = f"{self.prefix}-at-{secrets.token_urlsafe(24)}"
         refresh = f"{self.prefix}-rt-{secrets.token_urlsafe(24)}"
         now = self.clock()
+        if self.access_format is not None:
+            access = self.access_format(grant, access, now + self.access_ttl)
         with self._lock:
             self._access[access] = (grant, now + self.access_ttl)
             self._refresh[refresh] = _Refresh(grant, now + self.refresh_ttl)

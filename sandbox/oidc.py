@@ -48,3 +48,9 @@ def id_token(issuer: str, audience: str, subject: str, nonce: str | None, claims
         payload["nonce"] = nonce
     header = {"alg": "RS256", "kid": KEY_ID, "typ": "JWT"}
     return jwt.encode(header, payload, _signing_key())
+
+
+def signed(payload: dict) -> str:
+    """Any JWT the stand-ins sign with their key (Xero's access tokens)."""
+    header = {"alg": "RS256", "kid": KEY_ID, "typ": "JWT"}
+    return jwt.encode(header, payload, _signing_key())

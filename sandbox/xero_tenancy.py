@@ -16,13 +16,32 @@ from datetime import UTC, datetime
 
 from flask import Response, request
 
+from sandbox import oidc
 from sandbox.oauth import AuthorizationServer, Grant
 
 ACCESS_TTL = 1800  # 30 minutes, reference §1.2
 REFRESH_TTL = 60 * 24 * 3600  # 60 days, rolling
 ROTATION_GRACE = 1800  # the old refresh token keeps working for 30 minutes after a rotation
 
-SERVER = AuthorizationServer("xero-sandbox", ACCESS_TTL, REFRESH_TTL, ROTATION_GRACE)
+ACCESS_AUDIENCE = "https://identity.xero.com/resources"
+
+
+def access_token(grant: Grant, token_id: str, expires_at: float) -> str:
+    """Xero's access token is a JWT (reference §1.2) whose claims name the consent that granted
+    it (`authentication_event_id`, the authEventId of the connections that consent made or
+    renewed): an app lists just those with GET /connections?authEventId=…"""
+    now = int(SERVER.clock())
+    return oidc.signed({
+        "nbf": now, "exp": int(expires_at), "iss": "https://identity.xero.com",
+        "aud": ACCESS_AUDIENCE, "client_id": grant.client_id, "sub": grant.subject,
+        "auth_time": now, "xero_userid": grant.subject, "jti": token_id,
+        "authentication_event_id": grant.extra.get("auth_event_id", ""),
+        "scope": grant.scope.split(),
+    })
+
+
+SERVER = AuthorizationServer("xero-sandbox", ACCESS_TTL, REFRESH_TTL, ROTATION_GRACE,
+                             access_format=access_token)
 
 
 @dataclass
@@ -75,6 +94,7 @@ def connect(grant: Grant, tenants: dict[str, str]) -> str:
                 connection = Connection(str(uuid.uuid4()), event, tenant_id, name,
                                         grant.client_id, grant.subject, now, now)
                 _connections[connection.id] = connection
+    grant.extra["auth_event_id"] = event
     return event
 
 

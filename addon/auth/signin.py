@@ -71,11 +71,12 @@ def connect_one(platform: str, token: dict, external_id: str | None,
 
 def begin_choice(platform: str, token: dict, profile: Profile) -> tuple[User, OAuthHandoff]:
     """A consent that may cover several companies (Xero): store its tokens server-side and
-    list the organisations it authorised."""
+    list the organisations this consent authorised (the user already named them at Xero;
+    those connected by earlier consents are not offered again)."""
     descriptor = platforms.get(platform)
     keeper = MemoryTokenKeeper(descriptor.token_set(token))
     try:
-        tenants = [t for t in connections(platform, keeper).list()
+        tenants = [t for t in connections(platform, keeper).list(this_consent_only=True)
                    if t.tenant_type == descriptor.company_kind]
     except ConnectorError as failure:
         raise SignInError("platform_error") from failure

@@ -11,9 +11,10 @@ from flask_babel import gettext as _
 
 from addon import platforms
 from addon.accounts import refresh_ledger
-from addon.auth import grants
+from addon.auth import grants, outside
 from addon.auth.clients import oauth_client
 from addon.auth.disconnect import disconnect
+from addon.auth.expiry import forget_sign_in, landing_after_sign_in
 from addon.auth.signin import (
     SignInError,
     begin_choice,
@@ -51,6 +52,9 @@ def reconnect(platform: str):
 @bp.get("/connect/<platform>")
 def connect(platform: str):
     chosen = _platform(platform)
+    if outside.framed_request():
+        return outside.leave_frame_page(chosen.display_name)
+    outside.remember_window()
     try:
         client = oauth_client(chosen.key)
     except PlatformNotConfigured:
@@ -151,7 +155,7 @@ def _signed_in(user_id: int, companies):
             refresh_ledger_task(company.id)
         for posting_id in grants.resume(company):
             post_task(posting_id)
-    return redirect(url_for("gateways.settings"))
+    return outside.finish(landing_after_sign_in(url_for("gateways.settings")))
 
 
 @bp.post("/companies/<int:company_id>/disconnect")
@@ -186,7 +190,8 @@ def sign_out():
     session.clear()
     if language:
         session["language"] = language
-    return redirect(url_for("home.index"))
+    g.user = None
+    return forget_sign_in(redirect(url_for("home.index")))
 
 
 def _failure(platform: LedgerPlatform, reason: str):

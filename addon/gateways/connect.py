@@ -12,6 +12,7 @@ from flask import abort, flash, g, redirect, render_template, request, session, 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from addon.auth import outside
 from addon.current import company_for_user, current_company, login_required
 from addon.extensions import db
 from addon.gateways.blueprint import bp
@@ -36,6 +37,9 @@ class ConnectFailed(Exception):
 def start_connect(kind_key: str):
     gateway_kind = kind(kind_key) or abort(404)
     company = current_company() or abort(404)
+    if outside.framed_request():
+        return outside.leave_frame_page(gateway_kind.display_name)
+    outside.remember_window()
     reconnecting = request.args.get("gateway", type=int)
     if reconnecting is not None:
         _gateway_of(company, reconnecting)
@@ -68,8 +72,8 @@ def connect_callback(kind_key: str):
     if gateway.status is GatewayStatus.ACTIVE:
         flash(_("%(name)s is connected again; its currencies and accounts are unchanged.",
                 name=gateway.description), "success")
-        return redirect(url_for("gateways.settings"))
-    return redirect(url_for("gateways.configure", gateway_id=gateway.id))
+        return outside.finish(url_for("gateways.settings"))
+    return outside.finish(url_for("gateways.configure", gateway_id=gateway.id))
 
 
 def _company_for(pending: dict | None, kind_key: str) -> Company:

@@ -44,3 +44,101 @@
     });
   });
 })();
+
+// Session expiry: a form refused because the session or its CSRF token expired comes back with
+// what was typed (addon/auth/expiry.py); fill it in again. Hidden fields (the fresh CSRF token)
+// and buttons are left as the page has them.
+(function () {
+  "use strict";
+  var note = document.getElementById("kept-form");
+  if (!note) { return; }
+  var pairs;
+  try { pairs = JSON.parse(note.getAttribute("data-values") || "[]"); } catch (e) { return; }
+  var action = note.getAttribute("data-action");
+  var form = Array.prototype.find.call(document.forms, function (candidate) {
+    // getAttribute: a field named "action" (the set-up form's buttons) shadows form.action.
+    var target = candidate.getAttribute("action") || document.location.href;
+    return new URL(target, document.baseURI).pathname === action;
+  });
+  if (!form) { return; }
+  var byName = {};
+  pairs.forEach(function (pair) { (byName[pair[0]] = byName[pair[0]] || []).push(pair[1]); });
+  var skipped = ["hidden", "submit", "button", "reset", "file", "password", "image"];
+  var touched = [];
+  Array.prototype.forEach.call(form.elements, function (field) {
+    if (!field.name || skipped.indexOf(field.type) !== -1) { return; }
+    var values = byName[field.name] || [];
+    if (field.type === "checkbox" || field.type === "radio") {
+      field.checked = values.indexOf(field.value) !== -1;
+    } else if (field.tagName === "SELECT") {
+      Array.prototype.forEach.call(field.options, function (option) {
+        option.selected = values.indexOf(option.value) !== -1;
+      });
+    } else if (values.length) {
+      field.value = values.shift();  // several fields of one name: in page order
+    } else {
+      return;
+    }
+    touched.push(field);
+  });
+  touched.forEach(function (field) {
+    field.dispatchEvent(new Event("input", { bubbles: true }));
+    field.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+})();
+
+// Inside QuickBooks or Xero (a frame), steps that leave Remit open in a window of their own:
+// Intuit's, Xero's and Stripe's sign-in and consent pages refuse to be framed. Without this
+// script the links' target="_top" takes the whole window there instead. At the step's end the
+// window hands the landing page back to the framed Remit and closes (addon/auth/outside.py).
+(function () {
+  "use strict";
+  var framed = false;
+  try { framed = window.self !== window.top; } catch (e) { framed = true; }
+  var popupUrl = function (address, fields) {
+    var url = new URL(address, document.baseURI);
+    (fields || []).forEach(function (pair) { url.searchParams.append(pair[0], pair[1]); });
+    url.searchParams.set("window", "popup");
+    return url.href;
+  };
+  var openOutside = function (event, url) {
+    var opened = window.open(url, "remit-outside", "popup=yes,width=760,height=860");
+    if (opened) { event.preventDefault(); }  // else: blocked, target="_top" goes ahead
+  };
+  if (framed) {
+    document.querySelectorAll("a[data-leaves-remit]").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        openOutside(event, popupUrl(link.href));
+      });
+    });
+    document.querySelectorAll("form[data-leaves-remit]").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        var fields = [];
+        new FormData(form).forEach(function (value, name) { fields.push([name, value]); });
+        openOutside(event, popupUrl(form.getAttribute("action") || document.location.href,
+                                    fields));
+        var dialog = form.closest("dialog");
+        if (event.defaultPrevented && dialog && dialog.open) { dialog.close(); }
+      });
+    });
+  }
+  // Already in that window (a step failed and offers Try again): stay in it, and still hand
+  // the result back at the end.
+  var inOwnWindow = false;
+  try {
+    inOwnWindow = !framed && !!window.opener && window.opener.location.origin === location.origin;
+  } catch (e) { inOwnWindow = false; }
+  if (inOwnWindow) {
+    document.querySelectorAll("a[data-leaves-remit]").forEach(function (link) {
+      link.href = popupUrl(link.href);
+      link.removeAttribute("target");
+    });
+  }
+  var finished = document.querySelector("[data-finished-outside]");
+  if (finished && window.opener && !window.opener.closed) {
+    try {
+      window.opener.location.assign(finished.getAttribute("data-finished-outside"));
+      window.close();
+    } catch (e) { /* another site's window: the page's own link stays */ }
+  }
+})();

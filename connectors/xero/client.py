@@ -303,10 +303,12 @@ class XeroClient:
             tenant_id, _request_timeout=self._timeout))
         return _only(getattr(answer, "reports", None), "trial balance")
 
-    def connections(self, access_token: str) -> list:
-        """GET /Connections -> Connection models (no tenant header: bearer only)."""
+    def connections(self, access_token: str, auth_event_id: str | None = None) -> list:
+        """GET /Connections -> Connection models (no tenant header: bearer only); with
+        `auth_event_id`, only those one consent authorised."""
+        filters = {"auth_event_id": auth_event_id} if auth_event_id else {}
         return self._call(access_token, lambda: self._identity.get_connections(
-            _request_timeout=self._timeout))
+            **filters, _request_timeout=self._timeout))
 
     def delete_connection(self, access_token: str, connection_id: str) -> None:
         """DELETE /Connections/{id}: disconnect one organisation."""

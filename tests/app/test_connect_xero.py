@@ -43,6 +43,30 @@ def test_several_organisations_are_chosen_and_share_one_grant(client):
     assert "Stripe Clearing" in settings
 
 
+def test_one_organisation_named_at_xero_is_connected_without_asking_again(client):
+    answer = connect(client, "xero", choices={"tenant": sandbox.xero.UK_ORG})
+    assert answer.headers["Location"].endswith("/settings/gateways")
+    assert [c.name for c in companies()] == [UK]
+    assert db.session.scalar(select(OAuthHandoff)) is None
+
+
+def test_a_later_consent_offers_only_the_organisations_it_named(client):
+    """Organisations connected by an earlier consent are still connected at Xero (GET
+    /connections lists them), but this consent named one: it is connected directly."""
+    connect(client, "xero", choices={"tenant": sandbox.xero.UK_ORG})
+    answer = connect(client, "xero", choices={"tenant": sandbox.xero.FR_ORG})
+    assert answer.headers["Location"].endswith("/settings/gateways")
+    assert [c.name for c in companies()] == [UK, FR]
+    assert len(sandbox.xero_tenancy.all_connections()) == 2
+
+
+def test_several_organisations_named_at_xero_are_asked_about_and_why(client):
+    answer = connect(client, "xero")
+    assert answer.headers["Location"].endswith("/auth/xero/organisations")
+    page = client.get("/auth/xero/organisations").get_data(as_text=True)
+    assert "you allowed 2 organisations" in page
+
+
 def test_organisations_left_out_get_their_access_given_back(client):
     connect(client, "xero")
     choose(client, FR)

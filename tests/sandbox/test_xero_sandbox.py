@@ -13,7 +13,7 @@ from joserfc.jwk import KeySet
 
 import sandbox.xero as xero
 from sandbox.hosts import to_real
-from sandbox.oauth import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
+from sandbox.oauth import ISSUED_TOKEN, SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
 from sandbox.xero_identity import LEGACY_SCOPES, SCOPES, consent
 from tests.connectors.xero.spec import XeroSpec
 
@@ -134,7 +134,8 @@ def test_token_answer_has_xero_keys_and_client_auth_may_be_basic_or_form(client)
 
     assert list(answer) == ["id_token", "access_token", "expires_in", "token_type", "scope"]
     assert (answer["expires_in"], answer["token_type"]) == (1800, "Bearer")
-    assert not answer["access_token"].startswith("eyJ")  # never looks like a real Xero token
+    # A JWT, as Xero's (its claims name the consent); still recognisable as a sandbox token.
+    assert answer["access_token"].count(".") == 2 and ISSUED_TOKEN.fullmatch(answer["access_token"])
     assert wrong_secret.json == {"error": "invalid_client"}
 
 
@@ -272,3 +273,22 @@ def every_answer(client):
         f"{ACCOUNTING}/Organisation", headers=bearer(tokens["access_token"], xero.UK_ORG))
     yield "POST", TOKEN, {}, client.post(TOKEN, auth=BASIC, data={
         "grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]})
+
+
+def test_access_token_names_its_consent_and_connections_filter_by_it(client):
+    """Xero's access token carries `authentication_event_id`; GET /connections?authEventId=
+    lists only the organisations that consent authorised, not every earlier one."""
+    first = tokens_for(client)  # both organisations
+    second = tokens_for(client, tenants=[xero.FR_ORG])  # a later consent for one of them
+    keys = KeySet.import_key_set(
+        client.get("/xero/identity/.well-known/openid-configuration/jwks").json)
+
+    claims = jwt.decode(second["access_token"], keys).claims
+    assert claims["client_id"] == SANDBOX_CLIENT_ID and claims["exp"] > claims["nbf"]
+    event = claims["authentication_event_id"]
+    everything = client.get("/xero/api/connections", headers=bearer(second["access_token"])).json
+    this_consent = client.get("/xero/api/connections", query_string={"authEventId": event},
+                              headers=bearer(second["access_token"])).json
+    assert {c["tenantId"] for c in everything} == {xero.UK_ORG, xero.FR_ORG}
+    assert [(c["tenantId"], c["authEventId"]) for c in this_consent] == [(xero.FR_ORG, event)]
+    assert jwt.decode(first["access_token"], keys).claims["authentication_event_id"] != event

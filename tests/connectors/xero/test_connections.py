@@ -8,6 +8,7 @@ import pytest
 
 from connectors.base import AuthError, Rejected
 from connectors.xero import XeroTenant
+from connectors.xero.identity import consent_event
 from tests.connectors.xero.conftest import FR_ORG, UK_ORG, requests_made
 
 
@@ -62,3 +63,14 @@ def test_revoked_grant_lists_nothing_and_needs_reconnect(xero):
         xero.connections().list()
 
     assert xero.keeper.needs_reconnect
+
+
+def test_the_consent_is_read_from_the_access_tokens_claims():
+    """Xero's access token is a JWT whose `authentication_event_id` names the consent."""
+    from sandbox import oidc
+
+    token = oidc.signed({"sub": "user", "authentication_event_id": "894f5c8c-3938"})
+    assert consent_event(token) == "894f5c8c-3938"
+    assert consent_event(oidc.signed({"sub": "user"})) is None
+    assert consent_event("xero-opaque-token") is None
+    assert consent_event("a.%%%.c") is None
