@@ -54,6 +54,10 @@ from gateways.base import (
 log = logging.getLogger(__name__)
 WAITING_FOR_RECONNECT = "Waiting for the ledger to be reconnected."
 WAITING_FOR_GATEWAY = "Waiting for the Stripe account to be reconnected."
+# Kept in a posting's payload for the Activity page: the ledger object type its ids are, and
+# each invoice a payment named as the ledger showed it when read ([id, number, customer name]).
+OBJECT_TYPE_KEY = "ledger_object_type"
+INVOICES_READ_KEY = "invoices_read"
 # Postings no attempt touches again, and the outcome logged when one is asked for.
 SETTLED = {WorkStatus.DONE: "already-posted", WorkStatus.IGNORED: "ignored",
            WorkStatus.UNMATCHED: "unmatched"}
@@ -202,6 +206,8 @@ def post(posting_id: int) -> WorkStatus:
             raise RetryTask(delay=5) from None
         return _outcome(posting, WorkStatus.FAILED, detail, "refused", code, spent)
     posting.ledger_object_id = ",".join(written.object_ids)
+    # Which of the ledger's objects the ids are (Activity links each to its page).
+    posting.payload = {**(posting.payload or {}), OBJECT_TYPE_KEY: written.object_type}
     posting.posted_at = utcnow()
     return _outcome(posting, WorkStatus.DONE, None, "posted")
 
@@ -237,7 +243,8 @@ def _plan(posting: Posting, gateway: Gateway, connector: Connector,
     terms = terms or settlement.Terms(posting.currency)
     payment = engine.Payment(**{k: v for k, v in posting.payload.items()
                                 if k not in ("paid_on", "split", "settlement", "waiting",
-                                             "waiting_for")},
+                                             "waiting_for", INVOICES_READ_KEY,
+                                             OBJECT_TYPE_KEY)},
                              exponent=gateway_kind(gateway.kind).exponent(posting.currency))
     applied = engine.applications(payment)
     row = roles.row(gateway, posting.currency)
@@ -249,6 +256,8 @@ def _plan(posting: Posting, gateway: Gateway, connector: Connector,
         _check_accounts(connector, gateway.company, mapping, posting.currency,
                         terms.deposit_currency)
     invoices = [connector.invoice(a.invoice_id) for a in applied]
+    posting.payload = {**posting.payload, INVOICES_READ_KEY: [
+        [invoice.id, invoice.number, invoice.customer_name] for invoice in invoices]}
     for invoice in invoices:
         if invoice.currency != posting.currency:
             raise engine.PostingRefused(f"Invoice {invoice.number} is in "
