@@ -98,6 +98,12 @@ class LedgerPlatform:
     frame_origins: tuple[str, ...] = ()  # its web app, which shows Remit in a frame (CSP)
     # Scopes a grant may lack (asked for since some companies connected), and what needs them.
     scope_uses: Mapping[str, ScopeUse] = field(default_factory=dict)
+    # Deep links into the vendor's web app per object type a write creates (LedgerWrite's
+    # `object_type`); "{id}" is the object's id. A type absent here is shown without a link.
+    object_urls: Mapping[str, str] = field(default_factory=dict)
+    # The object type each posting kind always writes, for postings recorded before the type
+    # was kept with them; a kind that may write one of several types is absent (no link).
+    object_types: Mapping[str, str] = field(default_factory=dict)
     # Fills the plugin's derived settings in place; raises ValueError naming a wrong one.
     resolve_settings: Callable[[dict[str, Any], bool], None] | None = None
 
@@ -112,6 +118,11 @@ class LedgerPlatform:
     def credentials(self, config: Mapping[str, Any]) -> tuple[str, str]:
         prefix = self.key.upper()
         return config[f"{prefix}_CLIENT_ID"], config[f"{prefix}_CLIENT_SECRET"]
+
+    def object_url(self, object_type: str | None, object_id: str) -> str | None:
+        """The vendor's page of one object Remit wrote, or None when its type has none."""
+        template = self.object_urls.get(object_type or "")
+        return template.format(id=object_id) if template else None
 
     def postings_per_minute(self, calls_per_posting: int) -> int:
         return max(1, self.calls_per_minute // calls_per_posting)

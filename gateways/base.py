@@ -23,16 +23,31 @@ METADATA_GATEWAY = "remit_gateway"  # the add-on's gateway id
 METADATA_INVOICES = "remit_invoices"  # comma-separated ledger invoice ids
 METADATA_CUSTOMER = "remit_customer"  # the ledger customer the invoices belong to
 METADATA_AMOUNTS = "remit_amounts"  # comma-separated Decimal strings, same order as invoices
+# What a bookkeeper knows them by, for the Activity page only (never used to post): the
+# invoices' numbers (same order, comma-separated) and the customer's name.
+METADATA_NUMBERS = "remit_numbers"
+METADATA_CUSTOMER_NAME = "remit_customer_name"
+METADATA_VALUE_LIMIT = 500  # characters: Stripe refuses a longer metadata value
 
 
 def payment_metadata(*, company_id: int, gateway_id: int, customer_id: str,
-                     invoices: Sequence[tuple[str, Decimal]]) -> dict[str, str]:
+                     invoices: Sequence[tuple[str, Decimal]], customer_name: str = "",
+                     numbers: Sequence[str | None] = ()) -> dict[str, str]:
     """The metadata Remit puts on a payment it asks for, naming its company, gateway, customer
-    and each invoice with the amount paid for it (read back by addon.posting.engine)."""
-    return {METADATA_COMPANY: str(company_id), METADATA_GATEWAY: str(gateway_id),
-            METADATA_INVOICES: ",".join(invoice_id for invoice_id, _ in invoices),
-            METADATA_AMOUNTS: ",".join(str(amount) for _, amount in invoices),
-            METADATA_CUSTOMER: customer_id}
+    and each invoice with the amount paid for it (read back by addon.posting.engine), and the
+    invoices' numbers and customer's name as the ledger shows them. Those two are shown, not
+    posted: a name too long for the gateway is shortened, numbers too long are left out."""
+    metadata = {METADATA_COMPANY: str(company_id), METADATA_GATEWAY: str(gateway_id),
+                METADATA_INVOICES: ",".join(invoice_id for invoice_id, _ in invoices),
+                METADATA_AMOUNTS: ",".join(str(amount) for _, amount in invoices),
+                METADATA_CUSTOMER: customer_id}
+    joined = ",".join(number or "" for number in numbers)
+    if any(numbers) and len(joined) <= METADATA_VALUE_LIMIT \
+            and not any("," in (number or "") for number in numbers):
+        metadata[METADATA_NUMBERS] = joined
+    if customer_name.strip():
+        metadata[METADATA_CUSTOMER_NAME] = customer_name.strip()[:METADATA_VALUE_LIMIT]
+    return metadata
 
 
 @dataclass(frozen=True)

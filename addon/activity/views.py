@@ -2,44 +2,44 @@
 refunds, dispute steps, payouts and their reversals), what each wrote to the ledger in words a
 bookkeeper reads, what it waits for and, when something failed, why — with Retry and Ignore.
 Payments Remit did not ask for (no Remit checkout) are listed as unmatched, without either, and
-so is what follows them. It also makes pay-now links."""
+so is what follows them. Filtered by status, newest first, 50 to a page (listing.py); each row
+in the bookkeeper's terms (rows.py). Pay-now links are made on their own page."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
-from sqlalchemy import select
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 
 from addon.accounts import cached_accounts
+from addon.activity import listing, rows
 from addon.current import company_for_user, current_company, login_required
 from addon.extensions import db
-from addon.gateways.registry import GatewayNotConfigured, kind
-from addon.models import Company, Gateway, Posting, WorkStatus
-from addon.pay.views import pay_link
+from addon.models import Gateway, Posting, WorkStatus
 from addon.posting.writers import SETTLED_WITHOUT_WRITE
 
 bp = Blueprint("activity", __name__)
+FILTER_LABELS = {"all": _l("All"), "attention": _l("Needs attention"),
+                 "recorded": _l("Recorded"), "ignored": _l("Ignored"),
+                 "unmatched": _l("Unmatched")}
 
 
 @bp.get("/activity")
 @login_required
 def activity():
     company = current_company() or abort(404)
-    postings = list(db.session.scalars(
-        select(Posting).where(Posting.company_id == company.id)
-        .order_by(Posting.created_at.desc()).limit(200)))
-    link = None
-    invoice_id = request.args.get("invoice", "").strip()
-    if invoice_id:
-        link = pay_link(company.id, invoice_id)
+    status = listing.status_filter(request.args.get("status"))
+    shown = listing.page(company.id, status,
+                         before=listing.Cursor.parse(request.args.get("before")),
+                         after=listing.Cursor.parse(request.args.get("after")))
     names = {account.id: account.name for account in cached_accounts(company)}
-    return render_template("activity/activity.html", company=company, postings=postings,
-                           WorkStatus=WorkStatus, ledger_url=lambda p: _ledger_url(company, p),
-                           gateway_link=_gateway_link, accounts=lambda p: _accounts(p, names),
+    return render_template("activity/activity.html", company=company, page=shown,
+                           rows=rows.rows(company, shown.postings), status=status,
+                           filters=FILTER_LABELS, counts=listing.counts(company.id),
+                           WorkStatus=WorkStatus, accounts=lambda p: _accounts(p, names),
                            isodate=date.fromisoformat,
-                           settled_without_write=SETTLED_WITHOUT_WRITE,
-                           pay_link=link, invoice_id=invoice_id)
+                           settled_without_write=SETTLED_WITHOUT_WRITE)
 
 
 @bp.post("/activity/postings/<int:posting_id>/<action>")
@@ -70,31 +70,3 @@ def _accounts(posting: Posting, names: dict[str, str]) -> dict[str, str]:
     ids["losses"] = (row.dispute_losses_account_id if row else None) or ids["fees"]
     return {role: names.get(account_id, account_id) if account_id else "—"
             for role, account_id in ids.items()}
-
-
-def _ledger_url(company: Company, posting: Posting) -> str | None:
-    """A deep link for a recorded payment (the descriptor knows the payment page only)."""
-    if not posting.ledger_object_id or posting.kind != "payment":
-        return None
-    first = posting.ledger_object_id.split(",")[0]
-    if current_app.config["SANDBOX_MODE"]:
-        return f"{current_app.config['SANDBOX_URL']}/{company.ledger.key}/"
-    return company.ledger.payment_url.format(id=first)
-
-
-def _gateway_link(posting: Posting) -> tuple[str, str] | None:
-    """The payment's page in its gateway's dashboard and the gateway's name, when the gateway
-    offers one; the sandbox's console for that gateway in sandbox mode."""
-    gateway = db.session.get(Gateway, posting.gateway_id) if posting.gateway_id else None
-    gateway_kind = kind(gateway.kind) if gateway is not None else None
-    if gateway_kind is None:
-        return None
-    if current_app.config["SANDBOX_MODE"]:
-        return f"{current_app.config['SANDBOX_URL']}/{gateway.kind}/", gateway_kind.display_name
-    try:
-        url = gateway_kind.build().dashboard_url(account_id=gateway.account_id,
-                                                 source_id=posting.source_id,
-                                                 livemode=gateway.livemode)
-    except GatewayNotConfigured:
-        return None
-    return (url, gateway_kind.display_name) if url else None

@@ -55,6 +55,10 @@ from gateways.base import (
 log = logging.getLogger(__name__)
 WAITING_FOR_RECONNECT = "Waiting for the ledger to be reconnected."
 WAITING_FOR_GATEWAY = "Waiting for the Stripe account to be reconnected."
+# Kept in a posting's payload for the Activity page: the ledger object type its ids are, and
+# each invoice a payment named as the ledger showed it when read ([id, number, customer name]).
+OBJECT_TYPE_KEY = "ledger_object_type"
+INVOICES_READ_KEY = "invoices_read"
 # Postings no attempt touches again, and the outcome logged when one is asked for.
 SETTLED = {WorkStatus.DONE: "already-posted", WorkStatus.IGNORED: "ignored",
            WorkStatus.UNMATCHED: "unmatched"}
@@ -63,7 +67,7 @@ SETTLED = {WorkStatus.DONE: "already-posted", WorkStatus.IGNORED: "ignored",
 AS_CREDIT = "as_credit"
 # Payload keys the posting's state adds beside the gateway payment's own fields.
 _STATE_KEYS = ("paid_on", "split", "settlement", "waiting", "waiting_for", "refusal",
-               AS_CREDIT, "ignored_from")
+               AS_CREDIT, "ignored_from", INVOICES_READ_KEY, OBJECT_TYPE_KEY)
 
 
 def claim_postings(row: GatewayEvent, movements) -> list[Posting]:
@@ -213,6 +217,8 @@ def post(posting_id: int) -> WorkStatus:
         _keep_refusal(posting, refused, step)
         return _outcome(posting, WorkStatus.FAILED, detail, "refused", code, spent)
     posting.ledger_object_id = ",".join(written.object_ids)
+    # Which of the ledger's objects the ids are (Activity links each to its page).
+    posting.payload = {**(posting.payload or {}), OBJECT_TYPE_KEY: written.object_type}
     posting.posted_at = utcnow()
     return _outcome(posting, WorkStatus.DONE, None, "posted")
 
@@ -259,6 +265,9 @@ def _plan(posting: Posting, gateway: Gateway, connector: Connector,
         _check_accounts(connector, gateway.company, mapping, posting.currency,
                         terms.deposit_currency)
     invoices = [] if posting.payload.get(AS_CREDIT) else _invoices(connector, applied)
+    if invoices:
+        posting.payload = {**posting.payload, INVOICES_READ_KEY: [
+            [invoice.id, invoice.number, invoice.customer_name] for invoice in invoices]}
     for invoice in invoices:
         if invoice.status == "draft":  # the ledger takes no payment before approval
             raise engine.PostingRefused(f"Invoice {invoice.number} is not approved yet: "

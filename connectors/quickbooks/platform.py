@@ -47,6 +47,20 @@ def _connector(realm_id, tokens, client, api_base, timeout, home_currency):
                                home_currency=home_currency)
 
 
+# QuickBooks Online's own pages, by the entity Remit writes ("txnId" is the entity's Id).
+# Payment, JournalEntry and Deposit are the shapes QBO's address bar shows; [verify] the
+# Transfer and RefundReceipt pages, kept here so each is one line to change.
+OBJECT_URLS = {
+    "Payment": "https://app.qbo.intuit.com/app/recvpayment?txnId={id}",
+    "JournalEntry": "https://app.qbo.intuit.com/app/journal?txnId={id}",
+    "Deposit": "https://app.qbo.intuit.com/app/deposit?txnId={id}",
+    "Transfer": "https://app.qbo.intuit.com/app/transfer?txnId={id}",  # [verify]
+    "RefundReceipt": "https://app.qbo.intuit.com/app/refundreceipt?txnId={id}",  # [verify]
+}
+# Every kind writes one entity type (connectors/quickbooks/connector.py).
+OBJECT_TYPES = {"payment": "Payment", "fee": "JournalEntry", "dispute": "JournalEntry",
+                "payout": "Deposit", "payout_reversal": "Transfer", "refund": "RefundReceipt"}
+
 PLATFORM = LedgerPlatform(
     key="quickbooks",
     display_name="QuickBooks",
@@ -58,9 +72,10 @@ PLATFORM = LedgerPlatform(
     connector=_connector,
     rules=RULES,
     calls_per_minute=500,  # per realm
-    # [verify] Intuit's deep-link format for a received payment.
-    payment_url="https://app.qbo.intuit.com/app/recvpayment?txnId={id}",
+    payment_url=OBJECT_URLS["Payment"],
     reference_limit=const.PAYMENT_REF_LIMIT,
+    object_urls=OBJECT_URLS,
+    object_types=OBJECT_TYPES,
     use_pkce=False,  # Intuit does not document PKCE support
     # Intuit reports the refresh token's 5-year hard expiry only when asked.
     token_request_headers={oauth.HARD_EXPIRY_HEADER: "true"},

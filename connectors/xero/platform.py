@@ -44,6 +44,22 @@ def _connector(tenant_id, tokens, client, api_base, timeout, home_currency):
                          base_currency=home_currency)
 
 
+# Xero's pages, by the object Remit writes. The manual journal and bank transaction shapes are
+# those Xero's own MCP server builds (src/consts/deeplinks.ts); [verify] the payment, transfer
+# and sales credit-note pages, kept here so each is one line to change. Without a shortcode
+# Xero opens them in the organisation last used, which is the one Remit runs in.
+OBJECT_URLS = {
+    "Payment": "https://go.xero.com/Bank/ViewTransaction.aspx?paymentID={id}",  # [verify]
+    "ManualJournal": "https://go.xero.com/Journal/View.aspx?invoiceID={id}",
+    "BankTransaction": "https://go.xero.com/Bank/ViewTransaction.aspx?bankTransactionID={id}",
+    "BankTransfer": "https://go.xero.com/Bank/ViewTransfer.aspx?bankTransferID={id}",  # [verify]
+    "CreditNote":  # [verify]
+        "https://go.xero.com/AccountsReceivable/ViewCreditNote.aspx?creditNoteID={id}",
+}
+# The kinds that always write one type; a fee, dispute step or payout is a manual journal, a
+# bank transaction or a bank transfer depending on the accounts (connectors/xero/postings.py).
+OBJECT_TYPES = {"payment": "Payment", "refund": "CreditNote"}
+
 PLATFORM = LedgerPlatform(
     key="xero",
     display_name="Xero",
@@ -56,9 +72,10 @@ PLATFORM = LedgerPlatform(
     connector=_connector,
     rules=RULES,
     calls_per_minute=60,  # per organisation
-    # [verify] Xero's deep-link format for a received payment.
-    payment_url="https://go.xero.com/Bank/ViewTransaction.aspx?paymentID={id}",
+    payment_url=OBJECT_URLS["Payment"],
     reference_limit=REFERENCE_LIMIT,
+    object_urls=OBJECT_URLS,
+    object_types=OBJECT_TYPES,
     use_pkce=True,
     connections=XeroConnections,  # one consent may cover several organisations
     receivable_is_fixed=True,  # one DEBTORS account for every currency

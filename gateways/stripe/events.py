@@ -17,6 +17,8 @@ Remit's metadata (set by the add-on at checkout, copied to the PaymentIntent and
 | `remit_gateway` | the add-on's gateway id |
 | `remit_invoices` | comma-separated ledger invoice ids |
 | `remit_amounts` | comma-separated Decimal strings in major units, same order as the invoices |
+| `remit_numbers` | the invoices' numbers as the ledger shows them, same order (shown, not posted) |
+| `remit_customer_name` | the customer's name as the ledger shows it (shown, not posted) |
 
 Movements are produced whether or not the metadata has these keys (a payment made in Stripe
 directly has none): the add-on decides what to do with it. Stripe limits a metadata value to

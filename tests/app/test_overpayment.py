@@ -112,7 +112,7 @@ def test_quickbooks_partial_overpayment_applies_the_balance_and_credits_the_rest
     assert (remit["TotalAmt"], remit["UnappliedAmt"]) == (Decimal("150.00"), Decimal("50.00"))
     assert [line["Amount"] for line in remit["Line"]] == [Decimal("100.00")]
     assert connector_for(quickbooks).invoice(AMYS_INVOICE).status == "paid"
-    assert ("100.00 USD applied to invoice 130, 50.00 USD kept as customer credit"
+    assert ("100.00 USD applied to invoice 1001, 50.00 USD kept as customer credit"
             in activity(client))
 
 
@@ -185,7 +185,7 @@ def test_xero_partial_overpayment_pays_the_invoice_and_keeps_the_rest(client, xe
     assert posting.ledger_object_id == f"{payment['PaymentID']},{credit['OverpaymentID']}"
     invoice = connector_for(xero).invoice(CITY_INVOICE)
     assert (invoice.status, invoice.balance) == ("paid", Decimal("0.00"))
-    assert ("100.00 GBP applied to invoice " in activity(client)
+    assert ("100.00 GBP applied to invoice INV-0001, " in activity(client)
             and "50.00 GBP kept as customer credit" in activity(client))
 
 

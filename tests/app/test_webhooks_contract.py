@@ -203,7 +203,7 @@ def test_the_activity_page_links_the_payment_to_the_gateways_dashboard(make_app,
         page = browser.get("/activity").get_data(as_text=True)
 
     assert 'href="https://dashboard.inbody.example/merchant_42/psp-881"' in page
-    assert "See it in In-body Pay" in page
+    assert "psp-881<span class=\"visually-hidden\"> (opens In-body Pay in a new window)" in page
 
 
 def test_the_content_policy_lets_forms_reach_every_registered_gateways_pages(make_app, inbody):

@@ -3,6 +3,7 @@ no page: Chromium reports no violation from sign-in to a customer's Checkout, an
 that turns Add new gateway into a dialog still runs."""
 
 
+from tests.e2e.pay_links import pay_link_for
 from tests.e2e.test_gateway_flow import quickbooks_collecting_usd
 
 
@@ -14,9 +15,9 @@ def test_no_page_violates_the_content_security_policy(chromium, live_server):
                if "Content Security Policy" in message.text else None)
     page = context.new_page()
     quickbooks_collecting_usd(page, live_server)  # its dialog is opened by remit.js
-    page.goto(live_server + "/activity?invoice=130")
+    page.goto(live_server + "/activity")
     customer = context.new_page()
-    customer.goto(page.locator("a[href*='/pay/']").get_attribute("href"))
+    customer.goto(pay_link_for("130"))
     customer.get_by_role("button", name="Pay").click()  # POST form → Stripe Checkout
     customer.get_by_label("Card number").wait_for()
     page.get_by_role("button", name="Français").click()  # POST form → back to Remit
