@@ -111,7 +111,7 @@ def test_quickbooks_record_as_credit_posts_the_whole_payment_once(client, quickb
     assert (payment["CustomerRef"]["value"], payment["TotalAmt"], payment["UnappliedAmt"],
             payment["Line"]) == ("1", Decimal("250.00"), Decimal("250.00"), [])
     assert posting.ledger_object_id == payment["Id"]
-    assert "All 250.00 USD kept as customer credit" in activity(client)
+    assert "All 250.00 USD recorded as the customer" in activity(client)
 
 
 def test_quickbooks_credit_is_recorded_once_when_the_worker_runs_it_again(
