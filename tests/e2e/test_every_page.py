@@ -51,6 +51,12 @@ def pay_page_failed(page, company, t):
     page.locator("#amount-error").wait_for()
 
 
+def add_gateway_dialog(page, company, t):
+    page.goto(company.url("/settings/gateways"))
+    page.locator("[data-opens-dialog]").click()
+    page.get_by_role("dialog").wait_for()
+
+
 def consent_refused(page, company, t):
     page.goto(company.url("/auth/quickbooks/callback?error=access_denied"))
 
@@ -77,6 +83,7 @@ PAGES = [
     ("disconnected from QuickBooks", "/disconnected/quickbooks"),
     ("Payment gateway settings", "/settings/gateways"),
     ("Add new gateway", "/settings/gateways/new"),
+    ("Add new gateway, as a dialog", add_gateway_dialog),
     ("Stripe connection refused", "/settings/gateways/callback/stripe?error=access_denied"),
     ("set-up form, blank", "/settings/gateways/{draft}"),
     ("Edit form", "/settings/gateways/{gateway}"),
