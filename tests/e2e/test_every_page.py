@@ -61,6 +61,20 @@ def consent_refused(page, company, t):
     page.goto(company.url("/auth/quickbooks/callback?error=access_denied"))
 
 
+def bad_request(page, company, t):
+    """A form posted without its CSRF token (a tampered or very old page): a 400."""
+    page.evaluate("""() => { const form = document.createElement('form');
+        form.method = 'post'; form.action = '/language';
+        document.body.append(form); form.submit(); }""")
+    page.wait_for_url(re.compile(r"/language$"))
+
+
+def signed_out_home(page, company, t):
+    page.goto(company.url("/"))
+    page.locator(".account-nav button[type=submit]").click()
+    page.locator(".account-nav").wait_for(state="detached")
+
+
 def xero_organisations(page, company, t):
     """Last: signing in with Xero makes its organisations the current company."""
     page.goto(company.url("/connect/xero"))
@@ -98,6 +112,8 @@ PAGES = [
     ("pay page: link not valid", "/pay/not-a-link"),
     ("404", "/no/such/page"),
     ("405", "/signout"),
+    ("400", bad_request),
+    ("home, signed out", signed_out_home),
     ("Xero organisations choice", xero_organisations),
     ("Xero organisations choice after a failed submit", xero_organisations_failed),
 ]
