@@ -90,3 +90,21 @@ def test_every_page_links_to_privacy_and_terms_from_its_footer(client, accept, p
         footer = html[html.index('<footer class="page-footer">'):]
         assert f'<a href="/legal/privacy">{privacy}</a>' in footer, path
         assert f'<a href="/legal/terms">{terms}</a>' in footer, path
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_reconciliation_date_that_cannot_be_read_is_titled_as_an_error(
+        client, app, monkeypatch, language):
+    from tests.app.reconcile_data import company_with_payouts, member, sign_in
+    from tests.app.test_reconciliation import Down
+
+    accept, prefix = LANGUAGES[language]
+    monkeypatch.setattr("addon.reconcile.data.connector_for", lambda company: Down())
+    monkeypatch.setattr("addon.reconcile.data.provider", lambda key: Down())
+    company = company_with_payouts()
+    sign_in(client, member(company), company)
+    path = f"/reconciliation/{company.gateways[0].id}"
+    assert not title(get(client, path, accept).get_data(as_text=True)).startswith(prefix)
+    html = get(client, path + "?since=31/13", accept).get_data(as_text=True)
+    assert title(html).startswith(prefix), title(html)
+    assert 'id="since" name="since" type="date"' in html and 'aria-invalid="true"' in html

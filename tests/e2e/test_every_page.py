@@ -105,6 +105,7 @@ PAGES = [
     ("Remove", "/settings/gateways/{gateway}/remove"),
     ("Activity, with rows", "/activity"),
     ("Reconciliation", "/reconciliation/{gateway}"),
+    ("Reconciliation, a date that cannot be read", "/reconciliation/{gateway}?since=31/13"),
     ("pay page", "{pay}"),
     ("pay page after a failed submit", pay_page_failed),
     ("pay page: thanks", "{pay}/thanks"),
