@@ -134,8 +134,8 @@ def choose_organisations(platform: str):
         return render_template("auth/organisations.html", tenants=handoff.tenants)
     chosen = set(request.form.getlist("tenant"))
     if not chosen & {t["tenant_id"] for t in handoff.tenants}:
-        flash(_("Choose at least one organisation to connect."), "error")
-        return render_template("auth/organisations.html", tenants=handoff.tenants), 400
+        return render_template("auth/organisations.html", tenants=handoff.tenants,
+                               form_errors=True), 400
     try:
         companies = finish_choice(handoff, chosen)
     except SignInError as failed:

@@ -75,6 +75,7 @@ def _form(gateway: Gateway, setup: mapping.GatewaySetup, errors: dict[str, str])
     options = mapping.options(company, gateway)
     return render_template(
         "gateways/configure.html", gateway=gateway, company=company, setup=setup, errors=errors,
+        form_errors=bool(errors),
         options=options, ledger=company.ledger, gateway_name=kind(gateway.kind).display_name,
         history=[_describe(entry) for entry in gateway.audit],
         offers=new_accounts.offers(company, gateway, list(options)),

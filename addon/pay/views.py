@@ -170,7 +170,7 @@ def _page(company: Company, invoice: Invoice, due: Decimal, amount: str, places:
           error: str | None = None):
     return render_template("pay/invoice.html", invoice=invoice, company=company,
                            due=_shown(due, invoice.currency, places), amount=amount,
-                           error=error)
+                           error=error, form_errors=bool(error))
 
 
 def _problem(reason: str, status: int, invoice: Invoice | None = None):

@@ -41,7 +41,9 @@ def picker():
         connector = connector_for(company)
         if chosen:
             page.update(_make(company, connector, chosen))
-        if not chosen or page["refused"]:
+        if (not chosen or page["refused"]) and not hasattr(connector, "find_invoices"):
+            page["problem"] = "no_search"  # a ledger plugin that cannot search its invoices
+        elif not chosen or page["refused"]:
             page["results"] = connector.find_invoices(text, RESULTS)
             page["exact"] = _exact(page["results"], text)
     except AuthError:

@@ -31,7 +31,8 @@ def page(gateway_id: int):
     return render_template(
         "reconcile/page.html", company=company, gateway=gateway, gateway_name=gateway_name,
         currency=currency, currencies=data.currencies(gateway), since=since,
-        since_error=since_error, rows=rows, balances=balances, money=money,
+        since_error=since_error, form_errors=since_error, rows=rows, balances=balances,
+        money=money,
         figure=_figure(gateway, currency),
         status_words=lambda row: words.status(row, money),
         finding_words=lambda item: words.finding(item, money, gateway_name),

@@ -142,3 +142,15 @@
     } catch (e) { /* another site's window: the page's own link stays */ }
   }
 })();
+
+// After a failed submit, focus goes to the first field in error (WCAG 3.3.1), so a keyboard or
+// screen-reader user starts where the correction is needed. The page works without it: the
+// title says "Error:" and every field in error is marked and described on the server.
+(function () {
+  "use strict";
+  var invalid = document.querySelector("main [aria-invalid='true']");
+  if (!invalid) { return; }
+  var field = invalid.matches("input, select, textarea")
+    ? invalid : invalid.querySelector("input, select, textarea");
+  (field || invalid).focus();
+})();

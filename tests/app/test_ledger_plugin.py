@@ -36,3 +36,24 @@ def test_a_plugin_ledger_has_the_sign_in_routes(sage, client):
     assert "Sage Test is not set up on this Remit server" in refused.get_data(as_text=True)
     assert client.get("/connect/freeagent").status_code == 404
     assert client.get("/disconnected/sage").status_code == 404  # it has no Disconnect URL
+
+
+def test_a_plugin_ledger_without_invoice_search_says_so_on_pay_links(sage, app, client,
+                                                                     monkeypatch):
+    """A ledger plugin need not search its invoices: the Pay links page says it cannot,
+    instead of failing."""
+    from addon.models import Membership, User
+    from addon.paylinks import views as paylinks
+    from tests.app.reconcile_data import sign_in
+
+    company = Company(platform="sage", external_id="s-2", name="Org", home_currency="GBP")
+    user = User(platform="sage", subject="u-1", email="a@example.com", name="A")
+    db.session.add_all([company, user, Membership(user=user, company=company)])
+    db.session.commit()
+    sign_in(client, user, company)
+    monkeypatch.setattr(paylinks, "connector_for", lambda company: object())
+
+    answer = client.get("/pay-links", query_string={"q": "1001"})
+
+    assert answer.status_code == 200
+    assert "this ledger" in answer.get_data(as_text=True)
