@@ -4,7 +4,8 @@ currencies it shows first. Nothing here is saved: the user sees the suggestion a
 - a currency's receivable account, when the ledger has exactly one in that currency;
 - its deposit account, when the clearing account Remit creates ("Stripe Clearing EUR") exists;
 - for a gateway not set up yet, the currencies worth collecting: the home currency, and those
-  with a receivable and a deposit account, that no other active gateway already collects.
+  with a receivable and a deposit account, that no other active gateway already collects;
+- first in the list, the currencies that matter; the others fold behind "More currencies".
 """
 
 from __future__ import annotations
@@ -51,9 +52,10 @@ def ordered(company: Company, codes) -> list[str]:
 
 def split_currencies(setup: GatewaySetup, company: Company,
                      options: dict[str, RoleChoices]) -> tuple[list[str], list[str]]:
-    """(shown, behind "More currencies"): shown are the home currency, the chosen ones and the
-    collectable ones; the rest both sides support but nothing is ready for."""
+    """(shown, behind "More currencies"): shown are the home currency, the chosen ones and
+    those the ledger has an account to deposit into; the rest both sides support, but the
+    ledger has no account ready for them."""
     shown = [code for code in ordered(company, options)
              if code == company.home_currency or code in setup.currencies
-             or collectable(options[code])]
+             or options[code].deposit]
     return shown, [code for code in ordered(company, options) if code not in shown]

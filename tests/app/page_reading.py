@@ -78,6 +78,10 @@ class Page:
         options = [p for p in _descendants(select) if p.tag == "option"]
         return next((o.attrs.get("value", "") for o in options if "selected" in o.attrs), "")
 
+    def selected_text(self, select_id: str) -> str:
+        options = [p for p in _descendants(self.by_id(select_id)) if p.tag == "option"]
+        return next((o.text for o in options if "selected" in o.attrs), "")
+
     def option_texts(self, select_id: str) -> list[str]:
         select = self.by_id(select_id)
         return [p.text for p in _descendants(select) if p.tag == "option"]
