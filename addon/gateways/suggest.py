@@ -2,7 +2,9 @@
 currencies it shows first. Nothing here is saved: the user sees the suggestion and presses Save.
 
 - a currency's receivable account, when the ledger has exactly one in that currency;
-- its deposit account, when the clearing account Remit creates ("Stripe Clearing EUR") exists;
+- its deposit account, when the clearing account Remit creates ("Stripe Clearing EUR") exists,
+  or when one account only can take deposits in it (a bank account only where no clearing
+  account can be made: Xero's foreign currencies);
 - for a gateway not set up yet, the currencies worth collecting: the home currency, and those
   with a receivable and a deposit account, that no other active gateway already collects;
 - first in the list, the currencies that matter; the others fold behind "More currencies".
@@ -24,10 +26,25 @@ def fill_accounts(setup: GatewaySetup, gateway: Gateway, options: dict[str, Role
             continue
         if not setup.receivable.get(code) and len(option.receivable) == 1:
             setup.receivable[code] = option.receivable[0].id
-        clearing = account_name(gateway, "deposit", code).casefold()
-        created = [a for a in option.deposit if a.name.casefold() == clearing]
-        if not setup.deposit.get(code) and len(created) == 1:
-            setup.deposit[code] = created[0].id
+        if not setup.deposit.get(code):
+            setup.deposit[code] = _deposit(gateway, option, code)
+
+
+def _deposit(gateway: Gateway, option: RoleChoices, code: str) -> str:
+    """The clearing account Remit created for `code`, else the only account that can take
+    deposits in it, unless that is a bank account where a clearing account could be made."""
+    clearing = account_name(gateway, "deposit", code).casefold()
+    created = [a for a in option.deposit if a.name.casefold() == clearing]
+    if len(created) == 1:
+        return created[0].id
+    ledger = gateway.company.ledger
+    clearing_possible = (not ledger.clearing_in_home_currency_only
+                         or code == gateway.company.home_currency)
+    if len(option.deposit) == 1 and (option.deposit[0].account_type
+                                     not in ledger.clearing_advised_for
+                                     or not clearing_possible):
+        return option.deposit[0].id
+    return ""
 
 
 def collectable(option: RoleChoices) -> bool:

@@ -48,6 +48,8 @@ def test_quickbooks_preselects_the_home_currency_and_its_only_receivable_account
     assert page.checked("currency") == ["USD"]  # EUR has a bank account but no A/R yet
     assert page.selected("receivable-USD") == USD_AR
     assert page.selected("deposit-USD") == ""  # several sensible answers: the user chooses
+    # EUR's only deposit account is a bank account, and a clearing account could be made
+    assert page.selected("deposit-EUR") == ""
 
 
 def test_the_currencies_that_matter_come_first_and_the_rest_fold_away(
@@ -88,6 +90,9 @@ def test_xero_preselects_what_it_can_collect(client, xero_gateway):
     (details,) = page.with_class("more-currencies")
     assert [e.attrs["value"] for e in page.find("input", name="currency")
             if _inside(e, details)] == ["USD"]  # no bank account in USD
+    # a foreign currency's only bank account is its only possible deposit account
+    assert page.selected_text("deposit-EUR").startswith("Euro Account · ")
+    assert page.selected("deposit-GBP") == ""  # the clearing account or a bank: a choice
 
 
 @pytest.mark.parametrize(("language", "expected"), [

@@ -36,7 +36,8 @@ def test_the_form_says_who_already_collects_a_currency_and_is_not_preselected(
     _company, _first, second = two_gateways
     page = client.get(f"/settings/gateways/{second.id}").get_data(as_text=True)
     assert Page(page).by_id("currency-USD-shared").text == "Already collected by Stripe.com."
-    assert Page(page).by_id("currency-USD").attrs["aria-describedby"] == "currency-USD-shared"
+    assert Page(page).by_id("currency-USD").attrs["aria-describedby"] == (
+        "currency-USD-home currency-USD-shared")
     assert Page(page).checked("currency") == []  # a second gateway for USD is never a default
 
 
