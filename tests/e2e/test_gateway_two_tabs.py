@@ -73,3 +73,19 @@ def test_a_preselected_form_then_two_tabs_saving_one_gateway(chromium, live_serv
     tab_b.wait_for_url(re.compile(r"/settings/gateways$"))
     expect(tab_b.get_by_role("row", name=re.compile(r"Stripe \(tab B\)"))).to_have_count(1)
     context.close()
+
+
+def test_a_long_unbroken_description_wraps_instead_of_widening_the_page(chromium, live_server):
+    page = chromium.new_context(locale="en-US", viewport={"width": 800, "height": 900}).new_page()
+    new_quickbooks_gateway_form(page, live_server)
+    long_name = "Stripe-" + "x" * 240
+    page.locator("#description").fill(long_name)
+    pick(page, "Deposit account", "USD", "Undeposited Funds")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_url(re.compile(r"/settings/gateways$"))
+    width = "document.documentElement.scrollWidth"
+    assert page.evaluate(width) <= 800
+    page.get_by_role("row", name=re.compile("Stripe-x")).get_by_role(
+        "link", name=re.compile("Edit")).click()
+    expect(page.locator("h1")).to_contain_text(long_name)
+    assert page.evaluate(width) <= 800
