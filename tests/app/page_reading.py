@@ -3,6 +3,7 @@ of its elements, without depending on attribute order or whitespace."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -104,3 +105,16 @@ def speak(client, language: str) -> None:
 
     assert client.post("/language", data={"language": language}).status_code == 302
     refresh()
+
+
+SENTENCE = re.compile(r"[^.!?]+[.!?]")
+
+
+def sentences(page: Page) -> list[str]:
+    """The sentences of the page's messages: flashes, hints, notices and field errors."""
+    found = []
+    for element in page.elements:
+        if element.classes & {"hint", "notice", "field-error", "muted"} or (
+                element.tag == "div" and element.attrs.get("role") in ("alert", "status")):
+            found += [s.strip() for s in SENTENCE.findall(element.text) if len(s.split()) > 2]
+    return found

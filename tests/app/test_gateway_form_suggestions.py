@@ -2,8 +2,6 @@
 currencies that matter first, names account types in the reader's language, says each sentence
 once, and its title is its heading; on QuickBooks and Xero, in English and French."""
 
-import re
-
 import pytest
 from sqlalchemy import select
 
@@ -11,7 +9,7 @@ from addon.extensions import db
 from addon.gateways.account_types import account_type_label
 from addon.models import Gateway
 from tests.app.oauth_flow import connect
-from tests.app.page_reading import Page, speak
+from tests.app.page_reading import Page, sentences, speak
 from tests.app.stripe_flow import connect_stripe
 from tests.app.test_connect_xero import UK, choose
 
@@ -125,19 +123,6 @@ def test_an_unknown_account_type_is_shown_as_written(app):
         assert account_type_label("CURRENT") == "Current asset"
         assert account_type_label("Other Current Asset") == "Other Current Asset"
         assert account_type_label(None) == ""
-
-
-SENTENCE = re.compile(r"[^.!?]+[.!?]")
-
-
-def sentences(page: Page) -> list[str]:
-    """The sentences of the page's messages: flashes, hints, notices and field errors."""
-    found = []
-    for element in page.elements:
-        if element.classes & {"hint", "notice", "field-error", "muted"} or (
-                element.tag == "div" and element.attrs.get("role") in ("alert", "status")):
-            found += [s.strip() for s in SENTENCE.findall(element.text) if len(s.split()) > 2]
-    return found
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
