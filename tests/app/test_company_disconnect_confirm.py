@@ -24,9 +24,11 @@ def test_the_settings_button_asks_first_and_only_post_disconnects(client, platfo
     name, with_stripe = PLATFORMS[platform]
     company = with_stripe(client)
     settings = Page(client.get("/settings/gateways").get_data(as_text=True))
-    (button,) = [a for a in settings.find("a") if a.text == f"Disconnect from {name}"]
-    assert button.attrs["href"] == f"/companies/{company.id}/disconnect"
-    confirm = client.get(button.attrs["href"])
+    (button,) = [b for b in settings.find("button") if b.text == f"Disconnect from {name}"]
+    (opener,) = [f for f in settings.find("form") if _inside(button, f)]
+    assert opener.attrs["method"] == "get"  # it only opens the confirmation
+    assert opener.attrs["action"] == f"/companies/{company.id}/disconnect"
+    confirm = client.get(opener.attrs["action"])
     assert confirm.status_code == 200
     page = Page(confirm.get_data(as_text=True))
     assert page.text_of("h1") == f"Disconnect {company.name} from {name}?"
