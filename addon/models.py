@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -246,6 +247,9 @@ class Gateway(Timestamped, db.Model):
     account_currencies: Mapped[list[str]] = mapped_column(JSON, default=list)  # it can accept
     disconnected_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Raised by every save of the set-up form: a form rendered from an older version is told
+    # the gateway changed meanwhile instead of overwriting it (addon/gateways/configure.py).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     company: Mapped[Company] = relationship(back_populates="gateways")
     currencies: Mapped[list[GatewayCurrency]] = relationship(
@@ -288,6 +292,9 @@ class GatewayCurrency(Timestamped, db.Model):
     settlement_account_id: Mapped[str | None] = mapped_column(String(64))
     # Empty: lost disputes go to the fees account.
     dispute_losses_account_id: Mapped[str | None] = mapped_column(String(64))
+    # Pay links in this currency use this gateway when several active gateways of the company
+    # collect it (none marked: the oldest); set from the settings page, one per currency.
+    pay_links: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     gateway: Mapped[Gateway] = relationship(back_populates="currencies")
 

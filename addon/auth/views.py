@@ -158,11 +158,14 @@ def _signed_in(user_id: int, companies):
     return outside.finish(landing_after_sign_in(url_for("gateways.settings")))
 
 
-@bp.post("/companies/<int:company_id>/disconnect")
+@bp.route("/companies/<int:company_id>/disconnect", methods=["GET", "POST"])
 @login_required
 def disconnect_company(company_id: int):
+    """GET asks for confirmation (a page, so it works without JavaScript); POST disconnects."""
     company = company_for_user(company_id)
     name = platforms.get(company.platform).display_name
+    if request.method == "GET":
+        return render_template("auth/disconnect.html", company=company, platform_name=name)
     try:
         disconnect(company)
     except ConnectorError:

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from addon.accounts import refresh_ledger
 from addon.current import company_for_user, login_required
 from addon.extensions import db
-from addon.gateways import mapping, new_accounts
+from addon.gateways import mapping, new_accounts, pay_links, suggest
 from addon.gateways.blueprint import bp
 from addon.gateways.registry import kind
 from addon.models import Gateway, GatewayAudit, GatewayStatus, utcnow
@@ -36,15 +36,21 @@ def configure(gateway_id: int):
     gateway = _gateway(gateway_id)
     company = gateway.company
     if request.method == "GET":
-        setup = mapping.current_setup(gateway)
-        if not setup.description:
-            setup.description = f"{kind(gateway.kind).display_name}.com"
-        return _form(gateway, setup, {})
+        setup = _saved_setup(gateway)
+        if not gateway.currencies:
+            options = mapping.options(company, gateway)
+            suggest.fill_currencies(setup, company, options,
+                                    set(pay_links.also_collecting(gateway, list(options))))
+        return _form(gateway, setup, {}, gateway.version, fill_ticked=True)
+    # The version the form was rendered from travels with every re-render (Refresh, Create),
+    # so a save from it still knows what it was based on. A form without one (an old page)
+    # is not checked.
+    seen = request.form.get("version", type=int)
     setup = mapping.read_form(request.form, company)
     action = request.form.get("action", "")
     if action == "refresh":
         _refresh_accounts(company.id)
-        return _form(gateway, setup, {})
+        return _form(gateway, setup, {}, seen)
     creating = new_accounts.parse_action(action)
     if creating:
         errors = new_accounts.create(gateway, setup, *creating,
@@ -52,11 +58,16 @@ def configure(gateway_id: int):
         if errors:
             flash(_("Nothing was created: see the message below. Your entries are kept."),
                   "error")
-        return _form(gateway, setup, errors), 400 if errors else 200
+        return _form(gateway, setup, errors, seen), 400 if errors else 200
+    if seen is not None and seen != gateway.version:
+        return _changed_meanwhile(gateway)
     errors = mapping.validate(setup, company, gateway)
     if errors:
         flash(_("Nothing was saved: please correct the fields marked below."), "error")
-        return _form(gateway, setup, errors), 400
+        return _form(gateway, setup, errors, seen), 400
+    if not _claim_version(gateway, seen):
+        return _changed_meanwhile(gateway)
+    before = {row.currency for row in gateway.currencies}
     db.session.add_all(mapping.apply(gateway, setup, g.user.id))
     if gateway.disconnected_at is None:
         gateway.status = GatewayStatus.ACTIVE
@@ -65,18 +76,65 @@ def configure(gateway_id: int):
         flash(_("%(name)s is a bank account. A clearing account is recommended, so each "
                 "%(gateway)s payout matches one bank deposit.", name=account.name,
                 gateway=kind(gateway.kind).display_name), "warning")
+    added = [code for code in setup.currencies if code not in before]
+    for code, others in pay_links.also_collecting(gateway, added).items():
+        flash(_("%(others)s already collects %(code)s. Pay links in %(code)s use %(chosen)s: "
+                "choose which gateway they use under “Gateway used by pay links” below.",
+                others=", ".join(other.description for other in others), code=code,
+                chosen=pay_links.gateway_for(company.id, code).description), "warning")
     flash(_("%(name)s is saved. Changes apply to payments recorded from now on.",
             name=gateway.description), "success")
     return redirect(url_for("gateways.settings"))
 
 
-def _form(gateway: Gateway, setup: mapping.GatewaySetup, errors: dict[str, str]):
+def _saved_setup(gateway: Gateway) -> mapping.GatewaySetup:
+    setup = mapping.current_setup(gateway)
+    if not setup.description:
+        setup.description = f"{kind(gateway.kind).display_name}.com"
+    return setup
+
+
+def _claim_version(gateway: Gateway, seen: int | None) -> bool:
+    """Raise the gateway's version, only from the one the form was rendered from: a single
+    conditional UPDATE, so of two tabs saving at once exactly one wins (the row lock makes the
+    other re-read the version on PostgreSQL; SQLite writes one at a time)."""
+    claim = update(Gateway).where(Gateway.id == gateway.id)
+    if seen is not None:
+        claim = claim.where(Gateway.version == seen)
+    result = db.session.execute(claim.values(version=Gateway.version + 1),
+                                execution_options={"synchronize_session": "fetch"})
+    return result.rowcount == 1
+
+
+def _changed_meanwhile(gateway: Gateway):
+    """Someone saved this gateway since the form was opened: nothing is overwritten, and the
+    form shows what is saved now, with the version it is based on."""
+    db.session.rollback()
+    flash(_("%(name)s was changed meanwhile, in another tab or by someone else. Nothing was "
+            "saved: the form now shows the saved values. Make your changes again, then press "
+            "Save.", name=gateway.description or kind(gateway.kind).display_name), "error")
+    return _form(gateway, _saved_setup(gateway), {}, gateway.version), 409
+
+
+def _form(gateway: Gateway, setup: mapping.GatewaySetup, errors: dict[str, str],
+          version: int | None, fill_ticked: bool = False):
+    """The set-up form. Suggestions fill blank accounts of every currency on first display,
+    and of the unticked ones only after a submit, so a deliberate blank is never overridden."""
     company = gateway.company
     options = mapping.options(company, gateway)
+    suggest.fill_accounts(setup, gateway, options,
+                          [c for c in options if fill_ticked or c not in setup.currencies])
+    shown, more = suggest.split_currencies(setup, company, options)
+    editing = bool(gateway.currencies)
+    name = kind(gateway.kind).display_name
+    heading = (_("Edit %(name)s", name=gateway.description) if editing
+               else _("Set up your %(gateway)s gateway", gateway=name))
     return render_template(
         "gateways/configure.html", gateway=gateway, company=company, setup=setup, errors=errors,
         form_errors=bool(errors),
-        options=options, ledger=company.ledger, gateway_name=kind(gateway.kind).display_name,
+        options=options, ledger=company.ledger, gateway_name=name, heading=heading,
+        shown_currencies=shown, more_currencies=more, version=version or gateway.version,
+        also_collecting=pay_links.also_collecting(gateway, list(options)),
         history=[_describe(entry) for entry in gateway.audit],
         offers=new_accounts.offers(company, gateway, list(options)),
         bank_warnings=mapping.bank_deposits(setup, company), create_key=new_accounts.new_key(),
@@ -103,6 +161,7 @@ def _describe(entry: GatewayAudit) -> HistoryLine:
         "settlement_account": _("Settlement bank account (%(code)s)", code=code),
         "fees_account": _("Fees account (%(code)s)", code=code),
         "dispute_losses_account": _("Dispute losses account (%(code)s)", code=code),
+        "pay_links": _("Gateway for pay links in %(code)s", code=code),
         "created_clearing_account": _("Created a clearing account (%(code)s)", code=code),
         "created_fees_account": _("Created a fees account (%(code)s)", code=code),
         "connected": _("Connected"),

@@ -129,15 +129,18 @@ def validate(setup: GatewaySetup, company: Company, gateway: Gateway) -> dict[st
 
 def _problem(role: str, account: LedgerAccount | None, allowed: list[LedgerAccount],
              code: str) -> str | None:
+    if account is None and allowed and role == "deposit":
+        return _("Choose the deposit account for %(code)s.", code=code)
     if account is None and allowed:
-        return _("Choose an account.")
+        return _("Choose the accounts-receivable account for %(code)s.", code=code)
     if account is None and role == "deposit":
         return _("The ledger has no account in %(code)s that can receive payments.", code=code)
     if account is None:
         return _("No accounts-receivable account in %(code)s yet. QuickBooks creates it with the "
                  "first invoice in %(code)s: create one, then press Refresh.", code=code)
     if not account.active:
-        return _("%(name)s is inactive in the ledger.", name=account.name)
+        return _("%(name)s is inactive in the ledger: choose another account for %(code)s.",
+                 name=account.name, code=code)
     if account in allowed:
         return None
     if role == "deposit":

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from addon.accounts import accounts_by_currency, refresh_ledger
 from addon.current import companies_of_user, company_for_user, current_company, login_required
+from addon.gateways import pay_links
 from addon.gateways.blueprint import bp
 from addon.gateways.registry import KINDS
 from addon.models import Company, ConnectionStatus, Gateway, GatewayStatus
@@ -24,7 +25,8 @@ def settings():
         currencies=accounts_by_currency(company, company.currencies).values(),
         ConnectionStatus=ConnectionStatus,
         gateways=visible_gateways(company), kinds=list(KINDS.values()), kinds_by_key=KINDS,
-        GatewayStatus=GatewayStatus,
+        GatewayStatus=GatewayStatus, shared=pay_links.shared_currencies(company),
+        pay_link_gateway=pay_links.gateway_for,
     )
 
 

@@ -16,18 +16,16 @@ from flask import Blueprint, redirect, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from huey.exceptions import TaskLockedException
-from sqlalchemy import select
 
 from addon import money
 from addon.extensions import db
+from addon.gateways import pay_links
 from addon.gateways.registry import exponent, kind
 from addon.ledger import connector_for
 from addon.models import (
     Company,
     ConnectionStatus,
     Gateway,
-    GatewayCurrency,
-    GatewayStatus,
     utcnow,
 )
 from addon.pay import amounts, guard, sessions
@@ -159,11 +157,8 @@ def thanks(token: str):
 
 
 def _gateway_for(company: Company, currency: str) -> Gateway | None:
-    return db.session.scalar(
-        select(Gateway).join(GatewayCurrency)
-        .where(Gateway.company_id == company.id, Gateway.status == GatewayStatus.ACTIVE,
-               GatewayCurrency.currency == currency)
-    )
+    """The gateway chosen for pay links in `currency`, else the oldest active one."""
+    return pay_links.gateway_for(company.id, currency)
 
 
 def _page(company: Company, invoice: Invoice, due: Decimal, amount: str, places: int,

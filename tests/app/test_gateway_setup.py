@@ -68,7 +68,7 @@ def test_a_valid_setup_is_saved_active_with_its_audit_trail(gateway, client):
         ({"description": "x" * 256}, "description", "under 255 characters"),
         ({"currency": []}, "currencies", "Choose at least one currency"),
         ({"currency": ["CHF"]}, "currencies", "CHF cannot be collected here"),
-        ({"deposit-USD": ""}, "deposit-USD", "Choose an account"),
+        ({"deposit-USD": ""}, "deposit-USD", "Choose the deposit account for USD"),
         ({"deposit-USD": EUR_BANK}, "deposit-USD", "Business EUR Account cannot receive payments"),
         ({"deposit-USD": SALES}, "deposit-USD", "cannot receive payments in USD"),
         ({"deposit-USD": OLD_BANK}, "deposit-USD", "Old Operating Account is inactive"),

@@ -81,7 +81,7 @@ def test_without_payout_roles_the_gateway_is_active(gateway, client):
     (usd,) = gateway.currencies
     assert (usd.settlement_account_id, usd.fees_account_id) == (None, None)
     page = client.get(f"/settings/gateways/{gateway.id}").get_data(as_text=True)
-    assert "Needed before payouts are recorded" in page
+    assert "needed before payouts are recorded" in page
 
 
 @pytest.mark.parametrize(

@@ -96,7 +96,8 @@ def test_activity_in_the_bookkeepers_words(chromium, live_server, screenshots, l
         "el => [el.scrollWidth, el.clientWidth]")
     wide = page.evaluate("""() => [...document.querySelectorAll('.activity-scroll *')]
         .filter(e => e.getBoundingClientRect().right > 300).slice(0, 5)
-        .map(e => e.tagName + '.' + e.className + ' ' + e.getBoundingClientRect().right + ' ' + e.textContent.slice(0, 60))""")
+        .map(e => [e.tagName, e.className, e.getBoundingClientRect().right,
+                   e.textContent.slice(0, 60)].join(' '))""")
     assert widths[0] <= widths[1], (widths, wide)  # one card per row: nothing scrolls sideways
     assert region.count() >= 1
     page.screenshot(path=screenshots / "2-activity-320px.png", full_page=True)

@@ -57,6 +57,12 @@ def add_gateway_dialog(page, company, t):
     page.get_by_role("dialog").wait_for()
 
 
+def disconnect_confirm(page, company, t):
+    page.goto(company.url("/settings/gateways"))
+    page.locator("a[href$='/disconnect'], form[action$='/disconnect'] button").first.click()
+    page.wait_for_url(re.compile(r"/companies/\d+/disconnect\??$"))
+
+
 def consent_refused(page, company, t):
     page.goto(company.url("/auth/quickbooks/callback?error=access_denied"))
 
@@ -103,6 +109,7 @@ PAGES = [
     ("Edit form", "/settings/gateways/{gateway}"),
     ("Edit form after a failed submit", edit_form_failed),
     ("Remove", "/settings/gateways/{gateway}/remove"),
+    ("Disconnect, asked first", disconnect_confirm),
     ("Activity, with rows", "/activity"),
     ("Activity, needing attention", "/activity?status=attention"),
     ("Pay links", "/pay-links"),

@@ -44,8 +44,13 @@ def first_invoice(page, live_server, currency):
 
 
 def pick(page, label, currency, option):
-    page.locator(f"#accounts-{currency}").get_by_label(label, exact=True).select_option(
-        label=option)
+    """Choose an account by its name ("Checking · Bank" or just "Checking"): the account type
+    after the dot is in the page's language."""
+    select = page.locator(f"#accounts-{currency}").get_by_label(label, exact=True)
+    name = option.split(" · ")[0]
+    texts = select.locator("option").all_inner_texts()
+    (wanted,) = [text for text in texts if text.split(" · ")[0] == name]
+    select.select_option(label=wanted)
 
 
 def new_quickbooks_gateway_form(page, live_server):
@@ -154,8 +159,9 @@ def test_xero_organisation_sets_up_a_stripe_gateway(chromium, live_server, scree
     page.wait_for_url(re.compile(r"/settings/gateways/\d+$"))
     page.get_by_label("GBP", exact=True).check()
     page.get_by_label("EUR", exact=True).check()
-    pick(page, "Deposit account", "GBP", "Stripe Clearing · CURRENT")
-    pick(page, "Deposit account", "EUR", "Euro Account · BANK")
+    page.get_by_label("JPY", exact=True).uncheck()  # preselected: a bank account in JPY
+    pick(page, "Deposit account", "GBP", "Stripe Clearing · Current asset")
+    assert page.locator("#deposit-EUR option:checked").inner_text() == "Euro Account · Bank"
     assert "Accounts Receivable" in page.locator("#accounts-EUR").inner_text()
     page.screenshot(path=screenshots / "xero-setup.png", full_page=True)
     page.get_by_role("button", name="Save").click()
