@@ -3,7 +3,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-FLASK := $(BIN)/flask --app addon
 # The development stack: sandbox mode (the vendor stand-ins) unless vendor credentials are set.
 DEV_FLASK := $(BIN)/flask --app addon.devserver
 CATALOGS := $(wildcard addon/translations/*/LC_MESSAGES/messages.po)
