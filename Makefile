@@ -37,12 +37,13 @@ addon/translations/%/LC_MESSAGES/messages.mo: addon/translations/%/LC_MESSAGES/m
 
 translations: $(COMPILED)
 
+# The server applies the migrations itself before it listens (`serve --upgrade`): a separate
+# `flask db upgrade` would load the app once more, seconds of every warm start.
 run: $(STAMP) translations
-	$(FLASK) db upgrade
 	@echo "Starting Remit, its sandbox and a worker. Stop with Ctrl-C."
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(DEV_FLASK) remit worker & \
-	  $(DEV_FLASK) remit serve
+	  $(DEV_FLASK) remit serve --upgrade
 
 test: $(STAMP) translations
 	$(BIN)/pytest
