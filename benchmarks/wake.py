@@ -1,24 +1,25 @@
 """Worker wake-up: from a Stripe webhook reaching Remit to the ledger write, on the stack that
 `make run` starts.
 
-    .venv/bin/python -m benchmarks.wake [--payments 50] [--gap 5] [--idle 65] [--ref COMMIT]
+    .venv/bin/python -m benchmarks.wake [--payments 50] [--gap 5] [--typing 15] [--idle 65]
+                                        [--idle-payments 3] [--ref COMMIT]
     REMIT_REDIS_URL=redis://127.0.0.1:6379/8 .venv/bin/python -m benchmarks.wake
 
 Runs `make run` (server, sandbox, worker; SQLite database in a temp folder; the queue on SQLite,
 or on Redis when REMIT_REDIS_URL is set: give it a database number of its own) in this checkout,
 or in a fresh clone of `--ref` to measure an earlier commit the same way. Then, over HTTP as a
 bookkeeper and customers would: connects the sandbox's US QuickBooks company and a Stripe
-account, maps USD (Undeposited Funds, Accounts Receivable), and for each payment creates an
-invoice in the QuickBooks stand-in, opens its pay link, presses Pay and pays on the Stripe
-stand-in's Checkout page, whose signed events reach /webhooks/stripe. Payments are spaced by a
-random pause of 0 to 2 x `--gap` seconds, as customers come one by one.
+account and maps USD (Undeposited Funds, Accounts Receivable). Customers then arrive 0 to
+2 x `--gap` s apart; each gets a new invoice in the QuickBooks stand-in, opens its pay link,
+presses Pay, spends 0 to 2 x `--typing` s on the Stripe stand-in's Checkout page and pays there,
+whose signed events reach /webhooks/stripe (several customers at once, as on a real day).
 
 Per payment, the figure is the payment posting's `posted_at` (the ledger answered the write)
 less the `received_at` of the webhook event that created the posting, both written by Remit in
-its database. Then, after `--idle` quiet seconds (an idle worker, the usual case between
-customers), one more payment; and, after as long again, the account owner's Disconnect in the
-Stripe stand-in: `account.application.deauthorized` received to the gateway shown as
-disconnected (its `disconnected_at`). Prints p50/p95/max and the command.
+its database. Then `--idle-payments` customers each pay after `--idle` quiet seconds on Checkout
+(an idle worker, the usual case between customers); and, after as long again, the account
+owner's Disconnect in the Stripe stand-in: `account.application.deauthorized` received to the
+gateway shown as disconnected (its `disconnected_at`). Prints p50/p95/max and the command.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urljoin
@@ -58,10 +60,9 @@ def main() -> int:
         checkout = _checkout(Path(scratch), options.ref)
         with _Stack(checkout, Path(scratch)) as stack:
             gateway = _set_up(stack)
-            latencies = _payments(stack, gateway, options.payments, options.gap)
-            print(f"... quiet for {options.idle:.0f} s, then one more payment", flush=True)
-            time.sleep(options.idle)
-            after_idle = _payments(stack, gateway, 1, 0)[0]
+            latencies = _payments(stack, gateway, options.payments, options.gap, options.typing)
+            after_idle = [_after_idle(stack, gateway, options.idle)
+                          for _ in range(options.idle_payments)]
             print(f"... quiet for {options.idle:.0f} s, then the owner disconnects in Stripe",
                   flush=True)
             time.sleep(options.idle)
@@ -74,9 +75,12 @@ def _options():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--payments", type=int, default=50)
     parser.add_argument("--gap", type=float, default=5.0,
-                        help="mean pause between payments, seconds (uniform 0..2x)")
+                        help="mean seconds between customers (uniform 0..2x)")
+    parser.add_argument("--typing", type=float, default=15.0,
+                        help="mean seconds a customer spends on Checkout (uniform 0..2x)")
     parser.add_argument("--idle", type=float, default=65.0,
-                        help="quiet seconds before the idle payment and the disconnect")
+                        help="quiet seconds before each idle payment and the disconnect")
+    parser.add_argument("--idle-payments", type=int, default=3)
     parser.add_argument("--ref", help="measure this commit, in a fresh clone (default: here)")
     parser.add_argument("--seed", type=int, default=11)
     options = parser.parse_args()
@@ -171,30 +175,55 @@ def _set_up(stack: _Stack) -> dict:
     return {"id": gateway_id, "account": account_id, "company": company_id, "realm": realm}
 
 
-def _payments(stack: _Stack, gateway: dict, count: int, gap: float) -> list[float]:
-    """Pay `count` new invoices one by one; each one's webhook-to-ledger seconds."""
+def _payments(stack: _Stack, gateway: dict, count: int, gap: float,
+              typing: float) -> list[float]:
+    """`count` customers arriving 0 to 2 x `gap` s apart, each spending 0 to 2 x `typing` s on
+    the Checkout page before Pay (several at once, as on a real day); each payment's
+    webhook-to-ledger seconds."""
     links = URLSafeTimedSerializer(stack.secret_key, salt=PAY_LINK_SALT)
-    intents = []
-    for number in range(count):
-        if number:
-            time.sleep(random.uniform(0, 2 * gap))  # noqa: S311 (pacing, not secrets)
-        made = requests.post(f"{stack.base}/sandbox/quickbooks/sandbox/invoices", timeout=10,
-                             json={"realm": gateway["realm"], "currency": "USD",
-                                   "amount": AMOUNT})
-        made.raise_for_status()
-        invoice_id = made.json()["Invoice"]["Id"]
-        token = links.dumps({"c": gateway["company"], "i": invoice_id})
-        customer = requests.Session()
-        opened = press(customer, f"{stack.base}/pay/{token}", "Pay", {"amount": AMOUNT})
-        if opened.status_code != 303:
-            raise RuntimeError(f"the pay page did not open Checkout: HTTP {opened.status_code}")
-        paid = press(customer, urljoin(stack.base, opened.headers["Location"]), "Pay",
-                     {"cardnumber": SUCCEEDING_CARD})
-        if paid.status_code not in (302, 303):
-            raise RuntimeError(f"Checkout refused the payment: HTTP {paid.status_code}")
-        intents.append(invoice_id)
-        print(f"paid invoice {invoice_id} ({number + 1}/{count})", flush=True)
-    return _settled(stack, len(intents))
+    with ThreadPoolExecutor(max_workers=count) as customers:
+        paying = []
+        for number in range(count):
+            if number:
+                time.sleep(random.uniform(0, 2 * gap))  # noqa: S311 (pacing, not secrets)
+            checkout = _open_checkout(stack, gateway, links)
+            pause = random.uniform(0, 2 * typing)  # noqa: S311
+            paying.append(customers.submit(_pay, checkout, pause))
+        for done in paying:
+            print(f"paid invoice {done.result()}", flush=True)
+    return _settled(stack, count)
+
+
+def _after_idle(stack: _Stack, gateway: dict, idle: float) -> float:
+    """One customer opens Checkout, and pays `idle` s later while nothing else happens."""
+    links = URLSafeTimedSerializer(stack.secret_key, salt=PAY_LINK_SALT)
+    checkout = _open_checkout(stack, gateway, links)
+    print(f"... quiet for {idle:.0f} s, then invoice {_pay(checkout, idle)} is paid", flush=True)
+    return _settled(stack, 1)[0]
+
+
+def _open_checkout(stack: _Stack, gateway: dict, links) -> tuple:
+    """A new invoice in the QuickBooks stand-in, its pay link opened and Pay pressed: the
+    customer's session and the Stripe Checkout page it was sent to."""
+    made = requests.post(f"{stack.base}/sandbox/quickbooks/sandbox/invoices", timeout=10,
+                         json={"realm": gateway["realm"], "currency": "USD", "amount": AMOUNT})
+    made.raise_for_status()
+    invoice_id = made.json()["Invoice"]["Id"]
+    token = links.dumps({"c": gateway["company"], "i": invoice_id})
+    customer = requests.Session()
+    opened = press(customer, f"{stack.base}/pay/{token}", "Pay", {"amount": AMOUNT})
+    if opened.status_code != 303:
+        raise RuntimeError(f"the pay page did not open Checkout: HTTP {opened.status_code}")
+    return invoice_id, customer, urljoin(stack.base, opened.headers["Location"])
+
+
+def _pay(checkout: tuple, pause: float) -> str:
+    invoice_id, customer, page = checkout
+    time.sleep(pause)
+    paid = press(customer, page, "Pay", {"cardnumber": SUCCEEDING_CARD})
+    if paid.status_code not in (302, 303):
+        raise RuntimeError(f"Checkout refused the payment: HTTP {paid.status_code}")
+    return invoice_id
 
 
 def _settled(stack: _Stack, newest: int) -> list[float]:
@@ -242,17 +271,19 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _report(options, latencies: list[float], after_idle: float, disconnect: float) -> None:
+def _report(options, latencies: list[float], after_idle: list[float],
+            disconnect: float) -> None:
     ordered = sorted(latencies)
     p95 = ordered[max(0, round(0.95 * len(ordered)) - 1)]
     queue = "Redis" if os.environ.get("REMIT_REDIS_URL") else "SQLite"
     command = " ".join(["python -m benchmarks.wake", *sys.argv[1:]])
     print(f"`{command}` (ref {options.ref or 'this checkout'}, Huey on {queue}, "
           f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f})")
-    print(f"{len(latencies)} payments, pauses 0-{2 * options.gap:.0f} s: webhook received -> "
-          f"ledger write p50 {statistics.median(ordered):.2f} s, p95 {p95:.2f} s, "
-          f"max {ordered[-1]:.2f} s")
-    print(f"one payment after {options.idle:.0f} s idle: {after_idle:.2f} s")
+    print(f"{len(latencies)} payments (customers {2 * options.gap:.0f} s apart at most, "
+          f"0-{2 * options.typing:.0f} s on Checkout): webhook received -> ledger write "
+          f"p50 {statistics.median(ordered):.2f} s, p95 {p95:.2f} s, max {ordered[-1]:.2f} s")
+    print(f"payments after {options.idle:.0f} s idle: "
+          + ", ".join(f"{each:.2f} s" for each in after_idle))
     print(f"Stripe-side disconnect after {options.idle:.0f} s idle: deauthorized received -> "
           f"gateway disconnected {disconnect:.2f} s")
 
