@@ -8,12 +8,16 @@ in-memory immediate mode when REMIT_HUEY_IMMEDIATE is true. Task code is the sam
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, has_app_context
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
+from huey.api import TaskLock
+from huey.exceptions import TaskLockedException
 
 from addon import settings
 
@@ -35,6 +39,12 @@ IDLE_POLL_BACKOFF = 1.5
 IDLE_POLL_MAX = 0.5
 # The scheduler moves retries whose time has come onto the queue this often (seconds).
 SCHEDULER_INTERVAL = 1
+# A task that finds a lock taken (another worker writing to the same company's ledger) waits
+# up to LOCK_WAIT seconds for it, looking every LOCK_POLL, before Huey retries it (10 s later,
+# then 20 s…): a ledger write takes well under a second, so two customers paying one company a
+# moment apart are recorded one after the other instead of the second 10 s later.
+LOCK_WAIT = 3.0
+LOCK_POLL = 0.05
 
 
 def build_huey(values: dict[str, Any], name: str = "remit") -> Huey:
@@ -71,6 +81,25 @@ def consumer_options(workers: int) -> dict[str, Any]:
     return {"workers": workers, "worker_type": "thread", "periodic": True,
             "initial_delay": IDLE_POLL_FIRST, "backoff": IDLE_POLL_BACKOFF,
             "max_delay": IDLE_POLL_MAX, "scheduler_interval": SCHEDULER_INTERVAL}
+
+
+@contextmanager
+def held(lock: TaskLock, wait: float = LOCK_WAIT) -> Iterator[TaskLock]:
+    """Hold a Huey lock, waiting up to `wait` seconds for its holder to let go; else
+    TaskLockedException (the task is retried later, as Huey does for `with lock:`)."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            lock.acquire()
+            break
+        except TaskLockedException:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(LOCK_POLL)
+    try:
+        yield lock
+    finally:
+        lock.release()
 
 
 def run_tasks_in(app: Flask) -> None:

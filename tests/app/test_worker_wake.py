@@ -4,9 +4,14 @@ SQLite) or blocks on Redis until a task arrives, and `make run` starts the app o
 
 from __future__ import annotations
 
+import threading
+import uuid
+
+import pytest
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 from huey.consumer import Consumer
+from huey.exceptions import TaskLockedException
 
 from addon import create_app, queue
 from addon.queue import IDLE_POLL_MAX, build_huey
@@ -62,3 +67,25 @@ def test_serve_upgrade_migrates_the_database_before_it_listens(tmp_path, sandbox
         assert head and listened == [head]
     finally:
         _close(app)
+
+
+def test_a_task_waits_for_a_lock_its_holder_releases_soon(app):
+    """Two payments for one company a moment apart: the second is written after the first,
+    not retried 10 s later."""
+    lock = queue.huey.lock_task(f"wake-test-{uuid.uuid4().hex[:8]}")
+    lock.acquire()
+    releaser = threading.Timer(0.2, lock.release)  # the other worker's write ends
+    releaser.start()
+    try:
+        with queue.held(lock):
+            assert lock.is_locked()
+    finally:
+        releaser.join()
+    assert not lock.is_locked()
+
+
+def test_a_lock_held_too_long_still_sends_the_task_to_be_retried(app):
+    lock = queue.huey.lock_task(f"wake-test-{uuid.uuid4().hex[:8]}")
+    with queue.held(lock), pytest.raises(TaskLockedException), queue.held(lock, wait=0.1):
+        pass
+    assert not lock.is_locked()
