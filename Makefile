@@ -14,16 +14,19 @@ COMPILED := $(CATALOGS:.po=.mo)
 # wheel never carries them) that the development stack and the tests run on.
 DEV_INSTALL := -e '.[test]' -e ./sandbox
 
-# uv installs the same pinned set (constraints.txt) several times faster than pip: a cold
-# `make run` is then about half a minute, not two. uv itself comes from PyPI into the venv, pinned
-# here; if it cannot be installed or fails, pip installs exactly what it would have.
+# uv installs the same pinned set (constraints.txt) several times faster than pip. uv itself
+# comes from PyPI into the venv, pinned here; if it cannot be installed or fails, pip installs
+# exactly what it would have. --compile-bytecode as pip does: where PYTHONDONTWRITEBYTECODE is set
+# (as on this project's machines) nothing else writes the .pyc files, and every start would
+# compile the dependencies again (seconds each time).
 UV_REQUIREMENT ?= uv==0.13.9
 UV ?= $(BIN)/uv
 
 $(STAMP): pyproject.toml sandbox/pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	@if $(BIN)/python -m pip install --quiet $(UV_REQUIREMENT) && \
-	    $(UV) pip install --quiet --python $(BIN)/python -c constraints.txt $(DEV_INSTALL); then \
+	    $(UV) pip install --quiet --compile-bytecode --python $(BIN)/python \
+	      -c constraints.txt $(DEV_INSTALL); then \
 	  echo "Installed with uv ($(UV_REQUIREMENT))."; \
 	else \
 	  echo "uv could not install the dependencies: installing them with pip instead."; \

@@ -79,7 +79,8 @@ def test_uv_installs_the_pinned_set_when_it_works(install):
     assert made.returncode == 0, made.stdout + made.stderr
     assert (venv / ".installed-stamp").exists()
     (call,) = uv_calls
-    assert call.startswith(f"pip install --quiet --python {venv}/bin/python -c constraints.txt ")
+    assert call.startswith("pip install --quiet --compile-bytecode "
+                           f"--python {venv}/bin/python -c constraints.txt ")
     assert call.endswith(f"{PROBE}-0.0.1-py3-none-any.whl")
     assert not _probe_installed(venv)  # the fake uv installed nothing, and pip was not run
 
