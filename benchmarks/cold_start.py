@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -45,10 +46,12 @@ def main() -> int:
                            check=True)
             env = _environment(Path(scratch), options.empty_cache)
             log = Path(scratch) / "make-run.log"
-            cold = _time_make_run(clone, env, log)
-            warm = _time_make_run(clone, env, log)
+            cold, cold_cpu = _time_make_run(clone, env, log)
+            warm, warm_cpu = _time_make_run(clone, env, log)
             rows.append((cold, warm))
-            print(f"run {run + 1}: cold {cold:.1f} s, warm {warm:.1f} s", flush=True)
+            print(f"run {run + 1}: cold {cold:.1f} s ({cold_cpu:.1f} s CPU), "
+                  f"warm {warm:.1f} s ({warm_cpu:.1f} s CPU), load {os.getloadavg()[0]:.1f}",
+                  flush=True)
     _report(options, rows)
     return 0
 
@@ -73,11 +76,14 @@ def _environment(scratch: Path, empty_cache: bool) -> dict[str, str]:
     return env
 
 
-def _time_make_run(clone: Path, env: dict[str, str], log: Path) -> float:
+def _time_make_run(clone: Path, env: dict[str, str], log: Path) -> tuple[float, float]:
+    """Seconds until the server answered, and the CPU seconds (user + system) the whole stack
+    used by the time it was stopped: less sensitive than the wall time to a busy machine."""
     port = _free_port()
     env = {**env, "FLASK_REMIT_SERVE_PORT": str(port),  # click's option from the environment
            "REMIT_BASE_URL": f"http://127.0.0.1:{port}"}
     url = f"http://127.0.0.1:{port}/"
+    cpu_before = _children_cpu()
     with log.open("ab") as output:
         started = time.perf_counter()
         stack = subprocess.Popen(["make", "run"], cwd=clone, env=env, stdout=output,
@@ -90,9 +96,15 @@ def _time_make_run(clone: Path, env: dict[str, str], log: Path) -> float:
                 if time.perf_counter() - started > START_LIMIT:
                     raise RuntimeError(f"make run did not answer within {START_LIMIT} s")
                 time.sleep(0.05)
-            return time.perf_counter() - started
+            answered = time.perf_counter() - started
         finally:
             _stop(stack)
+    return answered, _children_cpu() - cpu_before
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _answers(url: str) -> bool:
