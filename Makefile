@@ -3,7 +3,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-FLASK := $(BIN)/flask --app addon
 # The development stack: sandbox mode (the vendor stand-ins) unless vendor credentials are set.
 DEV_FLASK := $(BIN)/flask --app addon.devserver
 CATALOGS := $(wildcard addon/translations/*/LC_MESSAGES/messages.po)
@@ -15,10 +14,25 @@ COMPILED := $(CATALOGS:.po=.mo)
 # wheel never carries them) that the development stack and the tests run on.
 DEV_INSTALL := -e '.[test]' -e ./sandbox
 
+# uv installs the same pinned set (constraints.txt) several times faster than pip. uv itself
+# comes from PyPI into the venv, pinned here; if it cannot be installed or fails, pip installs
+# exactly what it would have. --compile-bytecode as pip does: where PYTHONDONTWRITEBYTECODE is set
+# (as on this project's machines) nothing else writes the .pyc files, and every start would
+# compile the dependencies again (seconds each time).
+UV_REQUIREMENT ?= uv==0.13.9
+UV ?= $(BIN)/uv
+
 $(STAMP): pyproject.toml sandbox/pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt $(DEV_INSTALL)
+	@if $(BIN)/python -m pip install --quiet $(UV_REQUIREMENT) && \
+	    $(UV) pip install --quiet --compile-bytecode --python $(BIN)/python \
+	      -c constraints.txt $(DEV_INSTALL); then \
+	  echo "Installed with uv ($(UV_REQUIREMENT))."; \
+	else \
+	  echo "uv could not install the dependencies: installing them with pip instead."; \
+	  $(BIN)/python -m pip install --quiet --upgrade pip && \
+	  $(BIN)/python -m pip install --quiet -c constraints.txt $(DEV_INSTALL); \
+	fi
 	touch $@
 
 addon/translations/%/LC_MESSAGES/messages.mo: addon/translations/%/LC_MESSAGES/messages.po $(STAMP)
@@ -26,12 +40,13 @@ addon/translations/%/LC_MESSAGES/messages.mo: addon/translations/%/LC_MESSAGES/m
 
 translations: $(COMPILED)
 
+# The server applies the migrations itself before it listens (`serve --upgrade`): a separate
+# `flask db upgrade` would load the app once more, seconds of every warm start.
 run: $(STAMP) translations
-	$(FLASK) db upgrade
 	@echo "Starting Remit, its sandbox and a worker. Stop with Ctrl-C."
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(DEV_FLASK) remit worker & \
-	  $(DEV_FLASK) remit serve
+	  $(DEV_FLASK) remit serve --upgrade
 
 test: $(STAMP) translations
 	$(BIN)/pytest

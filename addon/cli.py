@@ -46,22 +46,29 @@ def encrypted_columns() -> list[tuple[sa.Table, sa.Column]]:
 def worker(workers: int) -> None:
     """Run a Huey consumer: it executes queued tasks and the periodic sweep."""
     from addon import jobs  # noqa: F401  (registers the tasks)
-    from addon.queue import huey, run_tasks_in
+    from addon.queue import consumer_options, huey, run_tasks_in
 
     run_tasks_in(current_app._get_current_object())
-    huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()
+    huey.create_consumer(**consumer_options(workers)).run()
 
 
 @remit_cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
-def serve(host: str, port: int) -> None:
+@click.option("--upgrade", is_flag=True,
+              help="Apply the database migrations first, in this process (what `make run` "
+                   "does: one app start instead of two).")
+def serve(host: str, port: int, upgrade: bool) -> None:
     """Development server: the add-on, with the vendor sandbox under /sandbox in sandbox mode."""
     from werkzeug.serving import run_simple
 
     from addon.devserver import combined_app
 
     app = current_app._get_current_object()
+    if upgrade:
+        from flask_migrate import upgrade as apply_migrations
+
+        apply_migrations()
     click.echo(f"Remit is running: open http://{host}:{port}/")
     if app.config["SANDBOX_MODE"]:
         click.echo(f"Sandbox mode: vendor stand-ins answer at http://{host}:{port}/sandbox/")

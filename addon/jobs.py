@@ -26,7 +26,7 @@ from addon.pay import sessions as checkout_sessions
 from addon.posting import limits, unknown_payments
 from addon.posting.runner import post
 from addon.posting.writers import followups
-from addon.queue import app_periodic_task, app_task
+from addon.queue import app_periodic_task, app_task, held
 from addon.webhooks.processing import process_event, waiting_for_payments
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ def post_task(posting_id: int) -> str:
     if posting is None:
         return WorkStatus.IGNORED.value
     company = db.session.get(Company, posting.company_id)
-    with limits.one_at_a_time(company):
+    with held(limits.one_at_a_time(company)):  # another worker's write: wait, then retry
         limits.acquire(company)
         status = post(posting_id)
     db.session.expire_all()
