@@ -11,7 +11,7 @@ queries Remit makes. Values are 'quoted strings' (\\' escapes a quote, \\\\ a ba
 true/false or numbers; fields are top-level keys of the entity, a reference (CustomerRef)
 compared by its `value` as at Intuit. `<`/`>` compare numbers as numbers (`Balance > '0'`) and
 other values as text (ISO dates). LIKE knows only `%` (Intuit's documented wildcard; `_` is a
-plain character) and matches regardless of case (assumed: Intuit does not say). Anything
+plain character) and matches regardless of case ([verify]: Intuit does not say). Anything
 else (OR, COUNT(*), nested fields) is refused with Intuit's 4001 "Invalid query" fault rather
 than answered wrongly.
 """
