@@ -9,7 +9,8 @@ instant), `IDs`, `InvoiceNumbers`, `ContactIDs`, `Statuses` (comma-separated), `
 GET /Contacts: `searchTerm` (Name, FirstName, LastName, ContactNumber, EmailAddress), `IDs`,
 `includeArchived`, `page`, `pageSize`. A `page` asked for adds Xero's `pagination` object.
 A parameter the stand-in does not apply is refused (400) rather than ignored, and a ContactID
-or InvoiceID that is not a GUID is a 400 ValidationException (the wording is the stand-in's [verify]).
+or InvoiceID that is not a GUID is a 400 ValidationException (the wording is the stand-in's:
+[verify]).
 """
 
 from __future__ import annotations
