@@ -10,6 +10,7 @@ minute limit. Answers carry Xero's envelope, `\\/Date(ms)\\/` dates and rate-lim
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import deque
@@ -149,7 +150,14 @@ def account(org: dict, account_id: str) -> Response:
 
 
 def _filtered(entity: str, items: list[dict]) -> Response:
-    """Apply `where` and `order` (`Field [ASC|DESC]`) as Xero does, or refuse the query."""
+    """Apply `where` and `order` as Xero does, or refuse the query."""
+    chosen = where_and_order(items)
+    return chosen if isinstance(chosen, Response) else envelope(entity, chosen)
+
+
+def where_and_order(items: list[dict]) -> list[dict] | Response:
+    """The items the request's `where` selects, in its `order` (`Field [ASC|DESC]`; Xero's
+    /Date(ms)/ values by time), or Xero's refusal of a query it cannot parse."""
     try:
         if request.args.get("where"):
             items = list(filter(compile_where(request.args["where"]), items))
@@ -157,9 +165,18 @@ def _filtered(entity: str, items: list[dict]) -> Response:
         return error(400, 16, "QueryParseException", f"Error parsing where clause: {refused}")
     if request.args.get("order"):
         field, _, direction = request.args["order"].partition(" ")
-        items = sorted(items, key=lambda item: str(item.get(field, "")),
+        items = sorted(items, key=lambda item: _order_key(item.get(field)),
                        reverse=direction.strip().upper() == "DESC")
-    return envelope(entity, items)
+    return items
+
+
+_MS_DATE = re.compile(r"/Date\((-?\d+)")
+
+
+def _order_key(value: object) -> tuple[int, object]:
+    if isinstance(value, str) and (found := _MS_DATE.match(value)):
+        return (0, int(found[1]))
+    return (1, str(value if value is not None else ""))
 
 
 def _count_call(tenant: str) -> dict[str, str] | None:

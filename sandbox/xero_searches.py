@@ -15,14 +15,12 @@ or InvoiceID that is not a GUID is a 400 ValidationException (the wording is the
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Callable
 
 from flask import Blueprint, Response, request
 
 from sandbox import xero_api
-from sandbox.xero_where import QueryError, compile_where
 from sandbox.xero_wire import envelope, error
 
 bp = Blueprint("searches", __name__)
@@ -38,7 +36,6 @@ INVOICE_PARAMETERS = {"where", "order", "IDs", "InvoiceNumbers", "ContactIDs", "
                       "includeArchived", "createdByMyApp"}
 CONTACT_PARAMETERS = {"where", "order", "IDs", "searchTerm", "page", "pageSize",
                       "includeArchived", "summaryOnly"}
-_MS_DATE = re.compile(r"/Date\((-?\d+)")
 
 
 @bp.get(f"{ACCOUNTING}/Invoices")
@@ -99,15 +96,9 @@ def every_contact(org: dict) -> list[dict]:
 
 def _answer(entity: str, items: list[dict]) -> Response:
     """`where`, `order`, then the page asked for, in Xero's envelope."""
-    try:
-        if request.args.get("where"):
-            items = list(filter(compile_where(request.args["where"]), items))
-    except QueryError as refused:
-        return error(400, 16, "QueryParseException", f"Error parsing where clause: {refused}")
-    if request.args.get("order"):
-        field, _, direction = request.args["order"].partition(" ")
-        items = sorted(items, key=lambda item: _sort_key(item.get(field)),
-                       reverse=direction.strip().upper() == "DESC")
+    items = xero_api.where_and_order(items)
+    if isinstance(items, Response):
+        return items
     page = request.args.get("page", type=int)
     size = min(request.args.get("pageSize", DEFAULT_PAGE_SIZE, type=int), MAX_PAGE_SIZE)
     if page is None:
@@ -126,12 +117,6 @@ def _with_pagination(answer: Response, entity: str, page: int, size: int,
                   f'"pageCount":{-(-count // size)},"itemCount":{count}}},')
     answer.set_data(text.replace(f'"{entity}":', pagination + f'"{entity}":', 1).encode())
     return answer
-
-
-def _sort_key(value: object) -> tuple[int, object]:
-    if isinstance(value, str) and (found := _MS_DATE.match(value)):
-        return (0, int(found[1]))
-    return (1, str(value if value is not None else ""))
 
 
 def _listed(name: str) -> list[str]:

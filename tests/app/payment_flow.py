@@ -7,8 +7,9 @@ from urllib.parse import urlsplit
 import sandbox.stripe
 from addon.accounts import cached_accounts
 from addon.extensions import db
-from addon.models import Company, Gateway
+from addon.models import Company, Gateway, WorkStatus
 from addon.pay.views import pay_link
+from addon.posting import runner
 from tests.app.oauth_flow import connect
 from tests.app.stripe_flow import connect_stripe
 
@@ -89,3 +90,19 @@ def count_xero_calls(monkeypatch) -> list[tuple[str, str]]:
 
     monkeypatch.setattr(PoolManager, "request", counted)
     return calls
+
+
+def crash_after_the_write_once(monkeypatch) -> list:
+    """The worker dies after the ledger answered and before Remit committed (once): the queue
+    runs the posting again, under the same key. Returns the ids of the postings it crashed."""
+    finish, crashed = runner._finish, []
+
+    def crash_once(posting, status, error):
+        if status is WorkStatus.DONE and not crashed:
+            crashed.append(posting.id)
+            db.session.rollback()
+            raise RuntimeError("worker killed after the ledger answered")
+        return finish(posting, status, error)
+
+    monkeypatch.setattr(runner, "_finish", crash_once)
+    return crashed

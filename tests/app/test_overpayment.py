@@ -22,6 +22,7 @@ from tests.app.payment_flow import (
     checkout,
     company_with_stripe,
     count_xero_calls,
+    crash_after_the_write_once,
     deliver_again,
     link_path,
     pay_and_deliver,
@@ -41,20 +42,6 @@ def the_posting() -> Posting:
 def activity(client) -> str:
     return client.get("/activity").get_data(as_text=True)
 
-
-def crash_after_the_write_once(monkeypatch) -> list:
-    """The worker dies after the ledger answered and before Remit committed (once)."""
-    finish, crashed = runner._finish, []
-
-    def crash_once(posting, status, error):
-        if status is WorkStatus.DONE and not crashed:
-            crashed.append(posting.id)
-            db.session.rollback()
-            raise RuntimeError("worker killed after the ledger answered")
-        return finish(posting, status, error)
-
-    monkeypatch.setattr(runner, "_finish", crash_once)
-    return crashed
 
 
 # QuickBooks ------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from sandbox import xero_api
 from tests.app.payment_flow import (
     checkout,
     company_with_stripe,
+    crash_after_the_write_once,
     link_path,
     pay_and_deliver,
     xero_company_with_stripe,
@@ -44,21 +45,6 @@ def activity(client) -> str:
 def press(client, posting: Posting, action: str):
     return client.post(f"/activity/postings/{posting.id}/{action}")
 
-
-def crash_after_the_write_once(monkeypatch) -> list:
-    """The worker dies after the ledger answered and before Remit committed (once): the queue
-    runs the posting again, under the same key."""
-    finish, crashed = runner._finish, []
-
-    def crash_once(posting, status, error):
-        if status is WorkStatus.DONE and not crashed:
-            crashed.append(posting.id)
-            db.session.rollback()
-            raise RuntimeError("worker killed after the ledger answered")
-        return finish(posting, status, error)
-
-    monkeypatch.setattr(runner, "_finish", crash_once)
-    return crashed
 
 
 # QuickBooks: the invoice was deleted before Remit recorded the payment ------------------------
