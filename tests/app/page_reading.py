@@ -118,3 +118,13 @@ def sentences(page: Page) -> list[str]:
                 element.tag == "div" and element.attrs.get("role") in ("alert", "status")):
             found += [s.strip() for s in SENTENCE.findall(element.text) if len(s.split()) > 2]
     return found
+
+
+def inside(element, ancestor) -> bool:
+    """Whether `element` sits somewhere within `ancestor`."""
+    node = element.parent
+    while node is not None:
+        if node is ancestor:
+            return True
+        node = node.parent
+    return False

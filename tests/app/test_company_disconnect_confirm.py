@@ -7,7 +7,7 @@ from sqlalchemy import select
 from addon.extensions import db
 from addon.models import Company, ConnectionStatus, Gateway, PlatformConnection
 from tests.app.oauth_flow import connect
-from tests.app.page_reading import Page, speak
+from tests.app.page_reading import Page, inside, speak
 from tests.app.payment_flow import company_with_stripe, xero_company_with_stripe
 
 PLATFORMS = {"quickbooks": ("QuickBooks", company_with_stripe),
@@ -16,7 +16,7 @@ PLATFORMS = {"quickbooks": ("QuickBooks", company_with_stripe),
 
 def gateway_row(page: Page):
     (table,) = page.with_class("gateways-table")
-    return next(e for e in page.find("tr") if _inside(e, table) and e.parent.tag == "tbody")
+    return next(e for e in page.find("tr") if inside(e, table) and e.parent.tag == "tbody")
 
 
 @pytest.mark.parametrize("platform", PLATFORMS)
@@ -25,7 +25,7 @@ def test_the_settings_button_asks_first_and_only_post_disconnects(client, platfo
     company = with_stripe(client)
     settings = Page(client.get("/settings/gateways").get_data(as_text=True))
     (button,) = [b for b in settings.find("button") if b.text == f"Disconnect from {name}"]
-    (opener,) = [f for f in settings.find("form") if _inside(button, f)]
+    (opener,) = [f for f in settings.find("form") if inside(button, f)]
     assert opener.attrs["method"] == "get"  # it only opens the confirmation
     assert opener.attrs["action"] == f"/companies/{company.id}/disconnect"
     confirm = client.get(opener.attrs["action"])
@@ -34,7 +34,7 @@ def test_the_settings_button_asks_first_and_only_post_disconnects(client, platfo
     assert page.text_of("h1") == f"Disconnect {company.name} from {name}?"
     assert page.text_of("title").startswith(page.text_of("h1"))
     (confirm_button,) = [b for b in page.find("button") if b.text == f"Disconnect from {name}"]
-    (form,) = [f for f in page.find("form") if _inside(confirm_button, f)]
+    (form,) = [f for f in page.find("form") if inside(confirm_button, f)]
     assert form.attrs["method"] == "post" and "action" not in form.attrs  # back to this address
     db.session.expire_all()
     assert company.status is ConnectionStatus.ACTIVE  # asking changed nothing
@@ -55,7 +55,7 @@ def test_a_disconnected_companys_gateways_say_so_with_the_way_back(client, platf
     row = gateway_row(page)
     assert f"Disconnected from {name}" in row.text and "Active" not in row.text
     (reconnect,) = [a for a in page.find("a")
-                    if a.text == f"Reconnect to {name}" and _inside(a, row)]
+                    if a.text == f"Reconnect to {name}" and inside(a, row)]
     assert reconnect.attrs["href"] == f"/connect/{platform}"
     gateway = db.session.scalar(select(Gateway))
     form = Page(client.get(f"/settings/gateways/{gateway.id}").get_data(as_text=True))
@@ -90,12 +90,3 @@ def test_another_users_company_cannot_even_be_asked_about(client, app):
     with stranger.session_transaction() as session:
         session["user_id"] = 999
     assert stranger.get(f"/companies/{company.id}/disconnect").status_code in (302, 404)
-
-
-def _inside(element, ancestor) -> bool:
-    node = element.parent
-    while node is not None:
-        if node is ancestor:
-            return True
-        node = node.parent
-    return False

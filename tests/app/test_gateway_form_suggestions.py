@@ -9,7 +9,7 @@ from addon.extensions import db
 from addon.gateways.account_types import account_type_label
 from addon.models import Gateway
 from tests.app.oauth_flow import connect
-from tests.app.page_reading import Page, sentences, speak
+from tests.app.page_reading import Page, inside, sentences, speak
 from tests.app.stripe_flow import connect_stripe
 from tests.app.test_connect_xero import UK, choose
 
@@ -55,12 +55,12 @@ def test_the_currencies_that_matter_come_first_and_the_rest_fold_away(
     page, _html = form(client, quickbooks_gateway)
     (details,) = page.with_class("more-currencies")
     folded = [e.attrs["value"] for e in page.find("input", name="currency")
-              if _inside(e, details)]
+              if inside(e, details)]
     shown = [e.attrs["value"] for e in page.find("input", name="currency")
-             if not _inside(e, details)]
+             if not inside(e, details)]
     assert shown[0] == "USD" and set(shown) == {"USD", "EUR", "GBP"}
     assert set(folded) == {"JPY", "KWD"}  # both sides take them; no account in them yet
-    (summary,) = [e for e in page.find("summary") if _inside(e, details)]
+    (summary,) = [e for e in page.find("summary") if inside(e, details)]
     assert summary.text == "More currencies (2)"
     (accepted,) = page.with_class("account-currencies")  # not 30 codes in a row: folded too
     assert accepted.tag == "details"
@@ -71,7 +71,7 @@ def test_a_currency_chosen_from_the_fold_stays_in_view(client, quickbooks_gatewa
                        currency=["USD", "JPY"], action="save", **{"deposit-USD": UNDEPOSITED})
     (details,) = page.with_class("more-currencies")
     jpy = page.by_id("currency-JPY")
-    assert "checked" in jpy.attrs and not _inside(jpy, details)
+    assert "checked" in jpy.attrs and not inside(jpy, details)
 
 
 def test_the_clearing_account_remit_created_is_preselected(client, quickbooks_gateway):
@@ -90,7 +90,7 @@ def test_xero_preselects_what_it_can_collect(client, xero_gateway):
     assert page.checked("currency") == ["GBP", "EUR", "JPY"]
     (details,) = page.with_class("more-currencies")
     assert [e.attrs["value"] for e in page.find("input", name="currency")
-            if _inside(e, details)] == ["USD"]  # no bank account in USD
+            if inside(e, details)] == ["USD"]  # no bank account in USD
     # a foreign currency's only bank account is its only possible deposit account
     assert page.selected_text("deposit-EUR").startswith("Euro Account · ")
     assert page.selected("deposit-GBP") == ""  # the clearing account or a bank: a choice
@@ -156,12 +156,3 @@ def test_the_edit_pages_title_is_its_heading(client, quickbooks_gateway, languag
         assert heading == {"en": "Edit Stripe (shop)", "fr": "Modifier Stripe (shop)"}[language]
         assert page.text_of("title").split(" · ")[0].removeprefix("Error: ").removeprefix(
             "Erreur : ") == heading
-
-
-def _inside(element, ancestor) -> bool:
-    node = element.parent
-    while node is not None:
-        if node is ancestor:
-            return True
-        node = node.parent
-    return False

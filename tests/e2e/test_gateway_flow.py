@@ -69,6 +69,19 @@ def new_quickbooks_gateway_form(page, live_server):
     page.wait_for_url(re.compile(r"/settings/gateways/\d+$"))
 
 
+def new_xero_gateway_form(page, live_server):
+    """Connect the sandbox's UK organisation only, then a Stripe account: the set-up form."""
+    page.goto(live_server + "/")
+    page.get_by_role("link", name="Connect to Xero").click()
+    page.get_by_label("Remit Démo SARL").uncheck()
+    page.get_by_role("button", name="Allow access").click()
+    page.wait_for_url(re.compile(r"/settings/gateways$"))
+    page.get_by_role("link", name="Add new gateway").click()
+    page.get_by_role("dialog").get_by_role("button", name="Connect to Stripe").click()
+    page.get_by_role("button", name="Connect my Stripe account").click()
+    page.wait_for_url(re.compile(r"/settings/gateways/\d+$"))
+
+
 def quickbooks_collecting_usd(page, live_server):
     """Sign in with the sandbox QuickBooks company and set up a Stripe gateway for USD
     (Undeposited Funds, A/R), as README's walk-through does."""
@@ -148,15 +161,7 @@ def test_quickbooks_company_adds_edits_and_removes_a_stripe_gateway(
 
 def test_xero_organisation_sets_up_a_stripe_gateway(chromium, live_server, screenshots):
     page = chromium.new_context(locale="en-GB").new_page()
-    page.goto(live_server + "/")
-    page.get_by_role("link", name="Connect to Xero").click()
-    page.get_by_label("Remit Démo SARL").uncheck()
-    page.get_by_role("button", name="Allow access").click()
-    page.wait_for_url(re.compile(r"/settings/gateways$"))
-    page.get_by_role("link", name="Add new gateway").click()
-    page.get_by_role("dialog").get_by_role("button", name="Connect to Stripe").click()
-    page.get_by_role("button", name="Connect my Stripe account").click()
-    page.wait_for_url(re.compile(r"/settings/gateways/\d+$"))
+    new_xero_gateway_form(page, live_server)
     page.get_by_label("GBP", exact=True).check()
     page.get_by_label("EUR", exact=True).check()
     page.get_by_label("JPY", exact=True).uncheck()  # preselected: a bank account in JPY

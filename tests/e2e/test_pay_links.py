@@ -11,7 +11,7 @@ from sqlalchemy import select
 import sandbox.stripe
 from addon.extensions import db
 from addon.models import Gateway
-from tests.e2e.test_gateway_flow import pick, quickbooks_collecting_usd
+from tests.e2e.test_gateway_flow import new_xero_gateway_form, pick, quickbooks_collecting_usd
 
 LABELS = {
     "en": {"nav": "Pay links", "search": "Invoice number or customer name",
@@ -120,15 +120,7 @@ def xero_collecting_gbp_and_eur(page, live_server):
     """Connect the sandbox's UK organisation and set up a Stripe gateway for GBP and EUR (the
     euros into the Euro Account); the Stripe account settles in euros (a euro bank account at
     Stripe), so the payment is not converted."""
-    page.goto(live_server + "/")
-    page.get_by_role("link", name="Connect to Xero").click()
-    page.get_by_label("Remit Démo SARL").uncheck()
-    page.get_by_role("button", name="Allow access").click()
-    page.wait_for_url(re.compile(r"/settings/gateways$"))
-    page.get_by_role("link", name="Add new gateway").click()
-    page.get_by_role("dialog").get_by_role("button", name="Connect to Stripe").click()
-    page.get_by_role("button", name="Connect my Stripe account").click()
-    page.wait_for_url(re.compile(r"/settings/gateways/\d+$"))
+    new_xero_gateway_form(page, live_server)
     page.get_by_label("GBP", exact=True).check()
     page.get_by_label("EUR", exact=True).check()
     pick(page, "Deposit account", "GBP", "Stripe Clearing · CURRENT")
