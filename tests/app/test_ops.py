@@ -100,7 +100,8 @@ def test_the_webhooks_request_id_reaches_the_workers_log_line(client):
     line_handler = logs.handler("json", stream)
     root = logging.getLogger()
     root.addHandler(line_handler)
-    huey.immediate = False
+    huey.immediate = False  # tasks wait in a queue of this test's own, for a "worker" below
+    huey.storage = huey.get_immediate_storage()
     try:
         sandbox.stripe.pay(session_id, sandbox.stripe.SUCCEEDING_CARD)
         ids = []
