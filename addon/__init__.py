@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -39,8 +38,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="None" if values["ENV"] == "production" else "Lax",
         WTF_CSRF_ENABLED=values.get("WTF_CSRF_ENABLED", True),
     )
-    logging.basicConfig(level=values["LOG_LEVEL"].upper())
-
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True)
     babel.init_app(app, locale_selector=select_locale)
@@ -50,6 +47,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if values["HUEY_IMMEDIATE"]:
         huey.immediate = True
 
+    from addon import ops
+
+    ops.init_app(app)
     _register_blueprints(app)
     _register_request_hooks(app)
     from addon.auth import expiry

@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 log = logging.getLogger(__name__)
 
 PAGE_CODES = (400, 403, 404, 405, 429, 500)
-MACHINE_PREFIXES = ("/webhooks/", "/healthz")
+MACHINE_PREFIXES = ("/webhooks/", "/healthz", "/readyz", "/metrics")
 
 HEADINGS = {
     400: _l("We could not understand that request"),

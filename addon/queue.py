@@ -16,10 +16,11 @@ from typing import Any
 
 from flask import Flask, has_app_context
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
-from huey.api import TaskLock
+from huey.api import PeriodicTask, TaskLock
 from huey.exceptions import TaskLockedException
 
 from addon import settings
+from addon.ops.logs import TASK_KWARG, current_request_id
 
 INSTANCE_PATH = Path(__file__).resolve().parent.parent / "instance"
 
@@ -109,15 +110,39 @@ def run_tasks_in(app: Flask) -> None:
     _worker_app = app
 
 
+def carry_request_ids(queue: Huey) -> None:
+    """Every task enqueued while a request (or a task) is handled carries its id, so the
+    worker's log lines name the webhook that caused them (addon.ops.logs)."""
+    enqueue = queue.enqueue
+
+    def enqueue_with_request_id(task):
+        request_id = current_request_id.get()
+        if request_id and not isinstance(task, PeriodicTask):
+            task.kwargs.setdefault(TASK_KWARG, request_id)
+        return enqueue(task)
+
+    queue.enqueue = enqueue_with_request_id
+
+
+carry_request_ids(huey)
+
+
 def in_app_context(function: Callable) -> Callable:
-    """Run `function` inside the request's app context, or the worker's own app."""
+    """Run `function` inside the request's app context, or the worker's own app, under the
+    request id it was enqueued with."""
 
     @functools.wraps(function)
     def run_in_app(*args: Any, **kwargs: Any) -> Any:
-        if has_app_context():
-            return function(*args, **kwargs)
-        with _app_for_worker().app_context():
-            return function(*args, **kwargs)
+        request_id = kwargs.pop(TASK_KWARG, None)
+        token = current_request_id.set(request_id) if request_id else None
+        try:
+            if has_app_context():
+                return function(*args, **kwargs)
+            with _app_for_worker().app_context():
+                return function(*args, **kwargs)
+        finally:
+            if token is not None:
+                current_request_id.reset(token)
 
     return run_in_app
 

@@ -19,6 +19,7 @@ from cryptography.fernet import Fernet
 
 PREFIX = "REMIT_"
 ENVIRONMENTS = ("development", "production", "testing")
+LOG_FORMATS = ("json", "text")
 
 
 class SettingsError(RuntimeError):
@@ -60,6 +61,8 @@ CORE: tuple[Setting, ...] = (
     Setting("HTTP_TIMEOUT", float, 20.0, "Seconds before any call to Intuit, Xero or Stripe "
             "gives up."),
     Setting("LOG_LEVEL", str, "INFO", "Python logging level."),
+    Setting("LOG_FORMAT", str, None, "`json` (one object a line, with the request id) or "
+            "`text`. Default: `json` in production, `text` elsewhere."),
 )
 
 DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
@@ -155,6 +158,9 @@ def resolve(values: dict[str, Any], instance_path: Path) -> dict[str, Any]:
     values["SANDBOX_URL"] = (values["SANDBOX_URL"] or values["BASE_URL"] + "/sandbox").rstrip("/")
     values[VENDOR_HOSTS] = dict(values.get(VENDOR_HOSTS) or {})
     values["SANDBOX_MODE"] = bool(values[VENDOR_HOSTS])
+    values["LOG_FORMAT"] = values.get("LOG_FORMAT") or ("json" if production else "text")
+    if values["LOG_FORMAT"] not in LOG_FORMATS:
+        raise SettingsError(f"{PREFIX}LOG_FORMAT must be one of: {', '.join(LOG_FORMATS)}.")
     encryption_keys(values["ENCRYPTION_KEYS"])  # fail now, not at the first token write
     return values
 

@@ -32,6 +32,7 @@ from addon.models import (
     WorkStatus,
     utcnow,
 )
+from addon.ops import metrics
 from addon.posting import engine, refusals, roles, settlement, waiting, writers
 from addon.posting.waiting import NothingToWrite, Waiting
 from connectors.base import (
@@ -192,6 +193,7 @@ def post(posting_id: int) -> WorkStatus:
         # The stored key is the current generation's; the builders derive generation 1's.
         planned = dataclasses.replace(planned, idempotency_key=posting.idempotency_key)
         writing = True
+        metrics.ledger_call(company.platform)
         written = getattr(connector, method)(planned)
     except ScopeMissing as refused:  # the grant lives: only what needs the scope waits
         db.session.rollback()
@@ -200,6 +202,7 @@ def post(posting_id: int) -> WorkStatus:
         db.session.rollback()
         return _outcome(posting, WorkStatus.PENDING, WAITING_FOR_RECONNECT, "waiting")
     except RateLimited as throttled:
+        metrics.ledger_throttled(company.platform)
         _outcome(posting, WorkStatus.PENDING, str(throttled), "throttled")
         raise RetryTask(delay=throttled.retry_after or 60) from None
     except VendorUnavailable as down:
@@ -220,6 +223,7 @@ def post(posting_id: int) -> WorkStatus:
     # Which of the ledger's objects the ids are (Activity links each to its page).
     posting.payload = {**(posting.payload or {}), OBJECT_TYPE_KEY: written.object_type}
     posting.posted_at = utcnow()
+    metrics.posted_after(_received_at(posting))
     return _outcome(posting, WorkStatus.DONE, None, "posted")
 
 
@@ -384,6 +388,15 @@ def _log_outcome(posting: Posting, outcome: str, code: str | None = None) -> Non
     a vendor echoed back."""
     log.info("posting %s company %s kind %s generation %s: outcome=%s code=%s", posting.id,
              posting.company_id, posting.kind, posting.generation, outcome, code or "-")
+    metrics.posting_outcome(posting.kind, outcome)
+
+
+def _received_at(posting: Posting):
+    """When the webhook that brought this posting arrived (None: it came another way)."""
+    if posting.event_id is None:
+        return None
+    return db.session.scalar(select(GatewayEvent.received_at)
+                             .where(GatewayEvent.id == posting.event_id))
 
 
 def _finish(posting: Posting, status: WorkStatus, error: str | None) -> WorkStatus:

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from addon.extensions import db
 from addon.gateways.registry import kind
 from addon.models import Gateway, GatewayAudit, GatewayEvent, GatewayStatus, WorkStatus, utcnow
+from addon.ops import metrics
 from addon.posting import unknown_payments
 from addon.posting.claims import claim_movements
 from gateways.base import EventKind, ReceivedEvent
@@ -23,6 +24,17 @@ WAITING = "Waiting: "
 
 def store_event(source: str, event: ReceivedEvent) -> tuple[GatewayEvent, bool]:
     """The stored row, and whether this delivery created it (False: a redelivery)."""
+    row, created = _store(source, event)
+    metrics.webhook_event(source, "received" if created else "duplicate")
+    return row, created
+
+
+def refused(source: str) -> None:
+    """Count a delivery the gateway's verification refused (nothing was stored)."""
+    metrics.webhook_event(source, "refused")
+
+
+def _store(source: str, event: ReceivedEvent) -> tuple[GatewayEvent, bool]:
     existing = _find(source, event.id)
     if existing is not None:
         return existing, False

@@ -11,6 +11,7 @@ from flask import Blueprint, abort, jsonify, request
 from addon.extensions import csrf
 from addon.gateways.registry import GatewayNotConfigured, kind
 from addon.jobs import process_event_task
+from addon.webhooks.processing import refused as count_refused
 from addon.webhooks.processing import store_event
 from gateways.base import WebhookRejected
 
@@ -27,6 +28,7 @@ def receive(kind_key: str):
                                               gateway_kind.webhook_secret())
     except (WebhookRejected, GatewayNotConfigured) as refused:
         log.warning("Refused a %s webhook: %s", kind_key, refused)
+        count_refused(kind_key)
         return jsonify(error="refused"), 400
     stored = [store_event(kind_key, event) for event in events]
     fresh = [row for row, created in stored if created]
