@@ -119,10 +119,29 @@ def test_0008_down_and_up(app):
     db.session.remove()
     try:
         downgrade(revision="0007")
-        assert "ix_posting_company_id_created_at_id" not in indexes("posting")
+        assert not {"ix_posting_company_id_created_at_id",
+                    "ix_posting_company_id_status"} & indexes("posting")
         assert "ix_account_snapshot_company_id_currency_account_type" not in indexes(
             "account_snapshot")
     finally:
         upgrade()
-    assert "ix_posting_company_id_created_at_id" in indexes("posting")
+    assert {"ix_posting_company_id_created_at_id", "ix_posting_company_id_status"} <= indexes(
+        "posting")
     assert "ix_account_snapshot_company_id_currency_account_type" in indexes("account_snapshot")
+
+
+def test_activity_statements_do_not_grow_with_the_rows_shown(client):
+    from benchmarks.pages import _postings
+
+    company = company_with_stripe(client)
+    company_id, gateway_id = company.id, company.gateways[0].id
+    _postings(company_id, gateway_id, 2)
+    db.session.remove()
+    with recorded_statements() as few:
+        assert client.get("/activity").status_code == 200
+    _postings(company_id, gateway_id, 120, first=2)
+    db.session.remove()
+    with recorded_statements() as many:
+        html = client.get("/activity").get_data(as_text=True)
+    assert "ch_bench121" in html
+    assert len(many) == len(few)
