@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from flask import g, has_request_context
+from flask import has_request_context, request
 from sqlalchemy import delete, select
 
 from addon.extensions import db
@@ -80,7 +80,7 @@ def cached_accounts(company: Company) -> list[LedgerAccount]:
     """The cached chart, read as plain rows (no ORM object per account: with 20,000 accounts
     building them was most of a page's time) and once per request: a page and its save ask
     for it several times."""
-    memo = g.setdefault("_remit_accounts", {}) if has_request_context() else {}
+    memo = _memo()
     if company.id not in memo:
         rows = db.session.execute(
             select(*_COLUMNS).where(AccountSnapshot.company_id == company.id)
@@ -96,8 +96,15 @@ def cached_accounts(company: Company) -> list[LedgerAccount]:
 
 
 def forget_cached_accounts(company_id: int) -> None:
-    if has_request_context():
-        g.setdefault("_remit_accounts", {}).pop(company_id, None)
+    _memo().pop(company_id, None)
+
+
+def _memo() -> dict[int, list[LedgerAccount]]:
+    """Per request, kept in the request's environ: `g` lives as long as the app context, which
+    tests (and CLI commands) keep across many requests."""
+    if not has_request_context():
+        return {}
+    return request.environ.setdefault("remit.cached_accounts", {})
 
 
 @dataclass(frozen=True)
