@@ -18,6 +18,7 @@ from sqlalchemy import (
     DateTime,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -303,7 +304,12 @@ class AccountSnapshot(db.Model):
     """One account of a company's chart of accounts as last fetched; pages render from this."""
 
     __tablename__ = "account_snapshot"
-    __table_args__ = (UniqueConstraint("company_id", "external_id"),)
+    __table_args__ = (
+        UniqueConstraint("company_id", "external_id"),
+        # Candidate accounts for a role in one currency (migration 0008).
+        Index("ix_account_snapshot_company_id_currency_account_type", "company_id", "currency",
+              "account_type"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("company.id"), index=True)
@@ -344,7 +350,14 @@ class Posting(Timestamped, db.Model):
     """A ledger write Remit made or will make; unique per (company, kind, source id)."""
 
     __tablename__ = "posting"
-    __table_args__ = (UniqueConstraint("company_id", "kind", "source_id"),)
+    __table_args__ = (
+        UniqueConstraint("company_id", "kind", "source_id"),
+        # Activity pages a company's postings newest first by (created_at, id): keyset paging
+        # reads one page from this index instead of sorting every posting (migration 0008).
+        Index("ix_posting_company_id_created_at_id", "company_id", "created_at", "id"),
+        # Activity's count per filter, read from the index alone (migration 0008).
+        Index("ix_posting_company_id_status", "company_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("company.id"))

@@ -11,6 +11,8 @@ from datetime import date
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from addon.accounts import cached_accounts
 from addon.activity import listing, rows
@@ -34,12 +36,20 @@ def activity():
                          before=listing.Cursor.parse(request.args.get("before")),
                          after=listing.Cursor.parse(request.args.get("after")))
     names = {account.id: account.name for account in cached_accounts(company)}
+    # Held for the whole render: each row's gateway then comes from the session's identity
+    # map (which holds objects only while referenced) instead of one query per row.
+    gateways = _gateways(company.id)
     return render_template("activity/activity.html", company=company, page=shown,
                            rows=rows.rows(company, shown.postings), status=status,
                            filters=FILTER_LABELS, counts=listing.counts(company.id),
                            WorkStatus=WorkStatus, accounts=lambda p: _accounts(p, names),
                            isodate=date.fromisoformat,
-                           settled_without_write=SETTLED_WITHOUT_WRITE)
+                           settled_without_write=SETTLED_WITHOUT_WRITE, gateways=gateways)
+
+
+def _gateways(company_id: int) -> list[Gateway]:
+    return list(db.session.scalars(select(Gateway).options(selectinload(Gateway.currencies))
+                                   .where(Gateway.company_id == company_id)))
 
 
 @bp.post("/activity/postings/<int:posting_id>/<action>")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
 
 from addon.accounts import refresh_ledger
 from addon.current import company_for_user, login_required
@@ -127,6 +128,7 @@ def _form(gateway: Gateway, setup: mapping.GatewaySetup, errors: dict[str, str],
     shown, more = suggest.split_currencies(setup, company, options)
     editing = bool(gateway.currencies)
     name = kind(gateway.kind).display_name
+    history, older = history_page(gateway, request.args.get("history_before", type=int))
     heading = (_("Edit %(name)s", name=gateway.description) if editing
                else _("Set up your %(gateway)s gateway", gateway=name))
     return render_template(
@@ -135,7 +137,8 @@ def _form(gateway: Gateway, setup: mapping.GatewaySetup, errors: dict[str, str],
         options=options, ledger=company.ledger, gateway_name=name, heading=heading,
         shown_currencies=shown, more_currencies=more, version=version or gateway.version,
         also_collecting=pay_links.also_collecting(gateway, list(options)),
-        history=[_describe(entry) for entry in gateway.audit],
+        history=history, older_history=older,
+        history_before=request.args.get("history_before", type=int),
         offers=new_accounts.offers(company, gateway, list(options)),
         bank_warnings=mapping.bank_deposits(setup, company), create_key=new_accounts.new_key(),
     )
@@ -148,6 +151,23 @@ class HistoryLine:
     what: str
     old: str | None
     new: str | None
+
+
+HISTORY_PAGE = 50
+
+
+def history_page(gateway: Gateway, before: int | None) -> tuple[list[HistoryLine], int | None]:
+    """The newest HISTORY_PAGE audit entries older than entry `before` (all when None), with
+    their users in the same query, and the id to ask for the next page (None: no older ones).
+    A gateway edited for years keeps a long history; the form shows a page of it."""
+    query = (select(GatewayAudit).options(joinedload(GatewayAudit.user))
+             .where(GatewayAudit.gateway_id == gateway.id).order_by(GatewayAudit.id.desc())
+             .limit(HISTORY_PAGE + 1))
+    if before is not None:
+        query = query.where(GatewayAudit.id < before)
+    entries = list(db.session.scalars(query))
+    older = entries[HISTORY_PAGE - 1].id if len(entries) > HISTORY_PAGE else None
+    return [_describe(entry) for entry in entries[:HISTORY_PAGE]], older
 
 
 def _describe(entry: GatewayAudit) -> HistoryLine:

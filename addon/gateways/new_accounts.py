@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from flask import flash
 from flask_babel import gettext as _
 
-from addon.accounts import cached_accounts, refresh_ledger
+from addon.accounts import cached_accounts, forget_cached_accounts, refresh_ledger
 from addon.auth import grants
 from addon.extensions import db
 from addon.gateways.mapping import offered_currencies
@@ -163,6 +163,7 @@ def _cache(company: Company, created: LedgerAccount) -> None:
         payments_enabled=created.payments_enabled, system_account=created.system_account,
         fetched_at=utcnow()))
     db.session.commit()
+    forget_cached_accounts(company.id)
 
 
 def _reconnect_first(company: Company, scopes) -> str:

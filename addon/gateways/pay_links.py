@@ -44,6 +44,23 @@ def shared_currencies(company: Company) -> dict[str, list[Gateway]]:
     return {code: gateways for code, gateways in found.items() if len(gateways) > 1}
 
 
+def shared_among(gateways: list[Gateway]) -> dict[str, list[Gateway]]:
+    """As shared_currencies, from gateways already loaded with their currencies (no query)."""
+    found: dict[str, list[Gateway]] = {}
+    for gateway in sorted(gateways, key=lambda gw: (gw.created_at, gw.id)):
+        if gateway.status is GatewayStatus.ACTIVE:
+            for row in gateway.currencies:
+                found.setdefault(row.currency, []).append(gateway)
+    return {code: found[code] for code in sorted(found) if len(found[code]) > 1}
+
+
+def chosen_among(collecting: list[Gateway], currency: str) -> Gateway | None:
+    """As gateway_for, among loaded gateways (oldest first): the one marked, else the oldest."""
+    marked = [gw for gw in collecting
+              if any(row.pay_links for row in gw.currencies if row.currency == currency)]
+    return (marked or collecting or [None])[0]
+
+
 def also_collecting(gateway: Gateway, codes: list[str]) -> dict[str, list[Gateway]]:
     """Per currency of `codes`, the company's other active gateways already collecting it."""
     found = {code: [other for other in collectors(gateway.company, code) if other.id != gateway.id]

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from addon.accounts import accounts_by_currency, refresh_ledger
 from addon.current import companies_of_user, company_for_user, current_company, login_required
+from addon.extensions import db
 from addon.gateways import pay_links
 from addon.gateways.blueprint import bp
 from addon.gateways.registry import KINDS
@@ -20,13 +23,14 @@ def settings():
     company = current_company()
     if company is None:
         return redirect(url_for("home.index"))
+    gateways = visible_gateways(company)
     return render_template(
         "gateways/settings.html", company=company, companies=companies_of_user(),
         currencies=accounts_by_currency(company, company.currencies).values(),
         ConnectionStatus=ConnectionStatus,
-        gateways=visible_gateways(company), kinds=list(KINDS.values()), kinds_by_key=KINDS,
-        GatewayStatus=GatewayStatus, shared=pay_links.shared_currencies(company),
-        pay_link_gateway=pay_links.gateway_for,
+        gateways=gateways, kinds=list(KINDS.values()), kinds_by_key=KINDS,
+        GatewayStatus=GatewayStatus, shared=pay_links.shared_among(gateways),
+        pay_link_gateway=pay_links.chosen_among,
     )
 
 
@@ -69,5 +73,11 @@ def refresh_accounts():
 
 
 def visible_gateways(company: Company) -> list[Gateway]:
-    return [g for g in company.gateways if g.status is not GatewayStatus.ARCHIVED]
+    """The company's gateways but archived ones, with their currencies, in one query: the page
+    lists each gateway's currencies and must not ask once per gateway."""
+    return list(db.session.scalars(
+        select(Gateway).options(selectinload(Gateway.currencies))
+        .where(Gateway.company_id == company.id, Gateway.status != GatewayStatus.ARCHIVED)
+        .order_by(Gateway.id)
+    ))
 
