@@ -9,33 +9,15 @@ or waiting visibly for a payment Remit never recorded) and the sweep stops re-pr
 from __future__ import annotations
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.exc import IntegrityError
 
 from addon.extensions import db
 from addon.gateways.registry import kind
 from addon.models import Gateway, GatewayAudit, GatewayEvent, GatewayStatus, WorkStatus, utcnow
 from addon.posting import unknown_payments
 from addon.posting.claims import claim_movements
-from gateways.base import EventKind, ReceivedEvent
+from gateways.base import EventKind
 
 WAITING = "Waiting: "
-
-
-def store_event(source: str, event: ReceivedEvent) -> tuple[GatewayEvent, bool]:
-    """The stored row, and whether this delivery created it (False: a redelivery)."""
-    existing = _find(source, event.id)
-    if existing is not None:
-        return existing, False
-    row = GatewayEvent(source=source, event_id=event.id, event_type=event.type,
-                       account_id=event.account_id, livemode=event.livemode,
-                       payload=event.payload, status=WorkStatus.PENDING)
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-    except IntegrityError:  # a concurrent delivery of the same event won the insert
-        return _find(source, event.id), False
-    db.session.commit()
-    return row, True
 
 
 def process_event(event_row_id: int) -> tuple[WorkStatus, list[int]]:
@@ -154,7 +136,3 @@ def _gateways_for(row: GatewayEvent) -> list[Gateway]:
                               Gateway.status != GatewayStatus.ARCHIVED)
     ))
 
-
-def _find(source: str, event_id: str) -> GatewayEvent | None:
-    return db.session.scalar(select(GatewayEvent).where(GatewayEvent.source == source,
-                                                        GatewayEvent.event_id == event_id))
