@@ -20,15 +20,17 @@ _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def store_event(source: str, event: ReceivedEvent) -> int | None:
-    """The new row's id, or None when (source, event id) was stored before: a redelivery."""
-    session = db.session
-    new_id = session.execute(_statement(session.get_bind().dialect.name), {
-        "source": source, "event_id": event.id, "event_type": event.type,
-        "account_id": event.account_id, "livemode": event.livemode, "payload": event.payload,
-        "status": WorkStatus.PENDING, "attempts": 0, "received_at": utcnow(),
-    }).scalar()
-    session.commit()
-    return new_id
+    """The new row's id, or None when (source, event id) was stored before: a redelivery.
+    The statement commits on its own (autocommit: no BEGIN and COMMIT round trips); the
+    session is not involved, so nothing else of the request is committed with it."""
+    with db.engine.connect() as connection:
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        return connection.execute(_statement(connection.dialect.name), {
+            "source": source, "event_id": event.id, "event_type": event.type,
+            "account_id": event.account_id, "livemode": event.livemode,
+            "payload": event.payload, "status": WorkStatus.PENDING, "attempts": 0,
+            "received_at": utcnow(),
+        }).scalar()
 
 
 @functools.cache

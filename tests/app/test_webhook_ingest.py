@@ -1,6 +1,7 @@
 """The webhook endpoint's cost: a new event is stored with one statement (no SELECT first, no
-SAVEPOINT, no refresh) and enqueued once; a redelivery is answered 2xx with that one statement
-and nothing enqueued; the provider is built once per process, not per request."""
+SAVEPOINT, no BEGIN or COMMIT: it commits on its own) and enqueued once; a redelivery is
+answered 2xx with that one statement and nothing enqueued; the provider is built once per
+process, not per request."""
 
 from __future__ import annotations
 
