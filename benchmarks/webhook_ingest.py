@@ -59,9 +59,11 @@ def _options():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--events", type=int, default=60_000,
-                        help="signed events precomputed per endpoint (more than it can take)")
-    return parser.parse_args()
+    parser.add_argument("--events", type=int, default=None,
+                        help="signed events precomputed per endpoint; default 6,000 a second")
+    options = parser.parse_args()
+    options.events = options.events or options.seconds * 6_000
+    return options
 
 
 def _environment(folder: Path) -> dict:
