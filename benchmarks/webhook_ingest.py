@@ -1,13 +1,18 @@
 """Webhook ingest: the add-on's /webhooks/stripe (verify, store once, enqueue, answer) against a
-bare Flask endpoint that only answers 200, side by side in one run on loopback.
+bare Flask endpoint that only answers 200, side by side in one run, driven by `wrk`.
 
-    .venv/bin/python -m benchmarks.webhook_ingest [--events 2000] [--concurrency 8]
+    apt-get install -y wrk      # Debian's package; the load client, written in C
+    .venv/bin/python -m benchmarks.webhook_ingest [--seconds 10] [--connections 16]
+    REMIT_DATABASE_URL=postgresql://... REMIT_REDIS_URL=redis://... \
+        .venv/bin/python -m benchmarks.webhook_ingest
 
-Both are served by gunicorn (2 sync workers each, this machine has 2 cores); the add-on uses
-PostgreSQL and Redis (REMIT_DATABASE_URL / REMIT_REDIS_URL, defaults: the local test services).
-Each delivery is a distinct, validly signed `payment_intent.succeeded` event for an account no
-gateway knows, so it is stored and acknowledged like any real event. Traffic goes to 127.0.0.1
-only, bounded in count. Prints throughput and p50/p99 latency for both, and the ratios.
+Both are served by gunicorn with 2 sync workers on loopback. Without REMIT_DATABASE_URL the
+add-on stores into a fresh SQLite file and queues on SQLite; with it (never a database you keep:
+it is migrated and written to) on that database, and on Redis when REMIT_REDIS_URL is given.
+Each request is a distinct, validly signed `payment_intent.succeeded` event (precomputed into a
+file that benchmarks/webhook_ingest.lua reads) for an account no gateway knows, so it is stored
+and acknowledged like any real event. Prints requests/s, p50 and p99 for both, the ratio, and
+the wrk command.
 """
 
 from __future__ import annotations
@@ -18,62 +23,100 @@ import hmac
 import json
 import os
 import socket
-import statistics
 import subprocess
 import sys
+import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+import urllib.error
+import urllib.request
 from pathlib import Path
-
-import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "whsec_benchmark_only"
+LUA = Path(__file__).with_suffix(".lua")
+THREADS = 2
+BARE, REMIT = "bare Flask 200", "Remit /webhooks/stripe"
 
 
 def main() -> int:
     options = _options()
-    env = {**os.environ, "REMIT_ENV": "development", "REMIT_STRIPE_CLIENT_ID": "ca_benchmark",
-           "REMIT_STRIPE_SECRET_KEY": "sk_test_benchmark", "REMIT_STRIPE_WEBHOOK_SECRET": SECRET,
-           "REMIT_DATABASE_URL": os.environ.get(
-               "REMIT_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"),
-           "REMIT_REDIS_URL": os.environ.get("REMIT_REDIS_URL", "redis://127.0.0.1:6379/0"),
-           "REMIT_LOG_LEVEL": "WARNING"}
-    subprocess.run([sys.executable, "-m", "flask", "--app", "addon", "db", "upgrade"],
-                   env=env, cwd=ROOT, check=True, capture_output=True)
-    results = {}
-    for name, target in (("bare Flask 200", "benchmarks.bare_endpoint:app"),
-                         ("Remit /webhooks/stripe", "addon:create_app()")):
-        with _served(target, env) as base:
-            results[name] = _run(base, options.events, options.concurrency, name)
-    _report(results, options)
-    return 0
+    with tempfile.TemporaryDirectory(prefix="remit-ingest-") as folder:
+        env = _environment(Path(folder))
+        subprocess.run([sys.executable, "-m", "flask", "--app", "addon", "db", "upgrade"],
+                       env=env, cwd=ROOT, check=True, capture_output=True)
+        results, command = {}, ""
+        for name, target in ((BARE, "benchmarks.bare_endpoint:app"),
+                             (REMIT, "addon:create_app()")):
+            events = Path(folder) / "events.tsv"
+            _write_events(events, options.events, name[:4])
+            with _served(target, env) as port:
+                results[name], command = _wrk(port, events, options)
+    _report(results, options, env, command)
+    return 0 if all(r["errors"] == 0 for r in results.values()) else 1
 
 
 def _options():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=2000)
-    parser.add_argument("--concurrency", type=int, default=8)
-    return parser.parse_args()
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--events", type=int, default=None,
+                        help="signed events precomputed per endpoint; default 6,000 a second")
+    options = parser.parse_args()
+    options.events = options.events or options.seconds * 6_000
+    return options
+
+
+def _environment(folder: Path) -> dict:
+    env = {**os.environ, "REMIT_ENV": "development", "REMIT_STRIPE_CLIENT_ID": "ca_benchmark",
+           "REMIT_STRIPE_SECRET_KEY": "sk_test_benchmark", "REMIT_STRIPE_WEBHOOK_SECRET": SECRET,
+           "REMIT_LOG_LEVEL": "WARNING", "REMIT_HUEY_SQLITE_PATH": str(folder / "huey.sqlite3")}
+    env.setdefault("REMIT_DATABASE_URL", f"sqlite:///{folder / 'remit.sqlite3'}")
+    return env
+
+
+def _write_events(path: Path, count: int, run: str) -> None:
+    """One line per delivery: its Stripe-Signature header, a tab, its body."""
+    stamp, key = int(time.time()), SECRET.encode()
+    run_id = f"{run}{int(time.time() * 1000)}"
+    with path.open("w") as out:
+        for i in range(count):
+            body = _event(f"evt_bench_{run_id}_{i}", stamp)
+            digest = hmac.new(key, f"{stamp}.{body}".encode(), hashlib.sha256).hexdigest()
+            out.write(f"t={stamp},v1={digest}\t{body}\n")
+
+
+def _event(event_id: str, created: int) -> str:
+    return json.dumps({
+        "id": event_id, "object": "event", "type": "payment_intent.succeeded",
+        "account": "acct_benchmark_unknown", "livemode": False, "created": created,
+        "api_version": "2026-10-28.endive", "pending_webhooks": 1,
+        "data": {"object": {"id": "pi_" + event_id[-20:], "object": "payment_intent",
+                            "amount": 2000, "amount_received": 2000, "currency": "usd",
+                            "status": "succeeded", "metadata": {}}},
+    }, separators=(",", ":"))
 
 
 class _served:
+    """gunicorn, 2 sync workers, on a free loopback port, until the block ends."""
+
     def __init__(self, target: str, env: dict) -> None:
         self.target, self.env = target, env
 
-    def __enter__(self) -> str:
+    def __enter__(self) -> int:
         port = _free_port()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
+            [sys.executable, "-m", "gunicorn", "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{port}",
              "--log-level", "warning", self.target], cwd=ROOT, env=self.env)
-        base = f"http://127.0.0.1:{port}"
         deadline = time.time() + 30
         while time.time() < deadline:
             try:
-                requests.post(base + "/webhooks/stripe", data=b"{}", timeout=1)
-                return base
-            except requests.ConnectionError:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/webhooks/stripe", b"{}", 1)
+                return port
+            except urllib.error.HTTPError:  # answering (a refusal is an answer)
+                return port
+            except OSError:
                 time.sleep(0.2)
+        self.process.kill()
         raise RuntimeError(f"{self.target} did not start")
 
     def __exit__(self, *exc) -> None:
@@ -81,47 +124,16 @@ class _served:
         self.process.wait(timeout=30)
 
 
-def _run(base: str, count: int, concurrency: int, name: str) -> dict:
-    run_id = f"{name[:4].strip()}{int(time.time() * 1000)}"
-    bodies = [_event(f"evt_bench_{run_id}_{i}") for i in range(count)]
-    session_per_thread: dict[int, requests.Session] = {}
-
-    def send(body: bytes) -> float:
-        import threading
-
-        session = session_per_thread.setdefault(threading.get_ident(), requests.Session())
-        started = time.perf_counter()
-        answer = session.post(base + "/webhooks/stripe", data=body, timeout=10,
-                              headers={"Stripe-Signature": _signature(body),
-                                       "Content-Type": "application/json"})
-        elapsed = time.perf_counter() - started
-        if answer.status_code != 200:
-            raise RuntimeError(f"{name}: HTTP {answer.status_code}")
-        return elapsed
-
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        latencies = sorted(pool.map(send, bodies))
-    wall = time.perf_counter() - started
-    return {"throughput": count / wall, "p50": statistics.median(latencies) * 1000,
-            "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000}
-
-
-def _event(event_id: str) -> bytes:
-    return json.dumps({
-        "id": event_id, "object": "event", "type": "payment_intent.succeeded",
-        "account": "acct_benchmark_unknown", "livemode": False, "created": int(time.time()),
-        "api_version": "2026-10-28.endive", "pending_webhooks": 1,
-        "data": {"object": {"id": "pi_" + event_id[-20:], "object": "payment_intent",
-                            "amount": 2000, "amount_received": 2000, "currency": "usd",
-                            "status": "succeeded", "metadata": {}}},
-    }).encode()
-
-
-def _signature(body: bytes) -> str:
-    stamp = int(time.time())
-    digest = hmac.new(SECRET.encode(), f"{stamp}.".encode() + body, hashlib.sha256).hexdigest()
-    return f"t={stamp},v1={digest}"
+def _wrk(port: int, events: Path, options) -> tuple[dict, str]:
+    command = ["wrk", f"-t{THREADS}", f"-c{options.connections}", f"-d{options.seconds}s",
+               "-s", str(LUA.relative_to(ROOT)), f"http://127.0.0.1:{port}/webhooks/stripe"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True,
+                          env={**os.environ, "INGEST_EVENTS": str(events),
+                               "INGEST_THREADS": str(THREADS)})
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    return {"rate": figures["requests"] / figures["seconds"], "errors": figures["errors"],
+            "requests": figures["requests"], "p50": figures["p50_us"] / 1000,
+            "p99": figures["p99_us"] / 1000}, " ".join(command)
 
 
 def _free_port() -> int:
@@ -130,15 +142,21 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _report(results: dict, options) -> None:
-    bare, remit = results["bare Flask 200"], results["Remit /webhooks/stripe"]
-    print(f"{options.events} signed deliveries, {options.concurrency} concurrent, loopback")
-    print(f"{'endpoint':<26}{'events/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
+def _report(results: dict, options, env: dict, command: str) -> None:
+    bare, remit = results[BARE], results[REMIT]
+    database = env["REMIT_DATABASE_URL"].split(":", 1)[0]
+    queue = "Redis" if env.get("REMIT_REDIS_URL") else "SQLite"
+    print(f"{time.strftime('%Y-%m-%d')}: wrk, {options.connections} connections, "
+          f"{options.seconds} s each, gunicorn 2 sync workers; add-on on {database}, queue on "
+          f"{queue}")
+    print(f"wrk command (port varies): {command}")
+    print("| endpoint | requests/s | p50 ms | p99 ms | non-2xx or errors |")
+    print("|---|---|---|---|---|")
     for name, figures in results.items():
-        print(f"{name:<26}{figures['throughput']:>10.0f}{figures['p50']:>10.1f}"
-              f"{figures['p99']:>10.1f}")
-    print(f"ratio Remit/bare: throughput {remit['throughput'] / bare['throughput']:.2f}, "
-          f"p50 {remit['p50'] / bare['p50']:.1f}x, p99 {remit['p99'] / bare['p99']:.1f}x")
+        print(f"| {name} | {figures['rate']:.0f} | {figures['p50']:.1f} | {figures['p99']:.1f} "
+              f"| {figures['errors']} |")
+    print(f"| ratio Remit / bare | {remit['rate'] / bare['rate']:.2f} | "
+          f"{remit['p50'] / bare['p50']:.1f}x | {remit['p99'] / bare['p99']:.1f}x | |")
 
 
 if __name__ == "__main__":

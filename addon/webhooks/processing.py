@@ -9,7 +9,6 @@ or waiting visibly for a payment Remit never recorded) and the sweep stops re-pr
 from __future__ import annotations
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.exc import IntegrityError
 
 from addon.extensions import db
 from addon.gateways.registry import kind
@@ -17,37 +16,14 @@ from addon.models import Gateway, GatewayAudit, GatewayEvent, GatewayStatus, Wor
 from addon.ops import metrics
 from addon.posting import unknown_payments
 from addon.posting.claims import claim_movements
-from gateways.base import EventKind, ReceivedEvent
+from gateways.base import EventKind
 
 WAITING = "Waiting: "
-
-
-def store_event(source: str, event: ReceivedEvent) -> tuple[GatewayEvent, bool]:
-    """The stored row, and whether this delivery created it (False: a redelivery)."""
-    row, created = _store(source, event)
-    metrics.webhook_event(source, "received" if created else "duplicate")
-    return row, created
 
 
 def refused(source: str) -> None:
     """Count a delivery the gateway's verification refused (nothing was stored)."""
     metrics.webhook_event(source, "refused")
-
-
-def _store(source: str, event: ReceivedEvent) -> tuple[GatewayEvent, bool]:
-    existing = _find(source, event.id)
-    if existing is not None:
-        return existing, False
-    row = GatewayEvent(source=source, event_id=event.id, event_type=event.type,
-                       account_id=event.account_id, livemode=event.livemode,
-                       payload=event.payload, status=WorkStatus.PENDING)
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-    except IntegrityError:  # a concurrent delivery of the same event won the insert
-        return _find(source, event.id), False
-    db.session.commit()
-    return row, True
 
 
 def process_event(event_row_id: int) -> tuple[WorkStatus, list[int]]:
@@ -166,7 +142,3 @@ def _gateways_for(row: GatewayEvent) -> list[Gateway]:
                               Gateway.status != GatewayStatus.ARCHIVED)
     ))
 
-
-def _find(source: str, event_id: str) -> GatewayEvent | None:
-    return db.session.scalar(select(GatewayEvent).where(GatewayEvent.source == source,
-                                                        GatewayEvent.event_id == event_id))

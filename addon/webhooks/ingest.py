@@ -1,0 +1,49 @@
+"""Storing a verified event in one round trip: `INSERT … ON CONFLICT (source, event_id) DO
+NOTHING RETURNING id`, through SQLAlchemy Core, with no ORM object and no prior SELECT. A
+redelivery (or a concurrent delivery that lost the race) inserts nothing and returns no id, so
+the endpoint answers it 2xx without enqueueing anything. The statement is compiled once per
+database dialect and reused by every request of the process."""
+
+from __future__ import annotations
+
+import functools
+
+from sqlalchemy import Insert
+from sqlalchemy.dialects import postgresql, sqlite
+
+from addon.extensions import db
+from addon.models import GatewayEvent, WorkStatus, utcnow
+from addon.ops import metrics
+from gateways.base import ReceivedEvent
+
+# The databases Remit runs on, each with its own spelling of "insert unless it is there".
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def store_event(source: str, event: ReceivedEvent) -> int | None:
+    """The new row's id, or None when (source, event id) was stored before: a redelivery.
+    The statement commits on its own (autocommit: no BEGIN and COMMIT round trips); the
+    session is not involved, so nothing else of the request is committed with it."""
+    with db.engine.connect() as connection:
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        new_id = connection.execute(_statement(connection.dialect.name), {
+            "source": source, "event_id": event.id, "event_type": event.type,
+            "account_id": event.account_id, "livemode": event.livemode,
+            "payload": event.payload, "status": WorkStatus.PENDING, "attempts": 0,
+            "received_at": utcnow(),
+        }).scalar()
+    metrics.webhook_event(source, "duplicate" if new_id is None else "received")
+    return new_id
+
+
+@functools.cache
+def _statement(dialect: str) -> Insert:
+    """The insert for `dialect`, built once (SQLAlchemy caches its compiled form)."""
+    try:
+        insert = _INSERTS[dialect]
+    except KeyError:
+        raise RuntimeError(f"events are stored on PostgreSQL or SQLite, not {dialect}") from None
+    table = GatewayEvent.__table__
+    return (insert(table)
+            .on_conflict_do_nothing(index_elements=[table.c.source, table.c.event_id])
+            .returning(table.c.id))
