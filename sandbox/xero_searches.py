@@ -20,14 +20,13 @@ from collections.abc import Callable
 
 from flask import Blueprint, Response, request
 
-from sandbox import xero_api
+from sandbox import xero_api, xero_payments
 from sandbox.xero_wire import envelope, error
 
 bp = Blueprint("searches", __name__)
 bp.before_request(xero_api.gate)
 ACCOUNTING = xero_api.ACCOUNTING
-INVOICE_SCOPES = frozenset({"accounting.invoices", "accounting.invoices.read",
-                            "accounting.transactions", "accounting.transactions.read"})
+INVOICE_SCOPES = xero_payments.INVOICE_SCOPES  # reading invoices takes the same grants
 CONTACT_SCOPES = frozenset({"accounting.contacts", "accounting.contacts.read"})
 DEFAULT_PAGE_SIZE = 100  # Xero's page: "Up to 100 invoices will be returned in a single call"
 MAX_PAGE_SIZE = 1000
