@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 from flask_babel import get_locale
-from sqlalchemy import select
 
 from addon import money
 from addon.current import current_company, login_required
-from addon.extensions import db
+from addon.gateways import pay_links
 from addon.ledger import connector_for
-from addon.models import Company, Gateway, GatewayCurrency, GatewayStatus
+from addon.models import Company
 from addon.pay.links import pay_link
 from connectors.base import AuthError, ConnectorError, Invoice, Rejected
 
@@ -85,10 +84,7 @@ def _exact(results: list[Invoice], text: str) -> Invoice | None:
 def _collects(company: Company, currency: str) -> bool:
     """Whether an active gateway takes payments in `currency`: without one the customer's
     page says the invoice cannot be paid online yet."""
-    return db.session.scalar(
-        select(Gateway.id).join(GatewayCurrency)
-        .where(Gateway.company_id == company.id, Gateway.status == GatewayStatus.ACTIVE,
-               GatewayCurrency.currency == currency).limit(1)) is not None
+    return pay_links.gateway_for(company.id, currency) is not None
 
 
 def _helpers() -> dict:
