@@ -268,7 +268,8 @@ def _plan(posting: Posting, gateway: Gateway, connector: Connector,
         mapping = engine.Mapping(deposit, row.receivable_account_id)
         _check_accounts(connector, gateway.company, mapping, posting.currency,
                         terms.deposit_currency)
-    invoices = [] if posting.payload.get(AS_CREDIT) else _invoices(connector, applied)
+    as_credit = bool(posting.payload.get(AS_CREDIT))
+    invoices = [] if as_credit else _invoices(connector, applied)
     if invoices:
         posting.payload = {**posting.payload, INVOICES_READ_KEY: [
             [invoice.id, invoice.number, invoice.customer_name] for invoice in invoices]}
@@ -295,11 +296,25 @@ def _plan(posting: Posting, gateway: Gateway, connector: Connector,
         company_id=gateway.company_id, home_currency=gateway.company.home_currency,
         payment=payment, mapping=mapping, customer_id=customer, label=label,
         paid_on=date.fromisoformat(posting.payload["paid_on"]),
-        exchange_rate=terms.exchange_rate or (invoices[0].exchange_rate if invoices else None),
+        exchange_rate=terms.exchange_rate or (
+            invoices[0].exchange_rate if invoices
+            else _credit_rate(connector, applied) if as_credit else None),
         landing=landing,
         reference_limit=gateway.company.ledger.reference_limit,
         settled_amount=terms.settled_amount,
     )
+
+
+def _credit_rate(connector: Connector, applied) -> Decimal | None:
+    """A payment kept whole as credit takes no invoice, but a foreign one Stripe did not
+    convert still needs the ledger's rate: the first named invoice that can still be read
+    (a voided one can; a deleted one cannot, and then the payment waits for a rate)."""
+    for application in applied:
+        try:
+            return connector.invoice(application.invoice_id).exchange_rate
+        except Rejected:
+            continue
+    return None
 
 
 def _invoices(connector: Connector, applied) -> list:

@@ -271,9 +271,6 @@ def test_the_remedies_of_another_company_are_not_reachable(client, deleted_invoi
 
 
 
-@pytest.mark.xfail(strict=True, reason="known bug: a payment recorded as credit reads no "
-                   "invoice, so a foreign payment Stripe did not convert has no exchange rate "
-                   "and is refused ('A JPY payment needs an exchange rate to GBP')")
 def test_xero_record_as_credit_in_yen_keeps_whole_yen(client, monkeypatch):
     """The zero-decimal case: a JPY payment refused because its invoice was voided meanwhile
     becomes one overpayment of the whole 36,000 yen, in yen, into the yen account."""
@@ -301,5 +298,5 @@ def test_xero_record_as_credit_in_yen_keeps_whole_yen(client, monkeypatch):
     assert posting.status is WorkStatus.DONE, posting.error
     (credit,) = xero_org()["Overpayments"]
     assert (credit["CurrencyCode"], credit["Contact"]["Name"], credit["RemainingCredit"]) == (
-        "JPY", "Kyoto Cycle Works", Decimal("36000"))
+        "JPY", "Kyoto Cycle Works K.K.", Decimal("36000"))
     assert posting.credit_minor == 36000
