@@ -18,6 +18,7 @@ from flask import Flask, has_app_context
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 from huey.api import PeriodicTask, TaskLock
 from huey.exceptions import TaskLockedException
+from huey.storage import SqliteStorage
 
 from addon import settings
 from addon.ops.logs import TASK_KWARG, current_request_id
@@ -58,7 +59,18 @@ def build_huey(values: dict[str, Any], name: str = "remit") -> Huey:
                          read_timeout=REDIS_READ_TIMEOUT)
     path = Path(values.get("HUEY_SQLITE_PATH") or INSTANCE_PATH / "huey.sqlite3")
     path.parent.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey(name, filename=str(path))
+    return SqliteHuey(name, filename=str(path), storage_class=WalSqliteStorage)
+
+
+class WalSqliteStorage(SqliteStorage):
+    """Huey's SQLite queue (already in WAL mode) without a disk sync at every enqueue: as for
+    the add-on's database (addon/database.py), a crashed process loses no task; a power cut may
+    lose the last ones, which the database-driven sweep enqueues again."""
+
+    def _create_connection(self):
+        connection = super()._create_connection()
+        connection.execute("pragma synchronous=NORMAL")
+        return connection
 
 
 huey = build_huey(settings.from_environment())

@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 from flask import current_app
+from huey.storage import RedisStorage, SqliteStorage
 
 from addon import settings
 from addon.queue import DEFAULT_RETRY_BACKOFF, DEFAULT_RETRY_DELAY, build_huey
@@ -22,8 +23,8 @@ def real_huey(tmp_path):
 
 
 def test_storage_follows_the_settings(real_huey):
-    expected = "RedisStorage" if settings.from_environment()["REDIS_URL"] else "SqliteStorage"
-    assert type(real_huey.storage).__name__ == expected
+    expected = RedisStorage if settings.from_environment()["REDIS_URL"] else SqliteStorage
+    assert isinstance(real_huey.storage, expected)
 
 
 def test_a_queued_task_runs_inside_the_app(app, real_huey):
@@ -79,3 +80,12 @@ def _now():
 
 def _far_future():
     return _now() + datetime.timedelta(days=1)
+
+
+def test_the_sqlite_queue_does_not_sync_the_disk_at_every_enqueue(real_huey):
+    """WAL with synchronous=NORMAL (1): an enqueue is not an fsync (addon/queue.py)."""
+    if isinstance(real_huey.storage, RedisStorage):
+        pytest.skip("the Redis queue has no SQLite file")
+    connection = real_huey.storage.conn
+    assert connection.execute("pragma journal_mode").fetchone()[0] == "wal"
+    assert connection.execute("pragma synchronous").fetchone()[0] == 1
