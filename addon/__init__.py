@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from flask import Flask, g, session
 from flask_babel import get_locale
 
-from addon import settings
+from addon import database, settings
 from addon.crypto import EXTENSION_KEY, build_keyring
 from addon.extensions import babel, csrf, db, migrate
 from addon.i18n import LANGUAGE_NAMES, LANGUAGES, select_locale
@@ -28,7 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(
         TESTING=values["ENV"] == "testing",
         SQLALCHEMY_DATABASE_URI=values["DATABASE_URL"],
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        SQLALCHEMY_ENGINE_OPTIONS={},  # disconnects: addon/database.py
         BABEL_DEFAULT_LOCALE=LANGUAGES[0],
         BABEL_TRANSLATION_DIRECTORIES=str(PACKAGE_DIR / "translations"),
         SESSION_COOKIE_HTTPONLY=True,
@@ -39,6 +39,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         WTF_CSRF_ENABLED=values.get("WTF_CSRF_ENABLED", True),
     )
     db.init_app(app)
+    with app.app_context():
+        database.tune(db.engine)
     migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)

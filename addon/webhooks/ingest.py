@@ -10,6 +10,7 @@ import functools
 
 from sqlalchemy import Insert
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 
 from addon.extensions import db
 from addon.models import GatewayEvent, WorkStatus, utcnow
@@ -23,17 +24,27 @@ _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 def store_event(source: str, event: ReceivedEvent) -> int | None:
     """The new row's id, or None when (source, event id) was stored before: a redelivery.
     The statement commits on its own (autocommit: no BEGIN and COMMIT round trips); the
-    session is not involved, so nothing else of the request is committed with it."""
-    with db.engine.connect() as connection:
-        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
-        new_id = connection.execute(_statement(connection.dialect.name), {
-            "source": source, "event_id": event.id, "event_type": event.type,
-            "account_id": event.account_id, "livemode": event.livemode,
-            "payload": event.payload, "status": WorkStatus.PENDING, "attempts": 0,
-            "received_at": utcnow(),
-        }).scalar()
+    session is not involved, so nothing else of the request is committed with it. A pooled
+    connection found dead (the database restarted) is replaced and the insert tried once more:
+    it is idempotent by (source, event id)."""
+    row = {"source": source, "event_id": event.id, "event_type": event.type,
+           "account_id": event.account_id, "livemode": event.livemode,
+           "payload": event.payload, "status": WorkStatus.PENDING, "attempts": 0,
+           "received_at": utcnow()}
+    try:
+        new_id = _insert(row)
+    except DBAPIError as failed:
+        if not failed.connection_invalidated:
+            raise
+        new_id = _insert(row)
     metrics.webhook_event(source, "duplicate" if new_id is None else "received")
     return new_id
+
+
+def _insert(row: dict) -> int | None:
+    with db.engine.connect() as connection:
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        return connection.execute(_statement(connection.dialect.name), row).scalar()
 
 
 @functools.cache
