@@ -10,6 +10,7 @@ from flask import Flask, g, session
 from flask_babel import get_locale
 
 from addon import database, settings
+from addon.cookie_session import CachedSerializerSessionInterface
 from addon.crypto import EXTENSION_KEY, build_keyring
 from addon.extensions import babel, csrf, db, migrate
 from addon.i18n import LANGUAGE_NAMES, LANGUAGES, select_locale
@@ -38,6 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="None" if values["ENV"] == "production" else "Lax",
         WTF_CSRF_ENABLED=values.get("WTF_CSRF_ENABLED", True),
     )
+    app.session_interface = CachedSerializerSessionInterface()
     db.init_app(app)
     with app.app_context():
         database.tune(db.engine)
