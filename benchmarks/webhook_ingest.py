@@ -6,7 +6,8 @@ bare Flask endpoint that only answers 200, side by side in one run, driven by `w
     REMIT_DATABASE_URL=postgresql://... REMIT_REDIS_URL=redis://... \
         .venv/bin/python -m benchmarks.webhook_ingest
 
-Both are served by gunicorn with 2 sync workers on loopback. Without REMIT_DATABASE_URL the
+Both are served by gunicorn on loopback with the sync workers a deployed web process runs
+(WEB_CONCURRENCY in deploy/settings.env; --workers to compare). Without REMIT_DATABASE_URL the
 add-on stores into a fresh SQLite file and queues on SQLite; with it (never a database you keep:
 it is migrated and written to) on that database, and on Redis when REMIT_REDIS_URL is given.
 Each request is a distinct, validly signed `payment_intent.succeeded` event (precomputed into a
@@ -31,6 +32,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from benchmarks.cluster import shared_settings
+
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "whsec_benchmark_only"
 LUA = Path(__file__).with_suffix(".lua")
@@ -49,7 +52,7 @@ def main() -> int:
                              (REMIT, "addon:create_app()")):
             events = Path(folder) / "events.tsv"
             _write_events(events, options.events, name[:4])
-            with _served(target, env) as port:
+            with _served(target, env, options.workers) as port:
                 results[name], command = _wrk(port, events, options)
     _report(results, options, env, command)
     return 0 if all(r["errors"] == 0 for r in results.values()) else 1
@@ -59,6 +62,8 @@ def _options():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=int(shared_settings()["WEB_CONCURRENCY"]),
+                        help="gunicorn sync workers (default: deploy/settings.env's)")
     parser.add_argument("--events", type=int, default=None,
                         help="signed events precomputed per endpoint; default 12,000 a second")
     options = parser.parse_args()
@@ -97,16 +102,17 @@ def _event(event_id: str, created: int) -> str:
 
 
 class _served:
-    """gunicorn, 2 sync workers, on a free loopback port, until the block ends."""
+    """gunicorn with `workers` sync workers on a free loopback port, until the block ends."""
 
-    def __init__(self, target: str, env: dict) -> None:
-        self.target, self.env = target, env
+    def __init__(self, target: str, env: dict, workers: int) -> None:
+        self.target, self.env, self.workers = target, env, workers
 
     def __enter__(self) -> int:
         port = _free_port()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{port}",
-             "--log-level", "warning", self.target], cwd=ROOT, env=self.env)
+            [sys.executable, "-m", "gunicorn", "-w", str(self.workers), "-k", "sync",
+             "-b", f"127.0.0.1:{port}", "--log-level", "warning", self.target],
+            cwd=ROOT, env=self.env)
         deadline = time.time() + 30
         while time.time() < deadline:
             try:
@@ -149,8 +155,8 @@ def _report(results: dict, options, env: dict, command: str) -> None:
     database = env["REMIT_DATABASE_URL"].split(":", 1)[0]
     queue = "Redis" if env.get("REMIT_REDIS_URL") else "SQLite"
     print(f"{time.strftime('%Y-%m-%d')}: wrk, {options.connections} connections, "
-          f"{options.seconds} s each, gunicorn 2 sync workers; add-on on {database}, queue on "
-          f"{queue}")
+          f"{options.seconds} s each, gunicorn {options.workers} sync workers; add-on on "
+          f"{database}, queue on {queue}")
     print(f"wrk command (port varies): {command}")
     print("| endpoint | requests/s | p50 ms | p99 ms | non-2xx or errors |")
     print("|---|---|---|---|---|")
