@@ -9,6 +9,7 @@ import logging
 from datetime import timedelta
 
 from huey import crontab
+from huey.exceptions import RetryTask
 from sqlalchemy import select
 
 from addon.accounts import refresh_ledger
@@ -60,15 +61,19 @@ def process_event_task(event_row_id: int) -> str:
 @app_task()
 def post_task(posting_id: int) -> str:
     """Write one posting of any kind (payment, fee, refund, dispute step, payout, reversal) to
-    the ledger within the company's call budget; throttling waits Retry-After, outages back
+    the ledger within the company's call budget; while the ledger asked to wait (its
+    Retry-After, shared by every worker) nothing is tried and no attempt counted; outages back
     off. Once the lock is released, what it woke (postings that waited for it) or still waits
     for and nobody tried yet is enqueued."""
     posting = db.session.get(Posting, posting_id)
     if posting is None:
         return WorkStatus.IGNORED.value
     company = db.session.get(Company, posting.company_id)
+    wait = limits.wait_left(company)
+    if wait is not None:  # the ledger asked every worker to wait: try when it said, not before
+        db.session.rollback()
+        raise RetryTask(delay=wait)
     with held(limits.one_at_a_time(company)):  # another worker's write: wait, then retry
-        limits.acquire(company)
         status = post(posting_id)
     db.session.expire_all()
     for next_id in followups(db.session.get(Posting, posting_id)):
