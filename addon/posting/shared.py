@@ -208,4 +208,17 @@ def build(queue=huey):
     return MemoryValues(queue.storage, prefix)
 
 
-values = build()
+class _BesideTheQueue:
+    """The store beside the queue's storage as it is now: the app swaps a Redis or SQLite
+    queue for an in-memory one when told to run tasks inline (REMIT_HUEY_IMMEDIATE)."""
+
+    def __init__(self) -> None:
+        self._built: tuple[object, object] | None = None
+
+    def __getattr__(self, name: str):
+        if self._built is None or self._built[0] is not huey.storage:
+            self._built = (huey.storage, build(huey))
+        return getattr(self._built[1], name)
+
+
+values = _BesideTheQueue()
