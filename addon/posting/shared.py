@@ -105,10 +105,13 @@ class SqliteValues:
             (time.time() + ttl, self.prefix + key, token))) == 1
 
     def count(self, key: str, ttl: float) -> int:
-        self._change(key, ("insert into remit_shared values (?, '1', ?) on conflict (key) "
-                           "do update set value = cast(value as integer) + 1",
-                           (self.prefix + key, time.time() + ttl)))
-        return int(self.read(key) or 0)
+        with self.storage.db(commit=True) as cursor:  # the count read in the same transaction
+            cursor.execute("delete from remit_shared where key = ? and expires <= ?",
+                           (self.prefix + key, time.time()))
+            cursor.execute("insert into remit_shared values (?, '1', ?) on conflict (key) "
+                           "do update set value = cast(value as integer) + 1 "
+                           "returning value", (self.prefix + key, time.time() + ttl))
+            return int(cursor.fetchone()[0])
 
     def raise_to(self, key: str, value: float, ttl: float) -> None:
         self._change(key, ("insert into remit_shared values (?, ?, ?) on conflict (key) do "
