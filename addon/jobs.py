@@ -29,6 +29,7 @@ from addon.posting.runner import post
 from addon.posting.writers import followups
 from addon.queue import app_periodic_task, app_task, held
 from addon.webhooks.processing import process_event, waiting_for_payments
+from connectors.base import RateLimited
 
 log = logging.getLogger(__name__)
 # Ledger attempts (each task try, throttles and outages included) after which the sweep stops
@@ -42,8 +43,13 @@ GAVE_UP = ("The ledger did not confirm this after {attempts} attempts (it was "
 
 @app_task()
 def refresh_ledger_task(company_id: int) -> bool:
-    """Re-read one company's currencies and chart of accounts into the cache."""
-    return refresh_ledger(company_id)
+    """Re-read one company's currencies and chart of accounts into the cache; while the
+    ledger asked every process to wait, try again when it said rather than on the backoff."""
+    try:
+        return refresh_ledger(company_id)
+    except RateLimited as wait:
+        db.session.rollback()
+        raise RetryTask(delay=wait.retry_after or limits.WINDOW_SECONDS) from None
 
 
 @app_task()

@@ -14,6 +14,7 @@ from addon import platforms
 from addon.models import Company
 from addon.posting import budget, ledger_lock
 
+WINDOW_SECONDS = budget.WINDOW_SECONDS  # the platforms' budgets are per minute
 
 def calls_per_minute(platform: str) -> int:
     """The platform's documented calls a minute per company (its descriptor's budget)."""

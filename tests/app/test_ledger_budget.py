@@ -182,3 +182,15 @@ def test_each_call_of_a_pay_page_read_is_counted_in_metrics(client, xero, monkey
     assert calls  # the invoice read, and whatever else the page needed
     assert grew(before, after, "remit_ledger_calls_total", platform="xero") == len(calls)
     assert budget.remaining(xero)["minute"] < xero_api.MINUTE_LIMIT
+
+
+def test_a_refresh_during_a_pause_waits_for_it_without_calling(client, xero, monkeypatch):
+    from huey.exceptions import RetryTask
+
+    from addon.jobs import refresh_ledger_task
+
+    calls = count_xero_calls(monkeypatch)
+    budget.pause(budget.tenant(xero), 30)
+    with pytest.raises(RetryTask) as retried:
+        refresh_ledger_task.call_local(xero.id)
+    assert 29 <= retried.value.delay <= 30 and calls == []
