@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 from flask_babel import refresh
@@ -34,6 +35,7 @@ from tests.app.payment_flow import (
 from tests.app.test_ops import grew, scrape
 
 INVOICE = sandbox.xero.INVOICE_IDS["INV-0001"]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(params=["memory", "sqlite", "redis"])
@@ -194,3 +196,38 @@ def test_a_refresh_during_a_pause_waits_for_it_without_calling(client, xero, mon
     with pytest.raises(RetryTask) as retried:
         refresh_ledger_task.call_local(xero.id)
     assert 29 <= retried.value.delay <= 30 and calls == []
+
+
+COUNTING = """
+import sys
+from huey import RedisHuey, SqliteHuey
+from addon.posting import shared
+kind, where, name = sys.argv[1:4]
+queue = (SqliteHuey(name, filename=where) if kind == "sqlite" else RedisHuey(name, url=where))
+values = shared.build(queue)
+print(" ".join(str(values.count("calls.two-processes", 60)) for _ in range(150)))
+"""
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "redis"])
+def test_two_worker_processes_draw_on_one_count(kind, tmp_path):
+    """Each call's number is handed out once, whichever process asks: no two calls of two
+    workers are both let through as the 500th."""
+    import subprocess
+    import sys
+
+    if kind == "redis":
+        where = settings.from_environment()["REDIS_URL"]
+        if not where:
+            pytest.skip("the Redis tier sets REMIT_REDIS_URL")
+    else:
+        where = str(tmp_path / "huey.sqlite3")
+    name = f"remit-two-{uuid.uuid4().hex[:8]}"
+    workers = [subprocess.Popen([sys.executable, "-c", COUNTING, kind, where, name],
+                                stdout=subprocess.PIPE, text=True, cwd=REPO_ROOT)
+               for _ in range(2)]
+    handed = [int(n) for worker in workers for n in worker.communicate(timeout=120)[0].split()]
+    assert all(worker.returncode == 0 for worker in workers)
+    assert sorted(handed) == list(range(1, 301))
+    if kind == "redis":
+        shared.build(RedisHuey(name, url=where)).forget_all()
