@@ -6,11 +6,12 @@ refreshes, pay-link searches, postings, token refreshes) passes `CompanyCalls.be
 paused company's call is refused before anything is sent (RateLimited, saying how long), and
 otherwise it is counted against the platform descriptor's documented calls a minute (the
 budget where the platform states nothing, as Intuit does not). Each answer then tells: Xero's
-remaining minute and day counts are kept per tenant, and a count at zero pauses the company
-for a window; a throttle (Xero's 429 with X-Rate-Limit-Problem, Intuit's 429 / fault 3001)
-pauses it until the platform's Retry-After (the connector fills in the vendor's documented
-wait when none is sent). A pause holds every process: postings wait (their task is retried
-when it ends), pay pages say when to come back.
+remaining minute and day counts are kept per tenant, every call until the next answer draws
+on the minute's (so workers with calls in flight do not overshoot it together), and a count
+at zero pauses the company for a window; a throttle (Xero's 429 with X-Rate-Limit-Problem,
+Intuit's 429 / fault 3001) pauses it until the platform's Retry-After (the connector fills
+in the vendor's documented wait when none is sent). A pause holds every process: postings
+wait (their task is retried when it ends), pay pages say when to come back.
 """
 
 from __future__ import annotations
@@ -78,6 +79,11 @@ class CompanyCalls:
             wait = math.ceil(float(until) - now())
             raise Paused(f"Remit is holding calls to this ledger for {wait} s, as it asked.",
                          wait)
+        left = shared.values.take_one(f"remaining.minute.{self.tenant}")
+        if left is not None and left < 0:  # the platform's own count, spent by every worker
+            pause(self.tenant, WINDOW_SECONDS)
+            raise Paused(f"The ledger's calls for this minute are spent; Remit waits "
+                         f"{WINDOW_SECONDS} s.", WINDOW_SECONDS)
         window = int(now() // WINDOW_SECONDS)
         used = shared.values.count(f"calls.{self.tenant}.{window}", 2 * WINDOW_SECONDS)
         if used > self.limit:

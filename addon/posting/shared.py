@@ -27,6 +27,9 @@ _COUNT = """
 local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return n"""
+_TAKE_ONE = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('DECR', KEYS[1]) end
+return false"""
 _RAISE = """
 local now = tonumber(redis.call('GET', KEYS[1]) or '-1')
 if tonumber(ARGV[1]) > now then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end
@@ -42,7 +45,7 @@ class RedisValues:
         self.conn, self.prefix = storage.conn, prefix
         self._scripts = {name: self.conn.register_script(source) for name, source in (
             ("give_back", _GIVE_BACK), ("extend", _EXTEND), ("count", _COUNT),
-            ("raise", _RAISE))}
+            ("take_one", _TAKE_ONE), ("raise", _RAISE))}
 
     def take(self, key: str, token: str, ttl: float) -> bool:
         return bool(self.conn.set(self.prefix + key, token, nx=True, px=_ms(ttl)))
@@ -55,6 +58,10 @@ class RedisValues:
 
     def count(self, key: str, ttl: float) -> int:
         return int(self._scripts["count"](keys=[self.prefix + key], args=[_ms(ttl)]))
+
+    def take_one(self, key: str) -> int | None:
+        taken = self._scripts["take_one"](keys=[self.prefix + key])
+        return None if taken is None else int(taken)
 
     def raise_to(self, key: str, value: float, ttl: float) -> None:
         self._scripts["raise"](keys=[self.prefix + key], args=[repr(value), _ms(ttl)])
@@ -112,6 +119,14 @@ class SqliteValues:
                            "do update set value = cast(value as integer) + 1 "
                            "returning value", (self.prefix + key, time.time() + ttl))
             return int(cursor.fetchone()[0])
+
+    def take_one(self, key: str) -> int | None:
+        with self.storage.db(commit=True) as cursor:
+            cursor.execute("update remit_shared set value = cast(value as integer) - 1 "
+                           "where key = ? and expires > ? returning value",
+                           (self.prefix + key, time.time()))
+            found = cursor.fetchone()
+            return None if found is None else int(found[0])
 
     def raise_to(self, key: str, value: float, ttl: float) -> None:
         self._change(key, ("insert into remit_shared values (?, ?, ?) on conflict (key) do "
@@ -179,6 +194,14 @@ class MemoryValues:
             value, expires = found if found else ("0", time.time() + ttl)
             self._set(key, str(int(value) + 1), expires)
             return int(value) + 1
+
+    def take_one(self, key: str) -> int | None:
+        with self._lock:
+            found = self._get(key)
+            if found is None:
+                return None
+            self._set(key, str(int(found[0]) - 1), found[1])
+            return int(found[0]) - 1
 
     def raise_to(self, key: str, value: float, ttl: float) -> None:
         with self._lock:
