@@ -9,6 +9,7 @@ import logging
 from datetime import timedelta
 
 from huey import crontab
+from huey.exceptions import RetryTask
 from sqlalchemy import select
 
 from addon.accounts import refresh_ledger
@@ -28,6 +29,7 @@ from addon.posting.runner import post
 from addon.posting.writers import followups
 from addon.queue import app_periodic_task, app_task, held
 from addon.webhooks.processing import process_event, waiting_for_payments
+from connectors.base import RateLimited
 
 log = logging.getLogger(__name__)
 # Ledger attempts (each task try, throttles and outages included) after which the sweep stops
@@ -41,8 +43,13 @@ GAVE_UP = ("The ledger did not confirm this after {attempts} attempts (it was "
 
 @app_task()
 def refresh_ledger_task(company_id: int) -> bool:
-    """Re-read one company's currencies and chart of accounts into the cache."""
-    return refresh_ledger(company_id)
+    """Re-read one company's currencies and chart of accounts into the cache; while the
+    ledger asked every process to wait, try again when it said rather than on the backoff."""
+    try:
+        return refresh_ledger(company_id)
+    except RateLimited as wait:
+        db.session.rollback()
+        raise RetryTask(delay=wait.retry_after or limits.WINDOW_SECONDS) from None
 
 
 @app_task()
@@ -60,15 +67,19 @@ def process_event_task(event_row_id: int) -> str:
 @app_task()
 def post_task(posting_id: int) -> str:
     """Write one posting of any kind (payment, fee, refund, dispute step, payout, reversal) to
-    the ledger within the company's call budget; throttling waits Retry-After, outages back
+    the ledger within the company's call budget; while the ledger asked to wait (its
+    Retry-After, shared by every worker) nothing is tried and no attempt counted; outages back
     off. Once the lock is released, what it woke (postings that waited for it) or still waits
     for and nobody tried yet is enqueued."""
     posting = db.session.get(Posting, posting_id)
     if posting is None:
         return WorkStatus.IGNORED.value
     company = db.session.get(Company, posting.company_id)
+    wait = limits.wait_left(company)
+    if wait is not None:  # the ledger asked every worker to wait: try when it said, not before
+        db.session.rollback()
+        raise RetryTask(delay=wait)
     with held(limits.one_at_a_time(company)):  # another worker's write: wait, then retry
-        limits.acquire(company)
         status = post(posting_id)
     db.session.expire_all()
     for next_id in followups(db.session.get(Posting, posting_id)):

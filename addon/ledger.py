@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
+from typing import Any
 
 from flask import current_app
 
 from addon import platforms
 from addon.auth.tokens import DatabaseTokenKeeper
 from addon.models import Company
+from addon.posting import budget
 from addon.vendors import vendor
+from connectors import calls
 from connectors.base import AccountRules, AuthError, Connector, TokenKeeper
 from connectors.platform import Connections
 
@@ -34,10 +38,36 @@ RULES: Mapping[str, AccountRules] = _Rules()
 
 
 def connector_for(company: Company) -> Connector:
+    """The company's connector; every HTTP call it makes is on the company's shared call
+    budget (addon/posting/budget.py)."""
     if company.connection_id is None or company.disconnected_at is not None:
         raise AuthError("This company is disconnected; reconnect it first.")
-    return build_connector(company.platform, company.external_id,
-                           DatabaseTokenKeeper(company.connection_id), company.home_currency)
+    connector = build_connector(company.platform, company.external_id,
+                                DatabaseTokenKeeper(company.connection_id),
+                                company.home_currency)
+    return _Observed(connector, budget.CompanyCalls(company))  # type: ignore[return-value]
+
+
+class _Observed:
+    """A connector whose every method runs with its company's observer installed, so the one
+    hook in the connectors' transports (connectors/calls.py) sees each call it makes, token
+    refreshes included. Attributes that are not methods are the connector's own."""
+
+    def __init__(self, connector: Connector, observer: calls.CallObserver) -> None:
+        self._connector = connector
+        self._observer = observer
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._connector, name)
+        if not callable(value):
+            return value
+
+        @functools.wraps(value)
+        def observed(*args: Any, **kwargs: Any) -> Any:
+            with calls.observed_by(self._observer):
+                return value(*args, **kwargs)
+
+        return observed
 
 
 def build_connector(platform: str, external_id: str, tokens: TokenKeeper,

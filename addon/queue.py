@@ -98,7 +98,8 @@ def consumer_options(workers: int) -> dict[str, Any]:
 
 @contextmanager
 def held(lock: TaskLock, wait: float = LOCK_WAIT) -> Iterator[TaskLock]:
-    """Hold a Huey lock, waiting up to `wait` seconds for its holder to let go; else
+    """Hold a lock (Huey's, or anything with its acquire/release: the ledger write lock),
+    waiting up to `wait` seconds for its holder to let go; else
     TaskLockedException (the task is retried later, as Huey does for `with lock:`)."""
     deadline = time.monotonic() + wait
     while True:

@@ -123,6 +123,3 @@ class LedgerPlatform:
         """The vendor's page of one object Remit wrote, or None when its type has none."""
         template = self.object_urls.get(object_type or "")
         return template.format(id=object_id) if template else None
-
-    def postings_per_minute(self, calls_per_posting: int) -> int:
-        return max(1, self.calls_per_minute // calls_per_posting)

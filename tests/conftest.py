@@ -134,6 +134,9 @@ def app(migrated_app):
 
     sandbox.reset()
     huey.storage.flush_all()  # in-memory queue, results and rate-limit counters start empty
+    from addon.posting import shared
+
+    shared.values.forget_all()  # no ledger lock, call count or pause left by another test
     with migrated_app.app_context():
         yield migrated_app
         db.session.remove()

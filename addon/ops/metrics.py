@@ -31,7 +31,9 @@ POSTINGS = Counter(
     "remit_postings_total", "Posting attempts by kind and outcome (posted, refused, throttled, "
     "unavailable, waiting, ...).", ["kind", "outcome"])
 LEDGER_CALLS = Counter(
-    "remit_ledger_calls_total", "Writes sent to a ledger, by platform.", ["platform"])
+    "remit_ledger_calls_total",
+    "Calls sent to a ledger (reads, writes, token refreshes: every HTTP call), by platform.",
+    ["platform"])
 LEDGER_THROTTLED = Counter(
     "remit_ledger_throttled_total", "Ledger answers of 429 (too many requests), by platform.",
     ["platform"])

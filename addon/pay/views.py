@@ -8,6 +8,7 @@ the gateway's minor unit, and checked against the gateway's limits before any ga
 
 from __future__ import annotations
 
+import math
 import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -31,7 +32,7 @@ from addon.models import (
 from addon.pay import amounts, guard, sessions
 from addon.pay.links import LinkExpired, LinkInvalid, pay_link, read_token
 from addon.urls import public_url
-from connectors.base import ConnectorError, Invoice
+from connectors.base import ConnectorError, Invoice, RateLimited
 from gateways.base import (
     CheckoutRequest,
     GatewayError,
@@ -63,6 +64,11 @@ def invoice_page(token: str):
     try:
         invoice, read_at = guard.cached_invoice(
             company.id, link.invoice_id, lambda: connector_for(company).invoice(link.invoice_id))
+    except RateLimited as wait:  # the ledger asked Remit to wait (budget.py): say how long
+        seconds = max(1, math.ceil(wait.retry_after or 60))
+        page = render_template("pay/problem.html", reason="ledger_busy", invoice=None,
+                               seconds=seconds)
+        return page, 503, {"Retry-After": str(seconds)}
     except ConnectorError:
         return _problem("unavailable", 502)
     if invoice.status in ("void", "draft"):  # said as such: "already paid" would mislead

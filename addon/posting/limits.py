@@ -1,43 +1,32 @@
-"""Per-company budget of ledger calls, shared by every worker through the queue's storage
-(Redis or SQLite counters), at the rate each platform's descriptor allows (QuickBooks 500
-requests a minute per company, Xero 60).
-Writes for one company also run one at a time (a shared lock), within Xero's five concurrent
-calls and Intuit's per-company concurrency alike.
+"""The per-company limits a posting meets, shared by every worker: the ledger's call budget
+(budget.py: every call counted, at the rate the platform's descriptor documents, held back
+while the platform asked Remit to wait) and one write at a time (ledger_lock.py, an expiring
+lock, within Xero's five concurrent calls and Intuit's per-company concurrency alike).
 
-A posting makes about CALLS_PER_POSTING calls (two account checks, the invoice read, the
-payment write, now and then a token refresh), so the budget is counted in postings. Over
-budget, the task is retried when the minute's window resets; nothing is lost.
+A posting whose company is paused is not tried: its task is retried when the pause ends,
+with no attempt counted. Over budget mid-posting, the call is refused before it is sent and
+the task is retried when the window resets; nothing is lost and nothing is written twice.
 """
 
 from __future__ import annotations
 
 from addon import platforms
 from addon.models import Company
-from addon.queue import huey
+from addon.posting import budget, ledger_lock
 
-CALLS_PER_POSTING = 5
-WINDOW_SECONDS = 60
+WINDOW_SECONDS = budget.WINDOW_SECONDS  # the platforms' budgets are per minute
 
-
-def postings_per_minute(platform: str) -> int:
-    """The platform's calls a minute (its descriptor's budget), counted in postings."""
-    return platforms.get(platform).postings_per_minute(CALLS_PER_POSTING)
+def calls_per_minute(platform: str) -> int:
+    """The platform's documented calls a minute per company (its descriptor's budget)."""
+    return platforms.get(platform).calls_per_minute
 
 
-def limiter(company: Company):
-    return huey.rate_limit(f"ledger-{company.id}", postings_per_minute(company.platform),
-                           WINDOW_SECONDS)
-
-
-def one_at_a_time(company: Company):
+def one_at_a_time(company: Company) -> ledger_lock.LedgerLock:
     """Held while a posting talks to the ledger; a second worker gets TaskLockedException and
     its task is retried later (the periodic sweep catches one that ran out of retries)."""
-    return huey.lock_task(f"ledger-lock-{company.id}")
+    return ledger_lock.for_company(company)
 
 
-def acquire(company: Company) -> None:
-    """Take one posting from the company's budget, or raise RateLimitExceeded (retry later)."""
-    limiter(company).acquire()
-
-
-
+def wait_left(company: Company) -> float | None:
+    """Seconds the company's ledger asked every process to wait, None when it may be called."""
+    return budget.paused_for(company)

@@ -193,16 +193,15 @@ def post(posting_id: int) -> WorkStatus:
         # The stored key is the current generation's; the builders derive generation 1's.
         planned = dataclasses.replace(planned, idempotency_key=posting.idempotency_key)
         writing = True
-        metrics.ledger_call(company.platform)
-        written = getattr(connector, method)(planned)
+        written = getattr(connector, method)(planned)  # each call counted by the budget
     except ScopeMissing as refused:  # the grant lives: only what needs the scope waits
         db.session.rollback()
         return _wait(posting_id, grants.refused(company, refused.scopes, posting.kind))
     except AuthError:
         db.session.rollback()
         return _outcome(posting, WorkStatus.PENDING, WAITING_FOR_RECONNECT, "waiting")
-    except RateLimited as throttled:
-        metrics.ledger_throttled(company.platform)
+    except RateLimited as throttled:  # counted (and the company paused) by the budget
+        posting.attempts -= 1  # a wait the ledger asked for, not a failed attempt
         _outcome(posting, WorkStatus.PENDING, str(throttled), "throttled")
         raise RetryTask(delay=throttled.retry_after or 60) from None
     except VendorUnavailable as down:

@@ -16,6 +16,11 @@ SANDBOX_API_BASE = "https://sandbox-quickbooks.api.intuit.com/v3"
 TOKEN_URL = "https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer"  # noqa: S105 (a URL)
 REVOKE_URL = "https://developer.api.intuit.com/v2/oauth2/tokens/revoke"
 
+# Intuit sends no Retry-After with its throttle (reference §3.1: "On 429 wait 60 s").
+THROTTLE_WAIT_SECONDS = 60.0
+# The fault code of Intuit's ThrottleExceeded, whatever HTTP status carries it.
+THROTTLE_FAULT = "3001"
+
 # Intuit's largest query page; python-quickbooks' all() would stop at 100 rows.
 MAX_PAGE_SIZE = 1000
 

@@ -60,6 +60,7 @@ from connectors.base import (
     UnexpectedAnswer,
     VendorUnavailable,
 )
+from connectors.xero import transport
 from connectors.xero.const import ACCOUNTING_PATH
 
 T = TypeVar("T")
@@ -351,6 +352,7 @@ def _api_client(client_id: str, token_getter: Callable[[], dict]) -> ApiClient:
                            oauth2_token_saver=_refuse_sdk_refresh)
     # Must be set before the first request creates a connection pool.
     api_client.rest_client.pool_manager.connection_pool_kw["retries"] = False
+    transport.observe(api_client.rest_client.pool_manager)  # the caller's call budget
     return api_client
 
 

@@ -16,6 +16,7 @@ import requests
 from authlib.integrations.requests_client import OAuth2Session, OAuthError
 from requests.adapters import HTTPAdapter
 
+from connectors import calls
 from connectors.base import (
     AuthError,
     ConnectorError,
@@ -25,6 +26,7 @@ from connectors.base import (
     TokenSet,
     VendorUnavailable,
 )
+from connectors.xero import transport
 from connectors.xero.const import REFRESH_TOKEN_LIFETIME
 
 
@@ -69,9 +71,19 @@ def revoke(client: OAuthClient, refresh_token: str, timeout: float) -> None:
         raise _answer_failure(response)
 
 
+class _ObservedSession(OAuth2Session):
+    """A token refresh is a call on the company's budget like any other."""
+
+    def request(self, method, url, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.calling()
+        response = super().request(method, url, *args, **kwargs)
+        calls.answered(transport.answer(response.status_code, response.headers.get))
+        return response
+
+
 def _session(client: OAuthClient) -> OAuth2Session:
     basic = "client_secret_basic"  # HTTP Basic; Xero takes it as well as the form body
-    session = OAuth2Session(client.client_id, client.client_secret,
+    session = _ObservedSession(client.client_id, client.client_secret,
                             token_endpoint_auth_method=basic,
                             revocation_endpoint_auth_method=basic)
     adapter = HTTPAdapter(max_retries=0)  # retries belong to the job runner

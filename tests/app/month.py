@@ -99,16 +99,15 @@ class Month:
 class StandInClock:
     """One simulated time for whatever counts it: the Stripe stand-in's clocks (payments and
     balance; refunds and disputes read the payments' one), the Xero stand-in's API limits (60
-    calls a minute), Remit's ledger budget (Huey's rate limiter) and the pay page (the
+    calls a minute), Remit's shared ledger call budget and the pay page (the
     Checkout Sessions it opens expire when Stripe's clock says: Stripe refuses an `expires_at`
     not 30 minutes to 24 hours after its now). A month of calls then spreads over a month,
     as it would, instead of a few real minutes."""
 
     def __init__(self, patch: Patch, start: float | None = None) -> None:
-        import huey.api
-
         import addon.pay.sessions
         import addon.pay.views
+        from addon.posting import budget
         from sandbox import xero_api
 
         self.start = self.now = time.time() if start is None else start
@@ -116,7 +115,7 @@ class StandInClock:
             patch(module, "clock", lambda: self.now)
         for module in (addon.pay.views, addon.pay.sessions):
             patch(module, "utcnow", self.utcnow)
-        patch(huey.api, "time", _SimulatedTime(self))
+        patch(budget, "now", lambda: self.now)
 
     def utcnow(self) -> datetime:
         return datetime.fromtimestamp(int(self.now), UTC)
@@ -124,19 +123,6 @@ class StandInClock:
     def at(self, day: int, hours: float) -> None:
         """Move to `hours` into day `day` of the month (never back)."""
         self.now = max(self.now, self.start + day * DAY + hours * 3600)
-
-
-class _SimulatedTime:
-    """The `time` module as Huey's rate limiter sees it: `time()` is the month's clock."""
-
-    def __init__(self, clock: StandInClock) -> None:
-        self._clock = clock
-
-    def time(self) -> float:
-        return self._clock.now
-
-    def __getattr__(self, name: str):
-        return getattr(time, name)
 
 
 @contextmanager

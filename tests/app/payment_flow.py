@@ -106,3 +106,13 @@ def crash_after_the_write_once(monkeypatch) -> list:
 
     monkeypatch.setattr(runner, "_finish", crash_once)
     return crashed
+
+
+def after_the_wait(monkeypatch, seconds: float = 61) -> None:
+    """As `seconds` passing for the shared call budget: a pause the ledger asked for (its
+    Retry-After) and the minute's count are over."""
+    import time
+
+    from addon.posting import budget
+
+    monkeypatch.setattr(budget, "now", lambda: time.time() + seconds)

@@ -16,6 +16,7 @@ from addon.models import GatewayEvent, Posting, WorkStatus
 from addon.posting import runner
 from tests.app.oauth_flow import connect
 from tests.app.payment_flow import (
+    after_the_wait,
     checkout,
     company_with_stripe,
     deliver_again,
@@ -88,15 +89,19 @@ def test_a_crash_after_the_ledger_write_still_ends_with_one_payment(client, comp
     assert len(sandbox.quickbooks_data.COMPANIES[company.external_id]["Payment"]) == 1
 
 
-def test_throttling_waits_then_succeeds(client, company):
+def test_throttling_waits_the_retry_after_then_succeeds(client, company, monkeypatch):
     session_id = checkout(client, link_path(company, FIRST_INVOICE), "50.00")
     sandbox.quickbooks.force_next("429")
     deliveries = pay_and_deliver(client, session_id)
     (posting,) = postings()
-    # The first event met the throttle; the next event of the same payment retried at once.
+    # The first event met the throttle; the next event of the same payment waited for Intuit's
+    # 60 s instead of calling again, and neither counted as a failed attempt.
     assert deliveries[0].event["type"] == "charge.succeeded"
-    assert posting.status is WorkStatus.DONE and posting.attempts == 2
+    assert posting.status is WorkStatus.PENDING and posting.attempts == 0
+    after_the_wait(monkeypatch)
+    assert post_payment_task.call_local(posting.id) == "done"
     db.session.expire_all()
+    assert posting.attempts == 1
     assert str(balance(company)) == "200.00"
 
 

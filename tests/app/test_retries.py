@@ -26,6 +26,7 @@ from connectors.xero.connector import XeroConnector
 from sandbox import quickbooks_payment_checks, xero_api, xero_payments
 from sandbox.oauth import ISSUED_TOKEN
 from tests.app.payment_flow import (
+    after_the_wait,
     checkout,
     company_with_stripe,
     deliver_again,
@@ -271,14 +272,17 @@ def test_the_sweep_fails_a_posting_after_its_attempts_and_retry_starts_afresh(cl
 
 
 # -- outcomes logged once per attempt, without secrets ----------------------------------------
-def test_every_attempt_logs_one_outcome_line_without_secrets(client, caplog):
+def test_every_attempt_logs_one_outcome_line_without_secrets(client, caplog, monkeypatch):
     caplog.set_level(logging.INFO, logger=RUNNER_LOG)
     company = company_with_stripe(client)
     sandbox.quickbooks.close_books(company.external_id, tomorrow())
     session_id = checkout(client, link_path(company, QBO_INVOICE), "100.00")
     sandbox.quickbooks.force_next("429")
 
-    deliveries = pay_and_deliver(client, session_id)  # throttled, then refused
+    deliveries = pay_and_deliver(client, session_id)  # throttled; the rest wait Intuit's 60 s
+    posting = the_posting()
+    after_the_wait(monkeypatch)
+    post_payment_task.call_local(posting.id)  # refused
     posting = the_posting()
     sandbox.quickbooks.close_books(company.external_id, None)
     retry(client, posting)  # posted
