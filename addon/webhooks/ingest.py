@@ -23,10 +23,10 @@ _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 def store_event(source: str, event: ReceivedEvent) -> int | None:
     """The new row's id, or None when (source, event id) was stored before: a redelivery.
-    The statement commits on its own (autocommit: no BEGIN and COMMIT round trips); the
-    session is not involved, so nothing else of the request is committed with it. A pooled
-    connection found dead (the database restarted) is replaced and the insert tried once more:
-    it is idempotent by (source, event id)."""
+    The statement commits on its own (see _insert); the session is not involved, so nothing
+    else of the request is committed with it. A pooled connection found dead (the database
+    restarted) is replaced and the insert tried once more: it is idempotent by (source, event
+    id)."""
     row = {"source": source, "event_id": event.id, "event_type": event.type,
            "account_id": event.account_id, "livemode": event.livemode,
            "payload": event.payload, "status": WorkStatus.PENDING, "attempts": 0,
@@ -42,7 +42,15 @@ def store_event(source: str, event: ReceivedEvent) -> int | None:
 
 
 def _insert(row: dict) -> int | None:
-    with db.engine.connect() as connection:
+    """On PostgreSQL in autocommit: the insert is its own transaction, with no BEGIN and COMMIT
+    round trips. SQLite's driver begins the transaction with the insert itself, and switching a
+    connection to autocommit and back costs PRAGMA statements each time, so there it is one
+    ordinary transaction."""
+    engine = db.engine
+    if engine.dialect.name == "sqlite":
+        with engine.begin() as connection:
+            return connection.execute(_statement("sqlite"), row).scalar()
+    with engine.connect() as connection:
         connection = connection.execution_options(isolation_level="AUTOCOMMIT")
         return connection.execute(_statement(connection.dialect.name), row).scalar()
 
