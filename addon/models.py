@@ -337,7 +337,7 @@ class GatewayEvent(db.Model):
         # The events whose payload is still kept, by when they finished: the retention task
         # (addon/webhooks/retention.py) finds the ones to drop without reading the others
         # (migration 0009).
-        Index("ix_gateway_event_processed_at_kept", "processed_at",
+        Index("ix_gateway_event_processed_at_kept", "processed_at", "id",
               sqlite_where=text("payload IS NOT NULL"),
               postgresql_where=text("payload IS NOT NULL")),
     )

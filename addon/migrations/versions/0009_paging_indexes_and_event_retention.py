@@ -34,8 +34,9 @@ def upgrade():
                               unique=False)
     with op.batch_alter_table('gateway_event', schema=None) as batch_op:
         batch_op.alter_column('payload', existing_type=sa.JSON(), nullable=True)
-    op.create_index('ix_gateway_event_processed_at_kept', 'gateway_event', ['processed_at'],
-                    unique=False, sqlite_where=KEPT, postgresql_where=KEPT)
+    op.create_index('ix_gateway_event_processed_at_kept', 'gateway_event',
+                    ['processed_at', 'id'], unique=False, sqlite_where=KEPT,
+                    postgresql_where=KEPT)
     with op.batch_alter_table('checkout_session', schema=None) as batch_op:
         batch_op.add_column(sa.Column('payment_id', sa.String(length=255), nullable=True))
 
@@ -44,8 +45,9 @@ def downgrade():
     with op.batch_alter_table('checkout_session', schema=None) as batch_op:
         batch_op.drop_column('payment_id')
     op.drop_index('ix_gateway_event_processed_at_kept', table_name='gateway_event')
-    # A dropped payload cannot come back: the column only becomes required again when every
-    # row has one (downgrading after payloads were dropped fails here, and says why).
+    # A dropped payload cannot come back: it becomes an empty object, which 0008's code reads
+    # as an event with nothing in it (only finished events, which it never processes again).
+    op.execute(sa.text("UPDATE gateway_event SET payload = '{}' WHERE payload IS NULL"))
     with op.batch_alter_table('gateway_event', schema=None) as batch_op:
         batch_op.alter_column('payload', existing_type=sa.JSON(), nullable=False)
     with op.batch_alter_table('gateway_audit', schema=None) as batch_op:
