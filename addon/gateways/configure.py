@@ -21,6 +21,11 @@ from addon.models import Gateway, GatewayAudit, GatewayStatus, utcnow
 from connectors.base import RateLimited, VendorUnavailable
 from gateways.base import GatewayAuthError, GatewayError
 
+# Above this many candidate accounts a role's list gets a box that narrows it by name (shown
+# by remit.js; without JavaScript the list stays a plain one, which browsers search by typing,
+# and the server checks the account chosen either way).
+SEARCHABLE_FROM = 300
+
 
 def _gateway(gateway_id: int) -> Gateway:
     """Only a member of the gateway's company reaches it; anyone else gets a 404."""
@@ -141,6 +146,7 @@ def _form(gateway: Gateway, setup: mapping.GatewaySetup, errors: dict[str, str],
         history_before=request.args.get("history_before", type=int),
         offers=new_accounts.offers(company, gateway, list(options)),
         bank_warnings=mapping.bank_deposits(setup, company), create_key=new_accounts.new_key(),
+        searchable_from=SEARCHABLE_FROM,
     )
 
 
