@@ -15,6 +15,7 @@ from addon.accounts import refresh_ledger
 from addon.current import company_for_user, login_required
 from addon.extensions import db
 from addon.gateways import mapping, new_accounts, pay_links, suggest
+from addon.gateways.account_options import account_options
 from addon.gateways.blueprint import bp
 from addon.gateways.registry import kind
 from addon.models import Gateway, GatewayAudit, GatewayStatus, utcnow
@@ -146,7 +147,7 @@ def _form(gateway: Gateway, setup: mapping.GatewaySetup, errors: dict[str, str],
         history_before=request.args.get("history_before", type=int),
         offers=new_accounts.offers(company, gateway, list(options)),
         bank_warnings=mapping.bank_deposits(setup, company), create_key=new_accounts.new_key(),
-        searchable_from=SEARCHABLE_FROM,
+        searchable_from=SEARCHABLE_FROM, account_options=account_options,
     )
 
 

@@ -128,3 +128,17 @@ def plan(statement: str, parameters) -> str:
     else:
         driver.execute("EXPLAIN QUERY PLAN " + statement, parameters)
     return " ".join(str(row) for row in driver.fetchall())
+
+
+def test_activity_reads_the_names_of_the_mapped_accounts_not_the_whole_chart(client):
+    from benchmarks.pages import _chart
+    from tests.app.payment_flow import company_with_stripe
+
+    company = company_with_stripe(client)  # deposit: Undeposited Funds (4)
+    _chart(company.id, 2_000)
+    db.session.remove()
+    with recorded_statements() as seen:
+        html = client.get("/activity").get_data(as_text=True)
+    chart_reads = [s for s in seen if "FROM account_snapshot" in s]
+    assert len(chart_reads) == 1 and "external_id IN" in chart_reads[0]
+    assert "Activity" in html
