@@ -95,6 +95,16 @@ def cached_accounts(company: Company) -> list[LedgerAccount]:
     return memo[company.id]
 
 
+def account_names(company_id: int, account_ids: set[str]) -> dict[str, str]:
+    """The cached names of a few accounts (id -> name), read without the rest of the chart."""
+    if not account_ids:
+        return {}
+    return dict(db.session.execute(
+        select(AccountSnapshot.external_id, AccountSnapshot.name)
+        .where(AccountSnapshot.company_id == company_id,
+               AccountSnapshot.external_id.in_(sorted(account_ids)))).all())
+
+
 def forget_cached_accounts(company_id: int) -> None:
     _memo().pop(company_id, None)
 

@@ -28,6 +28,7 @@ from addon.posting import limits, unknown_payments
 from addon.posting.runner import post
 from addon.posting.writers import followups
 from addon.queue import app_periodic_task, app_task, held
+from addon.webhooks import retention
 from addon.webhooks.processing import process_event, waiting_for_payments
 from connectors.base import RateLimited
 
@@ -140,3 +141,10 @@ def refresh_all_ledgers() -> int:
     for company_id in company_ids:
         refresh_ledger_task(company_id)
     return len(company_ids)
+
+
+@app_periodic_task(crontab(minute="41", hour="3"))
+def drop_old_event_payloads() -> int:
+    """Once a day: payloads of events finished longer ago than the gateway redelivers them
+    are dropped; the rows stay, so a late redelivery is still answered as a duplicate."""
+    return retention.drop_old_payloads()

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -265,9 +266,12 @@ class GatewayAudit(db.Model):
     """Who changed what on a gateway and when (old → new); changes apply to future postings."""
 
     __tablename__ = "gateway_audit"
+    # The form's history, newest first, a page at a time: read in order from this index
+    # (migration 0009; it replaces the index on gateway_id alone).
+    __table_args__ = (Index("ix_gateway_audit_gateway_id_id", "gateway_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    gateway_id: Mapped[int] = mapped_column(ForeignKey("gateway.id"), index=True)
+    gateway_id: Mapped[int] = mapped_column(ForeignKey("gateway.id"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     change: Mapped[str] = mapped_column(String(64))  # e.g. "description", "deposit_account:EUR"
@@ -328,7 +332,15 @@ class GatewayEvent(db.Model):
     """A webhook event as received; the unique (source, event_id) makes redelivery harmless."""
 
     __tablename__ = "gateway_event"
-    __table_args__ = (UniqueConstraint("source", "event_id"),)
+    __table_args__ = (
+        UniqueConstraint("source", "event_id"),
+        # The events whose payload is still kept, by when they finished: the retention task
+        # (addon/webhooks/retention.py) finds the ones to drop without reading the others
+        # (migration 0009).
+        Index("ix_gateway_event_processed_at_kept", "processed_at", "id",
+              sqlite_where=text("payload IS NOT NULL"),
+              postgresql_where=text("payload IS NOT NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[str] = mapped_column(String(32))  # "stripe", "quickbooks", "xero"
@@ -336,7 +348,9 @@ class GatewayEvent(db.Model):
     event_type: Mapped[str] = mapped_column(String(128))
     account_id: Mapped[str | None] = mapped_column(String(255), index=True)
     livemode: Mapped[bool] = mapped_column(Boolean, default=False)
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # None once the event finished longer ago than the gateway redelivers (retention.py):
+    # the row and (source, event_id) stay, so a late redelivery is still a duplicate.
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     status: Mapped[WorkStatus] = mapped_column(
         _enum(WorkStatus, "event_status"), default=WorkStatus.PENDING, index=True
     )
@@ -355,8 +369,10 @@ class Posting(Timestamped, db.Model):
         # Activity pages a company's postings newest first by (created_at, id): keyset paging
         # reads one page from this index instead of sorting every posting (migration 0008).
         Index("ix_posting_company_id_created_at_id", "company_id", "created_at", "id"),
-        # Activity's count per filter, read from the index alone (migration 0008).
-        Index("ix_posting_company_id_status", "company_id", "status"),
+        # Activity's filters: one status's newest rows read in order, and its bounded count,
+        # from the index alone (migration 0009; 0008 had (company_id, status)).
+        Index("ix_posting_company_id_status_created_at_id", "company_id", "status",
+              "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -418,4 +434,7 @@ class CheckoutSession(Timestamped, db.Model):
     amount_minor: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
     status: Mapped[str] = mapped_column(String(16), default="open")  # open, complete, expired
+    # The gateway's payment, once completed: read from the completion event, whose payload is
+    # not kept for ever (migration 0009).
+    payment_id: Mapped[str | None] = mapped_column(String(255))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -7,12 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, union_all
 
 from addon.extensions import db
 from addon.models import Posting, WorkStatus
 
 PAGE_SIZE = 50
+# Each status is counted up to this many postings; beyond it a filter shows "1,000+".
+COUNTED = 1000
 
 # The filters, in the order the page offers them; None: every status.
 FILTERS: dict[str, tuple[WorkStatus, ...] | None] = {
@@ -52,6 +54,14 @@ class Cursor:
 
 
 @dataclass(frozen=True)
+class Count:
+    """A filter's count: exact, or at least `n` (more=True, shown as "1,000+")."""
+
+    n: int
+    more: bool = False
+
+
+@dataclass(frozen=True)
 class Page:
     postings: list[Posting]
     older: Cursor | None  # the link to the next older page, when there is one
@@ -65,36 +75,73 @@ def status_filter(name: str | None) -> str:
 def page(company_id: int, status: str, before: Cursor | None = None,
          after: Cursor | None = None, size: int = PAGE_SIZE) -> Page:
     """Up to `size` postings older than `before` (or newer than `after`), newest first."""
-    query = select(Posting).where(Posting.company_id == company_id)
     statuses = FILTERS[status_filter(status)]
-    if statuses is not None:
-        query = query.where(Posting.status.in_(statuses))
     if after is not None:
-        newer = or_(Posting.created_at > after.created_at,
-                    and_(Posting.created_at == after.created_at, Posting.id > after.id))
-        rows = list(db.session.scalars(query.where(newer).order_by(
-            Posting.created_at.asc(), Posting.id.asc()).limit(size + 1)))
+        rows = _ordered(company_id, statuses, _newer(after), ascending=True, limit=size + 1)
         more_newer = len(rows) > size
         rows = list(reversed(rows[:size]))
         return Page(rows, Cursor.of(rows[-1]) if rows else None,
                     Cursor.of(rows[0]) if rows and more_newer else None)
-    if before is not None:
-        query = query.where(or_(
-            Posting.created_at < before.created_at,
-            and_(Posting.created_at == before.created_at, Posting.id < before.id)))
-    rows = list(db.session.scalars(query.order_by(
-        Posting.created_at.desc(), Posting.id.desc()).limit(size + 1)))
+    bound = _older(before) if before is not None else None
+    rows = _ordered(company_id, statuses, bound, ascending=False, limit=size + 1)
     more_older = len(rows) > size
     rows = rows[:size]
     return Page(rows, Cursor.of(rows[-1]) if rows and more_older else None,
                 Cursor.of(rows[0]) if rows and before is not None else None)
 
 
-def counts(company_id: int) -> dict[str, int]:
-    """How many postings each filter shows (one grouped query)."""
-    by_status = dict(db.session.execute(
-        select(Posting.status, func.count()).where(Posting.company_id == company_id)
-        .group_by(Posting.status)).all())
-    return {name: sum(n for status, n in by_status.items()
-                      if statuses is None or status in statuses)
-            for name, statuses in FILTERS.items()}
+def _older(cursor: Cursor):
+    """Rows before the cursor. The first term bounds created_at on its own, so both databases
+    start the index range there instead of walking every newer row to filter them out."""
+    return and_(Posting.created_at <= cursor.created_at,
+                or_(Posting.created_at < cursor.created_at, Posting.id < cursor.id))
+
+
+def _newer(cursor: Cursor):
+    return and_(Posting.created_at >= cursor.created_at,
+                or_(Posting.created_at > cursor.created_at, Posting.id > cursor.id))
+
+
+def _ordered(company_id: int, statuses: tuple[WorkStatus, ...] | None, bound,
+             ascending: bool, limit: int) -> list[Posting]:
+    """The first `limit` postings in (created_at, id) order. A filter of several statuses
+    reads each status's newest rows from the (company_id, status, created_at, id) index and
+    keeps the first `limit` of their union: a few short index ranges, however rare the status
+    is among a million postings (one IN over the statuses would make the database gather every
+    match and sort it, or walk the whole company's index to find rare ones)."""
+    order = (Posting.created_at.asc(), Posting.id.asc()) if ascending \
+        else (Posting.created_at.desc(), Posting.id.desc())
+    query = select(Posting).where(Posting.company_id == company_id)
+    if bound is not None:
+        query = query.where(bound)
+    if statuses is None or len(statuses) == 1:
+        if statuses is not None:
+            query = query.where(Posting.status == statuses[0])
+        return list(db.session.scalars(query.order_by(*order).limit(limit)))
+    ids = union_all(*(
+        select(Posting.id).where(Posting.company_id == company_id, Posting.status == status,
+                                 *([bound] if bound is not None else []))
+        .order_by(*order).limit(limit).subquery().select()
+        for status in statuses)).subquery()
+    return list(db.session.scalars(
+        select(Posting).where(Posting.id.in_(select(ids.c.id))).order_by(*order).limit(limit)))
+
+
+def counts(company_id: int) -> dict[str, Count]:
+    """How many postings each filter shows, each status counted up to COUNTED + 1 (one
+    statement): exact up to COUNTED, else "more than COUNTED". Counting every posting of a
+    company costs a scan of its million index entries on each view; a bounded count reads at
+    most COUNTED + 1 entries per status, whatever the size, and stays true without a counter
+    to keep in step with every path that changes a status."""
+    bounded = [select(func.count()).select_from(
+        select(Posting.id).where(Posting.company_id == company_id, Posting.status == status)
+        .limit(COUNTED + 1).subquery()).scalar_subquery().label(status.value)
+        for status in WorkStatus]
+    found = db.session.execute(select(*bounded)).one()._mapping
+    by_status = {WorkStatus(name): n for name, n in found.items()}
+    result = {}
+    for name, statuses in FILTERS.items():
+        shown = [n for status, n in by_status.items() if statuses is None or status in statuses]
+        more = any(n > COUNTED for n in shown)  # then the sum is at least COUNTED + 1
+        result[name] = Count(COUNTED if more else sum(shown), more)
+    return result

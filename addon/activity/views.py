@@ -14,11 +14,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from addon.accounts import cached_accounts
+from addon.accounts import account_names
 from addon.activity import listing, rows
 from addon.current import company_for_user, current_company, login_required
 from addon.extensions import db
-from addon.models import Gateway, Posting, WorkStatus
+from addon.models import Gateway, GatewayCurrency, Posting, WorkStatus
 from addon.posting.writers import SETTLED_WITHOUT_WRITE
 
 bp = Blueprint("activity", __name__)
@@ -35,16 +35,25 @@ def activity():
     shown = listing.page(company.id, status,
                          before=listing.Cursor.parse(request.args.get("before")),
                          after=listing.Cursor.parse(request.args.get("after")))
-    names = {account.id: account.name for account in cached_accounts(company)}
     # Held for the whole render: each row's gateway then comes from the session's identity
     # map (which holds objects only while referenced) instead of one query per row.
     gateways = _gateways(company.id)
+    # Rows name the accounts their gateway maps, a handful: reading the whole chart for them
+    # cost more than the page itself at 20,000 accounts.
+    names = account_names(company.id, {account_id for gateway in gateways
+                                       for row in gateway.currencies
+                                       for account_id in _mapped(row) if account_id})
     return render_template("activity/activity.html", company=company, page=shown,
                            rows=rows.rows(company, shown.postings), status=status,
                            filters=FILTER_LABELS, counts=listing.counts(company.id),
                            WorkStatus=WorkStatus, accounts=lambda p: _accounts(p, names),
                            isodate=date.fromisoformat,
                            settled_without_write=SETTLED_WITHOUT_WRITE, gateways=gateways)
+
+
+def _mapped(row: GatewayCurrency) -> tuple[str | None, ...]:
+    return (row.deposit_account_id, row.settlement_account_id, row.fees_account_id,
+            row.dispute_losses_account_id)
 
 
 def _gateways(company_id: int) -> list[Gateway]:

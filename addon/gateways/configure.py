@@ -15,11 +15,17 @@ from addon.accounts import refresh_ledger
 from addon.current import company_for_user, login_required
 from addon.extensions import db
 from addon.gateways import mapping, new_accounts, pay_links, suggest
+from addon.gateways.account_options import account_options
 from addon.gateways.blueprint import bp
 from addon.gateways.registry import kind
 from addon.models import Gateway, GatewayAudit, GatewayStatus, utcnow
 from connectors.base import RateLimited, VendorUnavailable
 from gateways.base import GatewayAuthError, GatewayError
+
+# Above this many candidate accounts a role's list gets a box that narrows it by name (shown
+# by remit.js; without JavaScript the list stays a plain one, which browsers search by typing,
+# and the server checks the account chosen either way).
+SEARCHABLE_FROM = 300
 
 
 def _gateway(gateway_id: int) -> Gateway:
@@ -141,6 +147,7 @@ def _form(gateway: Gateway, setup: mapping.GatewaySetup, errors: dict[str, str],
         history_before=request.args.get("history_before", type=int),
         offers=new_accounts.offers(company, gateway, list(options)),
         bank_warnings=mapping.bank_deposits(setup, company), create_key=new_accounts.new_key(),
+        searchable_from=SEARCHABLE_FROM, account_options=account_options,
     )
 
 

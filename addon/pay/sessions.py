@@ -22,7 +22,7 @@ from addon.extensions import db
 from addon.gateways.registry import exponent, kind
 from addon.models import CheckoutSession, Gateway, GatewayEvent, Posting, WorkStatus, utcnow
 from addon.queue import huey
-from gateways.base import METADATA_AMOUNTS, METADATA_INVOICES, GatewayError
+from gateways.base import METADATA_AMOUNTS, METADATA_INVOICES, CheckoutState, GatewayError
 
 log = logging.getLogger(__name__)
 OPEN, COMPLETE, EXPIRED = "open", "complete", "expired"  # gateways.base.CheckoutState.status
@@ -66,7 +66,7 @@ def close_open(company_id: int, invoice_id: str, keep: str | None = None,
             continue
         gateway = db.session.get(Gateway, row.gateway_id)
         state = kind(gateway.kind).build().expire_checkout(gateway.account_id, row.session_id)
-        row.status = state.status
+        learn(row, state)
         paid = paid or state.status == COMPLETE
     db.session.commit()
     return paid
@@ -82,8 +82,8 @@ def refresh_open(company_id: int, invoice_id: str) -> None:
             continue
         gateway = db.session.get(Gateway, row.gateway_id)
         try:
-            row.status = kind(gateway.kind).build().checkout_state(gateway.account_id,
-                                                                   row.session_id).status
+            learn(row, kind(gateway.kind).build().checkout_state(gateway.account_id,
+                                                                  row.session_id))
         except GatewayError as failed:
             log.info("Could not read Checkout page %s: %s", row.session_id, failed)
     db.session.commit()
@@ -95,16 +95,15 @@ def on_event(event_row: GatewayEvent | int) -> None:
     what is left to pay); an expired one is marked expired. Never raises for the gateway's
     sake: open pages also expire on their own within the hour."""
     row = db.session.get(GatewayEvent, event_row) if isinstance(event_row, int) else event_row
-    provider = kind(row.source).build() if row is not None else None
-    update = provider.checkout_update(row.payload) if provider is not None else None
+    if row is None or row.payload is None:  # a payload dropped after redelivery's window
+        return
+    provider = kind(row.source).build()
+    update = provider.checkout_update(row.payload)
     if update is None or update.status not in (COMPLETE, EXPIRED):
         return
-    found = db.session.scalars(
-        select(CheckoutSession).join(Gateway, Gateway.id == CheckoutSession.gateway_id)
-        .where(CheckoutSession.session_id == update.id, Gateway.account_id == row.account_id)
-    ).all()
+    found = sessions_of(row, update)
     for session in found:
-        session.status = update.status
+        learn(session, update)
     db.session.commit()
     paid_at = provider.event(row.payload).occurred_at or row.received_at
     for session in found:
@@ -120,6 +119,22 @@ def on_event(event_row: GatewayEvent | int) -> None:
             db.session.rollback()
             log.warning("Could not expire the other Checkout pages of invoice %s: %s",
                         session.invoice_id, failed)
+
+
+def sessions_of(row: GatewayEvent, update: CheckoutState) -> list[CheckoutSession]:
+    """The pages of the event's account that an update from the gateway is about."""
+    return list(db.session.scalars(
+        select(CheckoutSession).join(Gateway, Gateway.id == CheckoutSession.gateway_id)
+        .where(CheckoutSession.session_id == update.id, Gateway.kind == row.source,
+               Gateway.account_id == row.account_id)))
+
+
+def learn(session: CheckoutSession, state: CheckoutState) -> None:
+    """Where the gateway says a page stands; a completed page keeps its payment's id, since
+    the completion event that also names it is not kept for ever."""
+    session.status = state.status
+    if state.status == COMPLETE and state.payment_id:
+        session.payment_id = state.payment_id
 
 
 def not_yet_posted(company_id: int, invoice_id: str, currency: str,
@@ -162,9 +177,12 @@ def _share(posting: Posting, invoice_id: str) -> Decimal | None:
 
 def _has_posting(session: CheckoutSession) -> bool:
     """Whether the session's payment has a posting (counted above, or in the ledger). Its
-    payment is read from the stored completion event, received after the session was
-    opened; without that event (the completion was learnt from Stripe before the webhook
-    arrived) the payment counts as not posted — at worst for the few seconds until it does."""
+    payment is the one the session kept when it was learnt complete, else (a session completed
+    before sessions kept it) read from the stored completion event, received after the session
+    was opened; without either the payment counts as not posted — at worst for the few seconds
+    until the event arrives."""
+    if session.payment_id:
+        return _payment_posted(session, session.payment_id)
     gateway = db.session.get(Gateway, session.gateway_id)
     provider = kind(gateway.kind).build()
     events = db.session.scalars(select(GatewayEvent).where(
@@ -173,13 +191,17 @@ def _has_posting(session: CheckoutSession) -> bool:
         GatewayEvent.account_id == gateway.account_id,
         GatewayEvent.received_at >= session.created_at))
     for event in events:
-        update = provider.checkout_update(event.payload)
+        update = provider.checkout_update(event.payload) if event.payload is not None else None
         if update is None or update.status != COMPLETE or update.id != session.session_id:
             continue
-        return db.session.scalar(select(Posting.id).where(
-            Posting.company_id == session.company_id, Posting.kind == "payment",
-            Posting.source_id == update.payment_id)) is not None
+        return _payment_posted(session, update.payment_id)
     return False
+
+
+def _payment_posted(session: CheckoutSession, payment_id: str | None) -> bool:
+    return db.session.scalar(select(Posting.id).where(
+        Posting.company_id == session.company_id, Posting.kind == "payment",
+        Posting.source_id == payment_id)) is not None
 
 
 def _exponent(gateway_id: int, currency: str) -> int:

@@ -154,3 +154,58 @@
     ? invalid : invalid.querySelector("input, select, textarea");
   (field || invalid).focus();
 })();
+
+// The set-up form: above a few hundred candidate accounts a role's list has a box that narrows
+// it to the accounts whose name holds every word typed (the server renders the box hidden, in
+// the page's language; without this script the list stays whole). The chosen account and the
+// list's first, empty choice always stay, so narrowing never changes what is posted.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-finds]").forEach(function (finder) {
+    var list = document.getElementById(finder.getAttribute("data-finds"));
+    var box = finder.querySelector("input[type=search]");
+    var status = finder.querySelector("[data-found]");
+    if (!list || !box || !status) { return; }
+    var all = Array.prototype.slice.call(list.options);
+    var total = all.filter(function (option) { return option.value; }).length;
+    var lang = document.documentElement.lang || undefined;
+    var say = function (shown) {
+      status.textContent = status.getAttribute("data-found")
+        .replace("{shown}", shown.toLocaleString(lang))
+        .replace("{total}", total.toLocaleString(lang));
+    };
+    var narrow = function () {
+      var words = box.value.toLocaleLowerCase(lang).split(/\s+/).filter(Boolean);
+      var chosen = list.value;
+      var fragment = document.createDocumentFragment();
+      var shown = 0;
+      all.forEach(function (option) {
+        var text = option.text.toLocaleLowerCase(lang);
+        var match = option.value && words.every(function (word) {
+          return text.indexOf(word) !== -1;
+        });
+        if (match) { shown += 1; }
+        if (match || !option.value || option.value === chosen) { fragment.appendChild(option); }
+      });
+      list.textContent = "";
+      list.appendChild(fragment);
+      list.value = chosen;
+      say(shown);
+    };
+    var pending;
+    box.addEventListener("input", function () {
+      clearTimeout(pending);
+      pending = setTimeout(narrow, 120);
+    });
+    box.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") {  // Enter here narrows; it must not save the form
+        event.preventDefault();
+        clearTimeout(pending);
+        narrow();
+        list.focus();
+      }
+    });
+    finder.hidden = false;
+    say(total);
+  });
+})();

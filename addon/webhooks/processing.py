@@ -19,6 +19,9 @@ from addon.posting.claims import claim_movements
 from gateways.base import EventKind
 
 WAITING = "Waiting: "
+# An event in one of these is applied for good: processing it again changes nothing, so its
+# payload may be dropped once the gateway no longer redelivers it (retention.py).
+FINISHED = (WorkStatus.DONE, WorkStatus.IGNORED, WorkStatus.UNMATCHED)
 
 
 def refused(source: str) -> None:
@@ -29,7 +32,8 @@ def refused(source: str) -> None:
 def process_event(event_row_id: int) -> tuple[WorkStatus, list[int]]:
     """Apply one event; returns its status and the postings it asks to write to the ledger."""
     row = db.session.get(GatewayEvent, event_row_id)
-    if row is None or row.status in (WorkStatus.DONE, WorkStatus.IGNORED, WorkStatus.UNMATCHED):
+    # Finished (retention.py drops only finished events' payloads): nothing more to apply.
+    if row is None or row.status in FINISHED or row.payload is None:
         return (row.status if row else WorkStatus.IGNORED), []
     row.attempts += 1
     to_post: list[int] = []
@@ -78,7 +82,7 @@ def waiting_for_payments(event_row_id: int) -> list[int]:
     """Events that waited for a payment this event made known, or were left waiting for a
     payment Remit never recorded (unknown_payments): to be processed again."""
     row = db.session.get(GatewayEvent, event_row_id)
-    if row is None or row.status is WorkStatus.PENDING:
+    if row is None or row.status is WorkStatus.PENDING or row.payload is None:
         return []
     provider = kind(row.source).build()
     try:
@@ -97,6 +101,8 @@ def waiting_for_payments(event_row_id: int) -> list[int]:
                        for prefix in unknown_payments.WOKEN_WHEN_FOUND))))))
     found = []
     for event in waiting:
+        if event.payload is None:  # not dropped while waiting (not finished); never read as {}
+            continue
         try:
             movements = provider.movements(event.payload)
         except ValueError:

@@ -44,6 +44,16 @@ def edit_form_failed(page, company, t):
     page.locator("#description-error").wait_for()
 
 
+def edit_form_large_chart(page, company, t):
+    """A chart of several hundred expense accounts: the fees lists get their finder, used."""
+    from tests.app.test_gateway_account_finder import add_expenses
+
+    add_expenses(db.session.get(Gateway, company.gateway).company_id)
+    page.goto(company.url("/settings/gateways/{gateway}"))
+    page.locator("#fees-USD-find").fill("0042")
+    page.locator("#fees-USD-found").filter(has_text="1 ").wait_for()
+
+
 def pay_page_failed(page, company, t):
     page.goto(company.pay)
     page.locator("#amount").fill("999999")
@@ -108,6 +118,7 @@ PAGES = [
     ("set-up form, blank", "/settings/gateways/{draft}"),
     ("Edit form", "/settings/gateways/{gateway}"),
     ("Edit form after a failed submit", edit_form_failed),
+    ("Edit form, a large chart, its fees list narrowed", edit_form_large_chart),
     ("Remove", "/settings/gateways/{gateway}/remove"),
     ("Disconnect, asked first", disconnect_confirm),
     ("Activity, with rows", "/activity"),
