@@ -20,6 +20,8 @@ WORDS = {
 
 
 def focused_id(page) -> str:
+    """The focused element's id once the page's scripts have run (remit.js moves the focus)."""
+    page.wait_for_load_state("load")
     return page.evaluate("document.activeElement.id")
 
 
