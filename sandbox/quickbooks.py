@@ -42,6 +42,7 @@ from sandbox.quickbooks_controls import (
     expire_access_tokens,
     force_next,
     next_forced,
+    outage_answer,
     reset,
     revoke_all,
 )
@@ -82,6 +83,9 @@ def _gate() -> Response | None:
     realm = (request.view_args or {}).get("realm")
     if realm is None:
         return None
+    trouble = outage_answer()
+    if trouble is not None:
+        return trouble
     forced = request.headers.get("X-Sandbox-Force") or next_forced(request.endpoint)
     if forced in SERVICE_FAILURES and request.endpoint in WRITE_ENDPOINTS:
         g.forced = forced  # answered by the payment service, so its requestid keeps it
