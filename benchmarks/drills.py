@@ -17,9 +17,11 @@ each printing what it did and what it found.
 
 Each drill counts in the stand-ins (one ledger Payment per paid invoice, no doubles) and in
 Remit's database (every payment posting recorded). Drills 1, 2, 4 and 5 use a database of
-their own beside --database-url's (suffix _1, _2, ...) and --redis-url (drill 2: its own
-redis-server). The sweep runs every 5 minutes and takes what has waited 2 minutes; drill 2
-runs it directly, once that long has passed, or in --quick with its clock moved past it.
+their own beside --database-url's (suffix _1, _2, ...) and --redis-url's database, which
+each drill EMPTIES first (FLUSHDB: give it a database number of its own); drill 2 starts a
+redis-server of its own and drill 3 a PostgreSQL of its own. The sweep runs every 5 minutes
+and takes what has waited 2 minutes; drill 2 runs it directly once that long has passed (in
+--quick, at once, with the sweep's clock moved 2 minutes on).
 """
 
 from __future__ import annotations
@@ -98,7 +100,8 @@ def _options(argv: list[str] | None):
         parser.add_argument(f"--{name}", type=float)
     parser.add_argument("--database-url",
                         default=os.environ.get("REMIT_DATABASE_URL", DEFAULT_DATABASE))
-    parser.add_argument("--redis-url", default=os.environ.get("REMIT_REDIS_URL", DEFAULT_REDIS))
+    parser.add_argument("--redis-url", default=os.environ.get("REMIT_REDIS_URL", DEFAULT_REDIS),
+                        help="a Redis database of the drills' own: each drill empties it")
     parser.add_argument("--log-dir", default=None, help="process logs (default: a temp dir)")
     options = parser.parse_args(argv)
     sizes = QUICK if options.quick else FULL
@@ -229,11 +232,11 @@ class PrivateRedis:
 
 def drill_redis_restart(options) -> Found:
     database = fresh_database(options.database_url, "_2")
-    scratch = Path(tempfile.mkdtemp(prefix="remit-drill-redis-"))
-    with PrivateRedis(scratch) as redis, Rig(Cluster(
+    with tempfile.TemporaryDirectory(prefix="remit-drill-redis-") as scratch, \
+            PrivateRedis(Path(scratch)) as redis, Rig(Cluster(
             database, redis.url, port=free_port_block(3), sandbox=True,
             log_dir=options.log_dir / "drill2")) as rig:
-        companies = rig.set_up(max(2, options.companies // 2))
+        companies = rig.set_up(options.companies)
         half = options.payments // 2
         paid = rig.pay_many(companies, half)
         pending = rig.pending_counts()
@@ -305,9 +308,9 @@ class PrivatePostgres:
 
 
 def drill_postgres_restart(options) -> Found:
-    scratch = Path(tempfile.mkdtemp(prefix="remit-drill-pg-"))
     count = max(4, options.payments // 4)
-    with PrivatePostgres(scratch) as postgres, Rig(Cluster(
+    with tempfile.TemporaryDirectory(prefix="remit-drill-pg-") as scratch, \
+            PrivatePostgres(Path(scratch)) as postgres, Rig(Cluster(
             postgres.url, options.redis_url, port=free_port_block(3), sandbox=True,
             log_dir=options.log_dir / "drill3")) as rig:
         companies = rig.set_up(2)

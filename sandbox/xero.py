@@ -186,6 +186,14 @@ def payments_control(tenant: str) -> Response:
     return _answer({"Payments": found})
 
 
+@bp.get("/controls/calls/<tenant>")
+def calls_control(tenant: str) -> Response:
+    """{"Calls": [...], "Throttled": [...]}: the epoch times of the organisation's Accounting
+    API calls and of those its minute limit answered 429, to measure a drain's rate."""
+    calls, throttled = xero_api.call_times(tenant)
+    return _answer({"Calls": calls, "Throttled": throttled})
+
+
 @bp.post("/controls/outage/<answer>")
 def outage_control(answer: str) -> Response:
     """Every api.xero.com answer a 429 (Retry-After: the seconds left) or a 503 for

@@ -40,6 +40,7 @@ _forced: deque[str] = deque()
 clock = time.time  # tests move time forward by replacing it (a simulated month)
 PASS = "pass"  # a queued call answered normally (force_next's `after`)
 _calls: dict[str, list[float]] = {}  # tenant -> times of today's calls
+_refused: dict[str, list[float]] = {}  # tenant -> times of the calls its minute limit refused
 # A timed throttle or outage of the whole API (sandbox controls: xero.start_outage).
 OUTAGE = Outage()
 
@@ -50,6 +51,7 @@ def reset() -> None:
         _organisations.update(xero_seed.organisations())
         _forced.clear()
         _calls.clear()
+        _refused.clear()
         xero_seed.ORG_NAMES.clear()
         xero_seed.ORG_NAMES.update(xero_seed.SEED_NAMES)
     OUTAGE.stop()
@@ -217,12 +219,19 @@ def _count_call(tenant: str) -> dict[str, str] | None:
         calls = _calls.setdefault(tenant, [])
         minute = sum(1 for moment in calls if now - moment < 60)
         if minute >= MINUTE_LIMIT:
+            _refused.setdefault(tenant, []).append(now)
             return None
         calls.append(now)
         app_minute = sum(1 for times in _calls.values() for m in times if now - m < 60)
     return {"X-DayLimit-Remaining": str(max(0, DAY_LIMIT - len(calls))),
             "X-MinLimit-Remaining": str(MINUTE_LIMIT - minute - 1),
             "X-AppMinLimit-Remaining": str(max(0, APP_MINUTE_LIMIT - app_minute))}
+
+
+def call_times(tenant: str) -> tuple[list[float], list[float]]:
+    """The times of a tenant's counted calls and of those its minute limit refused."""
+    with _lock:
+        return list(_calls.get(tenant, ())), list(_refused.get(tenant, ()))
 
 
 def _throttled(retry_after: int = 45) -> Response:
