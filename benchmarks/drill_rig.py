@@ -326,8 +326,9 @@ class Rig:
                               cwd=ROOT, capture_output=True, text=True, check=True)
         return int(done.stdout.strip().splitlines()[-1])
 
-    def posted_times(self, paid: list[tuple]) -> list[float]:
-        return [row.posted_at.timestamp() for row in self.payment_postings() if row.posted_at]
+    def posted_times(self, company: Company) -> list[float]:
+        return sorted(row.posted_at.timestamp() for row in self.payment_postings()
+                      if row.posted_at and row.company_id == company.company_id)
 
     # -- stand-in controls ----------------------------------------------------------------------
 
@@ -342,9 +343,16 @@ class Rig:
         self._control("quickbooks/sandbox/outage", {"answer": answer, "seconds": seconds})
         self._control(f"xero/controls/outage/{answer}", {"seconds": seconds})
 
-    def xero_calls(self, tenant: str) -> tuple[list[float], list[float]]:
-        found = requests.get(f"{self.sandbox}/xero/controls/calls/{tenant}", timeout=30).json()
-        return found["Calls"], found["Throttled"]
+    def ledger_calls(self, company: Company) -> tuple[list[float], list[float]]:
+        """Epoch times of the company's ledger API requests, and of those its minute limit
+        refused (Xero; the QuickBooks stand-in does not enforce Intuit's)."""
+        if company.platform == "xero":
+            found = requests.get(f"{self.sandbox}/xero/controls/calls/{company.ledger_id}",
+                                 timeout=30).json()
+            return found["Calls"], found["Throttled"]
+        found = requests.get(f"{self.sandbox}/quickbooks/sandbox/companies/"
+                             f"{company.ledger_id}/calls", timeout=30).json()
+        return found["Calls"], []
 
     @staticmethod
     def drain_rate(times: list[float]) -> float:

@@ -39,6 +39,7 @@ from sandbox.oauth import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
 from sandbox.quickbooks_controls import (
     SERVICE_FAILURES,
     WRITE_ENDPOINTS,
+    count_call,
     expire_access_tokens,
     force_next,
     next_forced,
@@ -83,6 +84,7 @@ def _gate() -> Response | None:
     realm = (request.view_args or {}).get("realm")
     if realm is None:
         return None
+    count_call(realm)
     trouble = outage_answer()
     if trouble is not None:
         return trouble

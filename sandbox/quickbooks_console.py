@@ -108,6 +108,12 @@ def company_payments(company: str) -> Response:
     return Response(dumps({"Payments": found}), mimetype="application/json")
 
 
+@bp.get("/sandbox/companies/<company>/calls")
+def company_calls(company: str) -> Response:
+    """{"Calls": [...]}: the epoch times of the company's Accounting API requests."""
+    return Response(dumps({"Calls": controls.call_times(company)}), mimetype="application/json")
+
+
 @bp.post("/sandbox/outage")
 def outage() -> Response:
     """{"answer": "429" | "503", "seconds": N}: every Accounting API answer that failure for

@@ -7,6 +7,8 @@ the stand-in without importing the module that registers it: the imports run one
 
 from __future__ import annotations
 
+import threading
+import time
 from collections import deque
 
 from flask import Response
@@ -19,6 +21,10 @@ from sandbox.quickbooks_wire import FAILURES, throttled, unavailable
 _forced: deque[str] = deque()
 # A timed throttle or outage of the whole Accounting API (start_outage).
 OUTAGE = Outage()
+# Realm -> epoch times of its Accounting API requests, to measure a drain's rate. (The
+# stand-in does not enforce Intuit's 500 requests a minute per company.)
+_calls: dict[str, list[float]] = {}
+_calls_lock = threading.Lock()
 # Forced failures the Accounting service itself answers (not its gateway): a create's requestid
 # keeps them like any other answer.
 SERVICE_FAILURES = frozenset({"5010"})
@@ -34,6 +40,18 @@ def reset() -> None:
     quickbooks_oauth.reset()
     _forced.clear()
     OUTAGE.stop()
+    with _calls_lock:
+        _calls.clear()
+
+
+def count_call(realm: str) -> None:
+    with _calls_lock:
+        _calls.setdefault(realm, []).append(time.time())
+
+
+def call_times(realm: str) -> list[float]:
+    with _calls_lock:
+        return list(_calls.get(realm, ()))
 
 
 def start_outage(answer: str, seconds: float) -> None:
