@@ -28,6 +28,7 @@ US_REALM = "9341453050298431"  # sandbox/quickbooks_data.py: USD, multicurrency
 UK_ORG = "28cd9a95-ca81-550d-b172-9b9faba366d0"  # sandbox/xero_seed.py: GBP base
 XERO_CLEARING = "b4620d84-ab5f-5ca4-b72d-991005e726d9"  # its "Stripe Clearing" account
 CUSTOMERS = 6  # customers paying at once
+SWEEP_STALE = 120  # addon/jobs.py: sweep_pending_events takes what has waited 2 minutes
 SWEEP = """
 import sys
 from datetime import timedelta
@@ -80,6 +81,7 @@ class Rig:
 
     def __init__(self, cluster: Cluster) -> None:
         self.cluster = cluster
+        self.swept = 0  # what the sweeps wait_settled ran enqueued again
 
     def __enter__(self) -> Rig:
         self.cluster.log_dir.mkdir(parents=True, exist_ok=True)
@@ -227,10 +229,17 @@ class Rig:
         return self.query("SELECT id, status, posted_at, ledger_object_id, company_id "
                           "FROM posting WHERE kind = 'payment'")
 
-    def wait_settled(self, paid: list[tuple], limit: float) -> bool:
-        """Until every paid invoice has a ledger Payment and Remit recorded every posting."""
+    def wait_settled(self, paid: list[tuple], limit: float,
+                     sweep_every: float | None = None) -> bool:
+        """Until every paid invoice has a ledger Payment and Remit recorded every posting;
+        `sweep_every` s, the sweep runs with its clock moved past its staleness window (what
+        it does on its own every 5 minutes, sooner)."""
         deadline = time.monotonic() + limit
+        next_sweep = time.monotonic() + (sweep_every or limit)
         while time.monotonic() < deadline:
+            if sweep_every and time.monotonic() >= next_sweep:
+                self.swept += self.sweep(shift=SWEEP_STALE)
+                next_sweep = time.monotonic() + sweep_every
             counts = self.ledger_payments(paid)
             recorded = sum(1 for row in self.payment_postings() if row.posted_at)
             if all(counts[key] >= 1 for key in paid) and recorded >= len(paid):
