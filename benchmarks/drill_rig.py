@@ -195,9 +195,14 @@ class Rig:
         if paid.status_code not in (302, 303):
             raise RuntimeError(f"Checkout refused the payment: HTTP {paid.status_code}")
 
-    def pay_many(self, companies: list[Company], count: int, start: int = 0) -> list[tuple]:
-        """`count` customers, CUSTOMERS at a time, round the companies; what each paid."""
+    def pay_many(self, companies: list[Company], count: int, start: int = 0,
+                 gap: float = 0.0) -> list[tuple]:
+        """`count` customers, CUSTOMERS at a time, round the companies, the n-th starting no
+        sooner than n x `gap` s from now; what each paid."""
+        began = time.monotonic()
+
         def one(number: int) -> tuple:
+            time.sleep(max(0.0, began + (number - start) * gap - time.monotonic()))
             checkout = self.open_checkout(companies[number % len(companies)])
             self.pay_on_checkout(checkout)
             return checkout.paid

@@ -59,16 +59,17 @@ class Sizes:
     soak: float  # seconds
     rate: float  # events a second
     settle: float  # seconds to wait for every posting
+    gap: float  # drill 1: seconds between customers (0: as fast as they go)
 
 
 QUICK = Sizes(payments=20, companies=4, kill_every=4, throttle=10, outage=20, soak=30, rate=10,
-              settle=60)
+              settle=60, gap=0.75)
 # --quick's ledger timeout (a declared setting; the stand-ins answer on loopback within
 # milliseconds): anything a worker holds for a few timeouts lapses within the drill.
 QUICK_HTTP_TIMEOUT = "5"
 QUICK_SWEEP = 10  # --quick runs the sweep this often instead of waiting for its 5 minutes
 FULL = Sizes(payments=2000, companies=50, kill_every=20, throttle=60, outage=300, soak=1800,
-             rate=50, settle=1800)
+             rate=50, settle=1800, gap=0.0)
 
 
 @dataclass
@@ -100,7 +101,7 @@ def _options(argv: list[str] | None):
     parser.add_argument("--only", default="1,2,3,4,5", help="comma-separated drill numbers")
     for name in ("payments", "companies"):
         parser.add_argument(f"--{name}", type=int)
-    for name in ("kill-every", "throttle", "outage", "soak", "rate", "settle"):
+    for name in ("kill-every", "throttle", "outage", "soak", "rate", "settle", "gap"):
         parser.add_argument(f"--{name}", type=float)
     parser.add_argument("--database-url",
                         default=os.environ.get("REMIT_DATABASE_URL", DEFAULT_DATABASE))
@@ -148,14 +149,15 @@ def drill_kill_workers(options) -> Found:
         killer = WorkerKiller(rig.cluster, options.kill_every)
         started = time.monotonic()
         with killer:
-            paid = rig.pay_many(companies, options.payments)
+            paid = rig.pay_many(companies, options.payments, gap=options.gap)
             paying = time.monotonic() - started
-            settled = rig.wait_settled(paid, options.settle,
-                                       sweep_every=QUICK_SWEEP if options.quick else None)
-        lines.append(f"{len(paid)} paid in {paying:.1f} s, "
-                     f"{'all' if settled else 'NOT all'} recorded "
-                     f"{time.monotonic() - started - paying:.1f} s later; "
-                     f"{killer.kills} kills ({killer.describe()})")
+        stopped = time.monotonic()
+        settled = rig.wait_settled(paid, options.settle,
+                                   sweep_every=QUICK_SWEEP if options.quick else None)
+        lines.append(f"{len(paid)} paid in {paying:.1f} s with {killer.kills} kills "
+                     f"({killer.describe()}); then "
+                     f"{'all' if settled else 'NOT all'} recorded within "
+                     f"{time.monotonic() - stopped:.1f} s of the last kill")
         how = (f"run every {QUICK_SWEEP} s, its clock moved 2 min on" if options.quick
                else "its own, every 5 min")
         lines.append(f"the sweep ({how}) enqueued {rig.swept} again")
