@@ -158,9 +158,10 @@ def drill_kill_workers(options) -> Found:
                      f"({killer.describe()}); then "
                      f"{'all' if settled else 'NOT all'} recorded within "
                      f"{time.monotonic() - stopped:.1f} s of the last kill")
-        how = (f"run every {QUICK_SWEEP} s, its clock moved 2 min on" if options.quick
-               else "its own, every 5 min")
-        lines.append(f"the sweep ({how}) enqueued {rig.swept} again")
+        lines.append(f"the sweep, run every {QUICK_SWEEP} s (its clock moved 2 min on), "
+                     f"enqueued {rig.swept} again" if options.quick else
+                     "the sweep: the workers' own, every 5 min (what it enqueued is in their "
+                     "logs)")
         if not killer.mid_posting:
             lines.append("no kill landed mid-posting: the drill proved nothing about it")
         passed, lines = rig.verdict(paid, settled, lines)
