@@ -28,6 +28,7 @@ US_REALM = "9341453050298431"  # sandbox/quickbooks_data.py: USD, multicurrency
 UK_ORG = "28cd9a95-ca81-550d-b172-9b9faba366d0"  # sandbox/xero_seed.py: GBP base
 XERO_CLEARING = "b4620d84-ab5f-5ca4-b72d-991005e726d9"  # its "Stripe Clearing" account
 CUSTOMERS = 6  # customers paying at once
+PAY_PAGE_TRIES, PAY_PAGE_PAUSE = 20, 15.0  # a customer refused (ledger busy) comes back
 SWEEP_STALE = 120  # addon/jobs.py: sweep_pending_events takes what has waited 2 minutes
 SWEEP = """
 import sys
@@ -82,6 +83,8 @@ class Rig:
     def __init__(self, cluster: Cluster) -> None:
         self.cluster = cluster
         self.swept = 0  # what the sweeps wait_settled ran enqueued again
+        self.pay_page_refusals: dict[int, int] = {}  # HTTP status -> times a customer saw it
+        self._lock = threading.Lock()
 
     def __enter__(self) -> Rig:
         self.cluster.log_dir.mkdir(parents=True, exist_ok=True)
@@ -184,10 +187,19 @@ class Rig:
         token = self.links.dumps({"c": company.company_id, "i": made})
         customer = requests.Session()
         web = self.web[hash(made) % len(self.web)]
-        opened = press(customer, f"{web}/pay/{token}", "Pay", {"amount": company.amount})
-        if opened.status_code != 303:
-            raise RuntimeError(f"the pay page did not open Checkout: HTTP {opened.status_code}")
-        return Checkout(company, made, customer, urljoin(web, opened.headers["Location"]))
+        for _ in range(PAY_PAGE_TRIES):
+            try:
+                opened = press(customer, f"{web}/pay/{token}", "Pay", {"amount": company.amount})
+                if opened.status_code == 303:
+                    return Checkout(company, made, customer,
+                                    urljoin(web, opened.headers["Location"]))
+                status = opened.status_code
+            except requests.HTTPError as refused:  # the page itself: say the ledger was busy
+                status = refused.response.status_code
+            with self._lock:
+                self.pay_page_refusals[status] = self.pay_page_refusals.get(status, 0) + 1
+            time.sleep(PAY_PAGE_PAUSE)  # the customer comes back a little later
+        raise RuntimeError(f"the pay page refused {PAY_PAGE_TRIES} times: HTTP {status}")
 
     @staticmethod
     def pay_on_checkout(checkout: Checkout) -> None:
@@ -263,6 +275,9 @@ class Rig:
         by_status: dict[str, int] = {}
         for row in postings:
             by_status[str(row.status)] = by_status.get(str(row.status), 0) + 1
+        if self.pay_page_refusals:
+            lines = [*lines, "pay pages refused customers (who came back "
+                     f"{PAY_PAGE_PAUSE:g} s later): {self.pay_page_refusals}"]
         lines = [*lines,
                  f"ledgers (counted in the stand-ins): {len(paid)} invoices paid, "
                  f"{sum(counts.values())} Payments; lost {len(lost)}, doubled {len(doubled)}, "

@@ -35,6 +35,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,7 +85,11 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for number in options.only:
         print(f"\n== drill {number} ==", flush=True)
-        found = DRILLS[number](options)
+        try:
+            found = DRILLS[number](options)
+        except Exception as crashed:  # report it and run the next drill
+            traceback.print_exc()
+            found = Found(number, False, [f"the drill itself failed: {crashed!r}"])
         for line in found.lines:
             print("  " + line, flush=True)
         print(f"  -> {'PASSED' if found.passed else 'FAILED'}", flush=True)
