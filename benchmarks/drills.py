@@ -374,7 +374,7 @@ def drill_postgres_restart(options) -> Found:
             list(customers.map(rig.pay_on_checkout, checkouts))
         while_down = rig.deliveries()
         postgres.start()
-        lines = [f"{count} Checkout pages opened on 2 companies; PostgreSQL (pid dir "
+        lines = [f"{count} Checkout pages opened on 2 companies; PostgreSQL (data dir "
                  f"{postgres.data}, port {postgres.port}) stopped; the customers paid; "
                  f"it was down {time.monotonic() - down:.1f} s"]
         statuses = sorted({d["status"] for d in while_down})
