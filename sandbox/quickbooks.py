@@ -16,6 +16,8 @@ txn_date, exchange_rate]), receive_payment(realm, invoice_id), close_books(realm
 account_balance(realm, account_id), expire_access_tokens(), revoke_all(),
 SERVER.rotation_grace, and `force_next("429")` (or "503", "401", "5010") to make the next API
 answer that failure; a request header `X-Sandbox-Force: 429` does the same for one request.
+For drills (over HTTP, quickbooks_console): a timed throttle or outage of the whole API, more
+companies made from a seed one, and each company's Payments and request times.
 """
 
 from __future__ import annotations

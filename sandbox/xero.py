@@ -14,7 +14,9 @@ reset to the seed; make sales invoices (`create_invoice(tenant, contact, currenc
 and read every account's balance (`account_balances(tenant)`). The refresh-token rotation
 grace (30 minutes, as at Xero) is `SERVER.rotation_grace` (seconds); reset() puts it back.
 reset() also puts the seeded invoices back as they were (recorded payments are forgotten);
-their ids are `INVOICE_IDS` (by invoice number).
+their ids are `INVOICE_IDS` (by invoice number). For drills, over HTTP: a timed throttle or
+outage (/controls/outage/...), more organisations made from a seed one, invoices, and each
+organisation's payments and call times.
 """
 
 from __future__ import annotations
