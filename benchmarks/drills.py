@@ -270,10 +270,14 @@ class PrivateRedis:
             self.process.kill()
             self.process.wait()
 
-    def keys(self) -> int:
-        answer = subprocess.run(["redis-cli", "-p", str(self.port), "dbsize"],
-                                capture_output=True, text=True).stdout.strip()
-        return int(answer or 0)
+    def queued(self) -> tuple[int, int]:
+        """(tasks waiting, tasks scheduled for later) in Huey's queue and schedule."""
+        def ask(*command: str) -> int:
+            answer = subprocess.run(["redis-cli", "-p", str(self.port), *command],
+                                    capture_output=True, text=True).stdout.strip()
+            return int(answer or 0)
+
+        return ask("llen", "huey.redis.remit"), ask("zcard", "huey.schedule.remit")
 
     def __enter__(self) -> PrivateRedis:
         self.start()
@@ -293,14 +297,15 @@ def drill_redis_restart(options) -> Found:
         half = options.payments // 2
         paid = rig.pay_many(companies, half)
         pending = rig.pending_counts()
-        keys = redis.keys()
+        waiting, scheduled = redis.queued()
         redis.kill()
         down_at = time.monotonic()
         redis.start()
         lines = [f"{len(companies)} companies; {half} paid, then redis-server (pid "
-                 f"{redis.process.pid}, port {redis.port}, no persistence) killed with "
-                 f"{keys} keys and restarted empty; at that moment {pending[0]} events and "
-                 f"{pending[1]} postings were pending in the database"]
+                 f"{redis.process.pid}, port {redis.port}, no persistence) killed holding "
+                 f"{waiting} queued and {scheduled} scheduled tasks, and restarted empty; "
+                 f"at that moment {pending[0]} events and {pending[1]} postings were pending "
+                 "in the database"]
         paid += rig.pay_many(companies, options.payments - half, start=half)
         wait = 0.0 if options.quick else max(0.0, SWEEP_STALE - (time.monotonic() - down_at))
         if wait:
