@@ -409,10 +409,11 @@ def drill_ledger_throttle(options) -> Found:
         companies = rig.set_up(2)
         count = max(8, options.payments // 4)
         checkouts = [rig.open_checkout(companies[n % 2]) for n in range(count)]
-        rig.ledger_trouble("429", options.throttle)
+        throttled = time.monotonic()
+        rig.ledger_trouble("429", options.throttle + 5)  # the 503 below takes over from it
         with ThreadPoolExecutor(max_workers=4) as customers:
             list(customers.map(rig.pay_on_checkout, checkouts))
-        time.sleep(max(0.0, options.throttle - 1))
+        time.sleep(max(0.0, throttled + options.throttle - time.monotonic()))
         rig.ledger_trouble("503", options.outage)
         back = time.time() + options.outage
         lines = [f"{count} payments on a QuickBooks and a Xero company while both ledgers "
