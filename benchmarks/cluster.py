@@ -40,7 +40,7 @@ SETTINGS_FILE = ROOT / "deploy" / "settings.env"
 MIGRATE_COMMAND = ("flask", "--app", "{app}", "db", "upgrade")
 WEB_COMMAND = ("gunicorn", "--bind", "{bind}", "{app}:create_app()")
 WORKER_COMMAND = ("flask", "--app", "{app}", "remit", "worker", "--workers", "2")
-SANDBOX_COMMAND = ("gunicorn", "--workers", "1", "--bind", "{bind}",
+SANDBOX_COMMAND = ("gunicorn", "--workers", "1", "--threads", "8", "--bind", "{bind}",
                    "benchmarks.cluster:sandbox_app()")
 # What stops each role gracefully (Compose's stop_signal) and how long it may take.
 STOP_SIGNALS = {"web": signal.SIGTERM, "worker": signal.SIGINT, "sandbox": signal.SIGTERM}
@@ -124,6 +124,11 @@ class Cluster:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+    def start_worker(self) -> Process:
+        """One more queue consumer, as a supervisor starts one in place of a worker that died."""
+        self._start("worker", WORKER_COMMAND, None)
+        return self.processes[-1]
 
     def _start(self, role: str, template: tuple[str, ...], url: str | None) -> None:
         number = sum(process.role == role for process in self.processes) + 1

@@ -16,6 +16,8 @@ txn_date, exchange_rate]), receive_payment(realm, invoice_id), close_books(realm
 account_balance(realm, account_id), expire_access_tokens(), revoke_all(),
 SERVER.rotation_grace, and `force_next("429")` (or "503", "401", "5010") to make the next API
 answer that failure; a request header `X-Sandbox-Force: 429` does the same for one request.
+For drills (over HTTP, quickbooks_console): a timed throttle or outage of the whole API, more
+companies made from a seed one, and each company's Payments and request times.
 """
 
 from __future__ import annotations
@@ -39,9 +41,11 @@ from sandbox.oauth import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
 from sandbox.quickbooks_controls import (
     SERVICE_FAILURES,
     WRITE_ENDPOINTS,
+    count_call,
     expire_access_tokens,
     force_next,
     next_forced,
+    outage_answer,
     reset,
     revoke_all,
 )
@@ -82,6 +86,10 @@ def _gate() -> Response | None:
     realm = (request.view_args or {}).get("realm")
     if realm is None:
         return None
+    count_call(realm)
+    trouble = outage_answer()
+    if trouble is not None:
+        return trouble
     forced = request.headers.get("X-Sandbox-Force") or next_forced(request.endpoint)
     if forced in SERVICE_FAILURES and request.endpoint in WRITE_ENDPOINTS:
         g.forced = forced  # answered by the payment service, so its requestid keeps it

@@ -18,6 +18,7 @@ from sandbox import quickbooks_controls as controls
 from sandbox import quickbooks_data as data
 from sandbox import quickbooks_oauth as oauth
 from sandbox import quickbooks_payments as payments
+from sandbox.outages import seconds_given
 from sandbox.quickbooks_entities import dumps, unit
 
 bp = Blueprint("console", __name__)
@@ -79,6 +80,54 @@ def receive_payment(realm: str, invoice_id: str) -> dict:
     if currency != data.home_currency(realm):
         body["ExchangeRate"] = data.exchange_rate(realm, currency)
     return payments.create(realm, body)
+
+
+@bp.post("/sandbox/companies")
+def add_company() -> Response:
+    """{"like": <seed realm>} -> {"realm": ...}: another company made from a seed one, for
+    drills that need many companies."""
+    try:
+        realm = data.add_company(str(_given().get("like")))
+    except LookupError as refused:
+        return _done(f"No company added: {refused}", status=400)
+    return _done(f"Company {realm} added.", {"realm": realm}, status=201)
+
+
+@bp.get("/sandbox/companies/<company>/payments")  # not <realm>: that is the API gate's sign
+def company_payments(company: str) -> Response:
+    """{"Payments": [{"Id", "TotalAmt", "Invoices": [<Id>...]}]}: every Payment the company
+    holds and the invoices it pays, for counting what a run recorded."""
+    if company not in data.COMPANIES:
+        return Response(dumps({"error": f"No sandbox company {company}."}), status=404,
+                        mimetype="application/json")
+    found = [{"Id": payment["Id"], "TotalAmt": payment["TotalAmt"],
+              "Invoices": [linked["TxnId"] for line in payment.get("Line", [])
+                           for linked in line.get("LinkedTxn", [])
+                           if linked.get("TxnType") == "Invoice"]}
+             for payment in data.COMPANIES[company]["Payment"]]
+    return Response(dumps({"Payments": found}), mimetype="application/json")
+
+
+@bp.get("/sandbox/companies/<company>/calls")
+def company_calls(company: str) -> Response:
+    """{"Calls": [...]}: the epoch times of the company's Accounting API requests."""
+    return Response(dumps({"Calls": controls.call_times(company)}), mimetype="application/json")
+
+
+@bp.post("/sandbox/outage")
+def outage() -> Response:
+    """{"answer": "429" | "503", "seconds": N}: every Accounting API answer that failure for
+    N seconds (a 429 says in Retry-After how long is left); {"answer": "none"} ends it."""
+    given = _given()
+    if given.get("answer") == "none":
+        controls.OUTAGE.stop()
+        return _done("The Accounting API answers again.")
+    try:
+        controls.start_outage(str(given.get("answer")), seconds_given(given.get("seconds")))
+    except ValueError as refused:
+        return _done(f"No outage started: {refused}", status=400)
+    return _done(f"Every Accounting API answer is a {given['answer']} for "
+                 f"{given['seconds']} s.")
 
 
 @bp.post("/sandbox/tokens")

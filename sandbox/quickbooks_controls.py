@@ -7,13 +7,24 @@ the stand-in without importing the module that registers it: the imports run one
 
 from __future__ import annotations
 
+import threading
+import time
 from collections import deque
 
+from flask import Response
+
 from sandbox import quickbooks_data, quickbooks_oauth, quickbooks_payments
+from sandbox.outages import Outage
 from sandbox.quickbooks_oauth import SERVER
-from sandbox.quickbooks_wire import FAILURES
+from sandbox.quickbooks_wire import FAILURES, throttled, unavailable
 
 _forced: deque[str] = deque()
+# A timed throttle or outage of the whole Accounting API (start_outage).
+OUTAGE = Outage()
+# Realm -> epoch times of its Accounting API requests, to measure a drain's rate. (The
+# stand-in does not enforce Intuit's 500 requests a minute per company.)
+_calls: dict[str, list[float]] = {}
+_calls_lock = threading.Lock()
 # Forced failures the Accounting service itself answers (not its gateway): a create's requestid
 # keeps them like any other answer.
 SERVICE_FAILURES = frozenset({"5010"})
@@ -28,6 +39,34 @@ def reset() -> None:
     quickbooks_payments.reset()
     quickbooks_oauth.reset()
     _forced.clear()
+    OUTAGE.stop()
+    with _calls_lock:
+        _calls.clear()
+
+
+def count_call(realm: str) -> None:
+    with _calls_lock:
+        _calls.setdefault(realm, []).append(time.time())
+
+
+def call_times(realm: str) -> list[float]:
+    with _calls_lock:
+        return list(_calls.get(realm, ()))
+
+
+def start_outage(answer: str, seconds: float) -> None:
+    """Every Accounting API answer a throttle ("429", Retry-After the seconds left) or an
+    outage ("503") for `seconds`; ValueError for anything else."""
+    OUTAGE.start(answer, seconds)
+
+
+def outage_answer() -> Response | None:
+    """What the gate answers while a timed throttle or outage lasts."""
+    trouble = OUTAGE.current()
+    if trouble is None:
+        return None
+    answer, left = trouble
+    return throttled(left) if answer == "429" else unavailable()
 
 
 def expire_access_tokens() -> None:

@@ -232,6 +232,24 @@ def reset() -> None:
         OPENINGS[realm] = ledger.openings(company)
 
 
+def add_company(like: str) -> str:
+    """As a developer adding a sandbox company to their Intuit account: a new realm made from
+    the seed company `like` (its accounts, currencies, customers and items; no invoices),
+    numbered after the last. LookupError unless `like` is a seed company."""
+    seeds = _companies()
+    if like not in seeds:
+        raise LookupError(f"no seed company {like}")
+    realm = str(max(int(known) for known in COMPANIES) + 1)
+    company = seeds[like]
+    name = f"{company['CompanyInfo']['CompanyName']} {realm[-4:]}"
+    company["CompanyInfo"].update(CompanyName=name, LegalName=name)
+    _with_exchange_account(company)
+    company["Item"] = _items(company)
+    COMPANIES[realm] = company
+    OPENINGS[realm] = ledger.openings(company)
+    return realm
+
+
 def refresh_balances(realm: str) -> None:
     """Every account's CurrentBalance from the stored transactions: after each write, and
     before an Account is answered."""

@@ -69,10 +69,12 @@ def unauthorized() -> Response:
                          "Token expired or invalid")
 
 
-def throttled() -> Response:
+def throttled(retry_after: int = 60) -> Response:
+    """Intuit's throttle fault. Intuit's advice is to wait 60 s; a timed throttle
+    (sandbox/outages.py) says how long it still lasts."""
     return fault(429, "3001", "message=ThrottleExceeded; errorCode=003001; statusCode=429",
                  "The request limit was reached.  Try again later", "SERVICE",
-                 {"Retry-After": "60"})
+                 {"Retry-After": str(retry_after)})
 
 
 def unavailable() -> Response:

@@ -27,7 +27,16 @@ through the delivery scenario. Remit itself refunds through POST /v1/refunds.
 from __future__ import annotations
 
 import requests
-from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from sandbox import (
     stripe_api,
@@ -320,6 +329,30 @@ def force_control(failure: str) -> Response:
         return Response(f"unknown failure {failure}", status=404)
     force_next(failure)
     return _done(f"The next API answer will be a {failure}.")
+
+
+@bp.get("/controls/deliveries")
+def deliveries_control() -> Response:
+    """Every delivery since the last reset, oldest first, as JSON: {"Deliveries": [{"event",
+    "type", "status", "error", "sent_at"}]} (what the dashboard's event log shows)."""
+    return jsonify({"Deliveries": [_delivery_row(sent) for sent in events_sent()]})
+
+
+@bp.post("/controls/redeliver-failed")
+def redeliver_failed_control() -> Response:
+    """Send again, freshly signed, every event whose latest delivery was not answered 2xx, as
+    Stripe's automatic retries do; the new deliveries as JSON."""
+    latest: dict[str, Delivery] = {}
+    for sent in events_sent():
+        latest[sent.event["id"]] = sent
+    failed = [sent.event for sent in latest.values() if not sent.delivered]
+    made = stripe_events.deliver_now(failed, webhook_url(current_app.config["REMIT_ADDON_URL"]))
+    return jsonify({"Deliveries": [_delivery_row(sent) for sent in made]})
+
+
+def _delivery_row(sent: Delivery) -> dict:
+    return {"event": sent.event["id"], "type": sent.event["type"], "status": sent.status,
+            "error": sent.error, "sent_at": sent.sent_at}
 
 
 @bp.post("/controls/reset")

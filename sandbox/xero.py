@@ -14,11 +14,14 @@ reset to the seed; make sales invoices (`create_invoice(tenant, contact, currenc
 and read every account's balance (`account_balances(tenant)`). The refresh-token rotation
 grace (30 minutes, as at Xero) is `SERVER.rotation_grace` (seconds); reset() puts it back.
 reset() also puts the seeded invoices back as they were (recorded payments are forgotten);
-their ids are `INVOICE_IDS` (by invoice number).
+their ids are `INVOICE_IDS` (by invoice number). For drills, over HTTP: a timed throttle or
+outage (/controls/outage/...), more organisations made from a seed one, invoices, and each
+organisation's payments and call times.
 """
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
@@ -39,6 +42,7 @@ from sandbox import (
     xero_transactions,
 )
 from sandbox.oauth import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
+from sandbox.outages import seconds_given
 
 # What the development stack hands the add-on for this stand-in (sandbox/devstack.py).
 DEV_SETTINGS = {"XERO_CLIENT_ID": SANDBOX_CLIENT_ID, "XERO_CLIENT_SECRET": SANDBOX_CLIENT_SECRET}
@@ -139,6 +143,84 @@ def expire_control() -> Response:
 def revoke_control() -> Response:
     revoke_grants()
     return _done("Every grant is revoked and every connection removed.")
+
+
+@bp.post("/controls/organisations")
+def add_organisation_control() -> Response:
+    """{"like": <seed tenant id>} -> {"TenantId": ...}: another organisation made from a seed
+    one, for drills that need many."""
+    try:
+        tenant = xero_api.add_organisation(str(_given().get("like")))
+    except LookupError as refused:
+        return _answer({"error": f"No organisation added: {refused}"}, 400)
+    return _answer({"TenantId": tenant}, 201)
+
+
+@bp.post("/controls/invoices")
+def create_invoice_control() -> Response:
+    """{"tenant", "currency", "amount", "contact"?} -> the new approved sales invoice as
+    GET /Invoices/{id} answers it (the organisation's first contact when none is named)."""
+    given = _given()
+    org = xero_api.organisations().get(str(given.get("tenant")))
+    if org is None:
+        return _answer({"error": "No such organisation."}, 404)
+    contacts = xero_invoicing._contacts(org)
+    try:
+        contact = str(given.get("contact") or contacts[0]["ContactID"])
+        invoice = create_invoice(str(given["tenant"]), contact, str(given.get("currency")),
+                                 Decimal(str(given.get("amount"))))
+    except (IndexError, ValueError, ArithmeticError) as refused:
+        return _answer({"error": f"No invoice created: {refused}"}, 400)
+    return _answer({"Invoice": invoice}, 201)
+
+
+@bp.get("/controls/payments/<tenant>")
+def payments_control(tenant: str) -> Response:
+    """{"Payments": [{"PaymentID", "Amount", "InvoiceID"}]}: every payment the organisation
+    holds, for counting what a run recorded."""
+    org = xero_api.organisations().get(tenant)
+    if org is None:
+        return _answer({"error": "No such organisation."}, 404)
+    with xero_api.BOOKS:
+        found = [{"PaymentID": payment["PaymentID"], "Amount": str(payment["Amount"]),
+                  "InvoiceID": (payment.get("Invoice") or {}).get("InvoiceID")}
+                 for payment in org["Payments"]]
+    return _answer({"Payments": found})
+
+
+@bp.get("/controls/calls/<tenant>")
+def calls_control(tenant: str) -> Response:
+    """{"Calls": [...], "Throttled": [...]}: the epoch times of the organisation's Accounting
+    API calls and of those its minute limit answered 429, to measure a drain's rate."""
+    calls, throttled = xero_api.call_times(tenant)
+    return _answer({"Calls": calls, "Throttled": throttled})
+
+
+@bp.post("/controls/outage/<answer>")
+def outage_control(answer: str) -> Response:
+    """Every api.xero.com answer a 429 (Retry-After: the seconds left) or a 503 for
+    `seconds` (form or JSON); answer "none" ends it."""
+    if answer == "none":
+        xero_api.OUTAGE.stop()
+        return _answer({"message": "The API answers again."})
+    try:
+        xero_api.OUTAGE.start(answer, seconds_given(_given().get("seconds")))
+    except ValueError as refused:
+        return _answer({"error": f"No outage started: {refused}"}, 400)
+    return _answer({"message": f"Every API answer is a {answer} for a while."})
+
+
+def _given() -> dict:
+    body = request.get_json(silent=True) if request.is_json else request.form
+    return dict(body or {})
+
+
+def _answer(body: dict, status: int = 200) -> Response:
+    """JSON for tests and drills; a person at the console is sent back to it."""
+    if request.is_json or request.method == "GET":
+        return Response(json.dumps(body, default=str), status=status,
+                        mimetype="application/json")
+    return _done(body.get("error") or body.get("message") or "Done.")
 
 
 @bp.post("/controls/reset")

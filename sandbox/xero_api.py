@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+import uuid
 from collections import deque
 from collections.abc import Callable
 from functools import wraps
@@ -20,6 +21,7 @@ from functools import wraps
 from flask import Blueprint, Response, g, request
 
 from sandbox import xero_seed, xero_tenancy
+from sandbox.outages import Outage
 from sandbox.xero_where import QueryError, compile_where
 from sandbox.xero_wire import envelope, error, json_response, not_found, validation_exception
 
@@ -38,6 +40,9 @@ _forced: deque[str] = deque()
 clock = time.time  # tests move time forward by replacing it (a simulated month)
 PASS = "pass"  # a queued call answered normally (force_next's `after`)
 _calls: dict[str, list[float]] = {}  # tenant -> times of today's calls
+_refused: dict[str, list[float]] = {}  # tenant -> times of the calls its minute limit refused
+# A timed throttle or outage of the whole API (sandbox controls: xero.start_outage).
+OUTAGE = Outage()
 
 
 def reset() -> None:
@@ -46,6 +51,31 @@ def reset() -> None:
         _organisations.update(xero_seed.organisations())
         _forced.clear()
         _calls.clear()
+        _refused.clear()
+        xero_seed.ORG_NAMES.clear()
+        xero_seed.ORG_NAMES.update(xero_seed.SEED_NAMES)
+    OUTAGE.stop()
+
+
+def add_organisation(like: str) -> str:
+    """As a developer adding a demo organisation to their Xero login: a copy of the seed
+    organisation `like` (accounts, currencies, contacts; no invoices or payments) under a new
+    tenant id, offered on the consent page from then on. LookupError unless `like` is seeded."""
+    seeds = xero_seed.organisations()
+    if like not in seeds:
+        raise LookupError(f"no seed organisation {like}")
+    org = seeds[like]
+    with _lock:
+        number = len(_organisations) + 1
+        tenant = str(uuid.uuid5(uuid.UUID(like), f"organisation {number}"))
+        name = f"{org['Organisation']['Name']} {number}"
+        contacts = {c["ContactID"]: c for c in org["Contacts"]}
+        contacts.update((i["Contact"]["ContactID"], i["Contact"]) for i in org["Invoices"])
+        org["Organisation"].update(OrganisationID=tenant, Name=name, LegalName=name)
+        org.update(Contacts=list(contacts.values()), Invoices=[], Payments=[], Overpayments=[])
+        _organisations[tenant] = org
+        xero_seed.ORG_NAMES[tenant] = name
+    return tenant
 
 
 def organisations() -> dict[str, dict]:
@@ -66,6 +96,9 @@ def force_next(answer: str, after: int = 0) -> None:
 def gate() -> Response | None:
     """Forced failures (header `X-Sandbox-Force` or force_next) and the bearer token. Every
     api.xero.com blueprint runs it first."""
+    trouble = OUTAGE.current()
+    if trouble is not None:
+        return _throttled(trouble[1]) if trouble[0] == "429" else _unavailable()
     with _lock:
         forced = request.headers.get("X-Sandbox-Force") or (
             _forced.popleft() if _forced else None)
@@ -186,6 +219,7 @@ def _count_call(tenant: str) -> dict[str, str] | None:
         calls = _calls.setdefault(tenant, [])
         minute = sum(1 for moment in calls if now - moment < 60)
         if minute >= MINUTE_LIMIT:
+            _refused.setdefault(tenant, []).append(now)
             return None
         calls.append(now)
         app_minute = sum(1 for times in _calls.values() for m in times if now - m < 60)
@@ -194,11 +228,17 @@ def _count_call(tenant: str) -> dict[str, str] | None:
             "X-AppMinLimit-Remaining": str(max(0, APP_MINUTE_LIMIT - app_minute))}
 
 
-def _throttled() -> Response:
+def call_times(tenant: str) -> tuple[list[float], list[float]]:
+    """The times of a tenant's counted calls and of those its minute limit refused."""
+    with _lock:
+        return list(_calls.get(tenant, ())), list(_refused.get(tenant, ()))
+
+
+def _throttled(retry_after: int = 45) -> Response:
     """429 with the problem kind and when to come back; Xero's body here is a short text
     (not in the spec; reference §3.1)."""
     return Response("Rate limit exceeded", status=429, content_type="text/plain; charset=utf-8",
-                    headers={"Retry-After": "45", "X-Rate-Limit-Problem": "minute"})
+                    headers={"Retry-After": str(retry_after), "X-Rate-Limit-Problem": "minute"})
 
 
 def _unavailable() -> Response:

@@ -245,7 +245,10 @@ _SEED = {
 }
 
 
-ORG_NAMES = {tenant: data["Organisation"]["Name"] for tenant, data in _SEED.items()}
+SEED_NAMES = {tenant: data["Organisation"]["Name"] for tenant, data in _SEED.items()}
+# Tenant id -> name of every organisation the sandbox user has: the seed's, and those
+# xero_api.add_organisation adds until the next reset.
+ORG_NAMES = dict(SEED_NAMES)
 
 
 def organisations() -> dict[str, dict]:
