@@ -31,9 +31,6 @@ def _run(number: int, tmp_path, capsys) -> str:
     return printed
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "main's one-write-at-a-time lock (Huey lock_task) never expires: a worker killed while "
-    "posting leaves its company's lock held and that company's postings wait for ever"))
 def test_payments_post_exactly_once_while_workers_are_killed(tmp_path, capsys):
     _run(1, tmp_path, capsys)
 
