@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from flask_babel import refresh
-from huey import RedisHuey, SqliteHuey
+from huey import RedisHuey
 from sqlalchemy import select
 
 import sandbox.xero
@@ -36,24 +36,6 @@ from tests.app.test_ops import grew, scrape
 
 INVOICE = sandbox.xero.INVOICE_IDS["INV-0001"]
 REPO_ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(params=["memory", "sqlite", "redis"])
-def store(request, app, tmp_path, monkeypatch):
-    """The shared store beside each kind of queue (Redis on the Redis tier only)."""
-    if request.param == "sqlite":
-        queue = SqliteHuey("remit-budget", filename=str(tmp_path / "huey.sqlite3"))
-    elif request.param == "redis":
-        url = settings.from_environment()["REDIS_URL"]
-        if not url:
-            pytest.skip("the Redis tier sets REMIT_REDIS_URL")
-        queue = RedisHuey(f"remit-budget-{uuid.uuid4().hex[:8]}", url=url)
-    else:
-        queue = None
-    values = shared.build(queue) if queue is not None else shared.values
-    monkeypatch.setattr(shared, "values", values)
-    yield values
-    values.forget_all()
 
 
 @pytest.fixture

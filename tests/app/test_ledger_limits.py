@@ -4,36 +4,14 @@ its holder; on the queue's own store (in memory, or Redis on that tier) and on H
 import contextlib
 import threading
 import time
-import uuid
 
 import pytest
-from huey import RedisHuey, SqliteHuey
 from huey.exceptions import TaskLockedException
 
-from addon import settings
 from addon.extensions import db
 from addon.jobs import post_payment_task
 from addon.models import Company, Platform, Posting, WorkStatus
-from addon.posting import ledger_lock, limits, shared
-
-
-@pytest.fixture(params=["memory", "sqlite", "redis"])
-def store(request, app, tmp_path, monkeypatch):
-    """The store beside each kind of queue: the tests' in-memory one, a SQLite file, and
-    Redis on the Redis tier (REMIT_REDIS_URL)."""
-    if request.param == "sqlite":
-        queue = SqliteHuey("remit-locks", filename=str(tmp_path / "huey.sqlite3"))
-    elif request.param == "redis":
-        url = settings.from_environment()["REDIS_URL"]
-        if not url:
-            pytest.skip("the Redis tier sets REMIT_REDIS_URL")
-        queue = RedisHuey(f"remit-locks-{uuid.uuid4().hex[:8]}", url=url)
-    else:
-        queue = None
-    values = shared.build(queue) if queue is not None else shared.values
-    monkeypatch.setattr(shared, "values", values)
-    yield values
-    values.forget_all()
+from addon.posting import ledger_lock, limits
 
 
 @pytest.fixture
