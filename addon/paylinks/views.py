@@ -9,6 +9,8 @@ draft invoice is refused when the link is made, not when the customer opens it."
 
 from __future__ import annotations
 
+import math
+
 from flask import Blueprint, abort, render_template, request
 from flask_babel import get_locale
 
@@ -18,7 +20,7 @@ from addon.gateways import pay_links
 from addon.ledger import connector_for
 from addon.models import Company
 from addon.pay.links import pay_link
-from connectors.base import AuthError, ConnectorError, Invoice, Rejected
+from connectors.base import AuthError, ConnectorError, Invoice, RateLimited, Rejected
 
 bp = Blueprint("paylinks", __name__)
 RESULTS = 20  # invoices shown per search: beyond that the bookkeeper types more
@@ -32,7 +34,7 @@ def picker():
     text = " ".join(request.args.get("q", "").split())
     chosen = request.args.get("invoice", "").strip()
     page = {"company": company, "q": text, "results": None, "problem": None, "made": None,
-            "refused": None, "exact": None}
+            "refused": None, "exact": None, "seconds": None}
     if len(text) > LONGEST_SEARCH:
         page["problem"] = "too_long"
         return render_template("paylinks/picker.html", **page, **_helpers()), 400
@@ -47,6 +49,10 @@ def picker():
             page["exact"] = _exact(page["results"], text)
     except AuthError:
         page["problem"] = "reconnect"
+    except RateLimited as wait:  # the ledger asked every process to wait (budget.py): say how long
+        page["problem"], page["seconds"] = "busy", max(1, math.ceil(wait.retry_after or 60))
+        return (render_template("paylinks/picker.html", **page, **_helpers()), 503,
+                {"Retry-After": str(page["seconds"])})
     except ConnectorError:
         page["problem"] = "unavailable"
     status = 400 if page["refused"] else 200

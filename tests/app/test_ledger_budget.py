@@ -158,6 +158,17 @@ def test_a_pay_page_during_a_pause_calls_nothing_and_says_when(app, xero, monkey
     assert calls == []
 
 
+def test_a_pay_links_search_during_a_pause_calls_nothing_and_says_when(client, xero,
+                                                                     monkeypatch):
+    calls = count_xero_calls(monkeypatch)
+    budget.pause(budget.tenant(xero), 30)
+    answer = client.get("/pay-links", query_string={"q": "INV"})
+    assert answer.status_code == 503 and answer.headers["Retry-After"] in ("29", "30")
+    seconds = answer.headers["Retry-After"]
+    assert f"Please search again in {seconds} seconds." in answer.get_data(as_text=True)
+    assert calls == []
+
+
 def test_each_call_of_a_pay_page_read_is_counted_in_metrics(client, xero, monkeypatch):
     calls = count_xero_calls(monkeypatch)
     before = scrape(client)
