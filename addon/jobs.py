@@ -24,7 +24,7 @@ from addon.models import (
     utcnow,
 )
 from addon.pay import sessions as checkout_sessions
-from addon.posting import limits, unknown_payments
+from addon.posting import backlog, limits, unknown_payments
 from addon.posting.runner import post
 from addon.posting.writers import followups
 from addon.queue import app_periodic_task, app_task, held
@@ -85,6 +85,10 @@ def post_task(posting_id: int) -> str:
     db.session.expire_all()
     for next_id in followups(db.session.get(Posting, posting_id)):
         post_task(next_id)
+    if status is WorkStatus.DONE:  # the ledger answers: what an outage left waits no longer
+        for waiting_id in backlog.to_wake(company):
+            if waiting_id != posting_id:
+                post_task(waiting_id)
     return status.value
 
 

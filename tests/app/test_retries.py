@@ -299,3 +299,33 @@ def test_every_attempt_logs_one_outcome_line_without_secrets(client, caplog, mon
         assert not ISSUED_TOKEN.search(line)
         assert not re.search(r"Bearer|sk_|whsec_|rk_|access_token|refresh", line)
     assert "generation 1" in lines[1] and "generation 2" in lines[2]
+
+
+# -- after an outage --------------------------------------------------------------------------
+def test_the_first_write_after_an_outage_moves_the_companys_backlog_at_once(client,
+                                                                            monkeypatch):
+    """A payment the ledger could not take waits on its own backoff (minutes apart after a few
+    tries); the moment another of the company's payments is written, it is tried again."""
+    company = company_with_stripe(client)
+    second = sandbox.quickbooks_data.create_invoice(company.external_id, "USD")["Id"]
+    first_session = checkout(client, link_path(company, QBO_INVOICE), "100.00")
+    second_session = checkout(client, link_path(company, second), "100.00")
+    record_payment = QuickBooksConnector.record_payment
+    ledger = {"down": True}
+
+    def during_the_outage(self, posting):
+        if ledger["down"]:
+            raise VendorUnavailable("QuickBooks is unavailable (HTTP 503).")
+        return record_payment(self, posting)
+
+    monkeypatch.setattr(QuickBooksConnector, "record_payment", during_the_outage)
+    pay_and_deliver(client, first_session)
+    waiting = the_posting()
+    assert waiting.status is WorkStatus.PENDING and waiting.attempts > 0
+
+    ledger["down"] = False
+    pay_and_deliver(client, second_session)  # written: the ledger is back
+    db.session.expire_all()
+    postings = db.session.scalars(select(Posting).where(Posting.kind == "payment")).all()
+    assert [posting.status for posting in postings] == [WorkStatus.DONE, WorkStatus.DONE]
+    assert len(qbo_payments(company)) == 2
