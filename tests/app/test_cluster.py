@@ -11,14 +11,13 @@ import os
 import time
 from urllib.parse import urljoin
 
-import psycopg
 import pytest
 import requests
 import sqlalchemy as sa
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy.engine import make_url
 
 from benchmarks.cluster import Cluster, free_port_block
+from benchmarks.drills import fresh_database
 from tests.browserless import press
 
 CONFIGURED = os.environ.get("REMIT_DATABASE_URL", "")
@@ -33,13 +32,7 @@ SETTLE_LIMIT = 60
 
 @pytest.fixture
 def cluster_database() -> str:
-    url = make_url(CONFIGURED)
-    name = f"{url.database}_cluster"
-    server = url.set(drivername="postgresql", database="postgres")
-    with psycopg.connect(server.render_as_string(hide_password=False),
-                         autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    return url.set(database=name).render_as_string(hide_password=False)
+    return fresh_database(CONFIGURED, "_cluster")
 
 
 def test_two_web_processes_and_two_workers_post_a_payment_together(cluster_database, tmp_path):
